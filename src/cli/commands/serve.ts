@@ -1,0 +1,26 @@
+import { loadConfig } from '../../config/config.js';
+import { createLogger } from '../../log/logger.js';
+import { openStore } from '../../store/open-store.js';
+import { buildApp } from '../../http/app.js';
+import { configFlags, parseCommandArgs } from '../args.js';
+
+export const usage = 'ledger serve [--port N] [--host H] [--data-dir DIR] [--store sqlite|esdb]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {});
+  const config = loadConfig(process.env, configFlags(values));
+  const logger = createLogger(config.logLevel);
+  const store = await openStore(config);
+  const app = await buildApp({ config, store, logger });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ host: config.host, port: config.port });
+  logger.info({ store: config.store, dataDir: config.dataDir }, 'celedger serving');
+  return new Promise<number>(() => {});
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { ConfigError } from '../config/config.js';
+
+interface Command {
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+/** Each command lives in its own module and is loaded only when asked for. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: () => import('./commands/serve.js'),
+  'verify-chain': () => import('./commands/verify-chain.js'),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const load = name ? COMMANDS[name] : undefined;
+  if (!load) {
+    const usages = await Promise.all(Object.values(COMMANDS).map(async (l) => `  ${(await l()).usage}`));
+    process.stderr.write(`usage:\n${usages.join('\n')}\n`);
+    return name && name !== '--help' && name !== 'help' ? 2 : 0;
+  }
+  return (await load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,94 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { StoreError } from '../store/errors.js';
+
+/** The one table of error codes and their HTTP status. Everything the API answers with comes from here. */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  STREAM_NOT_FOUND: 404,
+  WRONG_EXPECTED_VERSION: 409,
+  DUPLICATE_EVENT_CONFLICT: 409,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  INVALID_APPEND: 400,
+  RULE_VIOLATION: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  STORE_CLOSED: 503,
+  UNAVAILABLE: 503,
+  TIMEOUT: 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** An error raised at the HTTP edge; domain code returns typed results instead of throwing these. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
+  return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
+}
+
+/** Field paths such as `items.3.hours` from a zod/Fastify validation error. */
+function validationDetails(err: FastifyError): { path: string; message: string }[] {
+  const issues = (err.validation ?? []) as { instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[]; message?: string } } }[];
+  const where = err.validationContext ?? 'body';
+  return issues.map((i) => {
+    const zodPath = i.params?.issue?.path;
+    const path = zodPath ? zodPath.map(String).join('.') : (i.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+    return { path: path ? `${where}.${path}` : where, message: i.params?.issue?.message ?? i.message ?? 'invalid' };
+  });
+}
+
+export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  if (err instanceof ApiError) {
+    void reply.code(err.status).send(errorBody(err.code, err.message, err.details));
+    return;
+  }
+  if (hasZodFastifySchemaValidationErrors(err) || err.validation) {
+    void reply.code(400).send(errorBody('VALIDATION_FAILED', 'the request does not match the schema', validationDetails(err)));
+    return;
+  }
+  if (err instanceof StoreError) {
+    const code = err.code as ErrorCode;
+    void reply.code(ERROR_STATUS[code] ?? 500).send(errorBody(code in ERROR_STATUS ? code : 'INTERNAL', err.message));
+    return;
+  }
+  if (isResponseSerializationError(err)) {
+    req.log.error({ err }, 'response did not match its schema');
+    void reply.code(500).send(errorBody('INTERNAL', 'internal error'));
+    return;
+  }
+  const status = err.statusCode ?? 500;
+  if (status === 429) {
+    void reply.code(429).send(errorBody('RATE_LIMITED', err.message));
+  } else if (status === 413) {
+    void reply.code(413).send(errorBody('PAYLOAD_TOO_LARGE', err.message));
+  } else if (status >= 400 && status < 500) {
+    // Fastify's own client errors: malformed JSON, wrong content type, empty body.
+    void reply.code(400).send(errorBody('VALIDATION_FAILED', err.message));
+  } else {
+    req.log.error({ err }, 'unhandled error');
+    void reply.code(500).send(errorBody('INTERNAL', 'internal error'));
+  }
+}

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { ChainVerdict, Json, RecordedEvent } from './port.js';
+
+/** prevHash of every stream's revision 0. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** RFC 8785 (JCS) canonical JSON: sorted keys, no insignificant whitespace. */
+export function canonicalJson(value: Json): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError('value is not JSON');
+  return text;
+}
+
+export interface HashParts {
+  streamId: string;
+  revision: bigint;
+  eventId: string;
+  type: string;
+  /** canonicalJson(data) */
+  dataJson: string;
+  /** canonicalJson(metadata) */
+  metadataJson: string;
+  recordedAt: string;
+  prevHash: string;
+}
+
+/**
+ * SHA-256 over the canonical JSON of
+ * `{data, eventId, metadata, prevHash, recordedAt, revision, streamId, type}` (revision as a decimal
+ * string). The string is assembled in JCS key order from already-canonical parts, which is the same
+ * text canonicalize() would give for the whole object, without walking the data twice.
+ */
+export function hashEvent(p: HashParts): string {
+  const text =
+    `{"data":${p.dataJson},"eventId":${JSON.stringify(p.eventId)},"metadata":${p.metadataJson},` +
+    `"prevHash":${JSON.stringify(p.prevHash)},"recordedAt":${JSON.stringify(p.recordedAt)},` +
+    `"revision":"${p.revision.toString()}","streamId":${JSON.stringify(p.streamId)},` +
+    `"type":${JSON.stringify(p.type)}}`;
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Recomputes the hash of an event as read back from a store. */
+export function recomputeHash(e: RecordedEvent): string {
+  return hashEvent({
+    streamId: e.streamId,
+    revision: e.revision,
+    eventId: e.eventId,
+    type: e.type,
+    dataJson: canonicalJson(e.data),
+    metadataJson: canonicalJson(e.metadata),
+    recordedAt: e.recordedAt,
+    prevHash: e.prevHash,
+  });
+}
+
+type Broken = Extract<ChainVerdict, { ok: false }>['broken'];
+
+/**
+ * Re-checks hash chains from events fed in commit order (one stream or all of `$all`): revisions
+ * must run 0,1,2… without a gap, each prevHash must equal the previous event's hash, and each hash
+ * must match the recomputed one. Stops at the first broken link.
+ */
+export class ChainChecker {
+  private readonly last = new Map<string, { revision: bigint; hash: string }>();
+  private count = 0;
+  private brokenLink: Broken | undefined;
+
+  /** Returns false once a broken link has been found. */
+  feed(e: RecordedEvent, hash: string = recomputeHash(e)): boolean {
+    if (this.brokenLink) return false;
+    this.count++;
+    const prev = this.last.get(e.streamId);
+    const expectedRevision = prev ? prev.revision + 1n : 0n;
+    const expectedPrev = prev ? prev.hash : GENESIS_HASH;
+    let reason: string | undefined;
+    if (e.revision !== expectedRevision) {
+      reason = `revision ${e.revision} where ${expectedRevision} was expected (an event is missing or moved)`;
+    } else if (e.prevHash !== expectedPrev) {
+      reason = 'prevHash does not match the previous event (an earlier event was altered or removed)';
+    } else if (hash !== e.hash) {
+      reason = 'hash does not match the content (the event was altered)';
+    }
+    if (reason) {
+      this.brokenLink = { streamId: e.streamId, revision: e.revision, position: e.position, reason };
+      return false;
+    }
+    this.last.set(e.streamId, { revision: e.revision, hash: e.hash });
+    return true;
+  }
+
+  verdict(): ChainVerdict {
+    const base = { streams: this.last.size, events: this.count };
+    return this.brokenLink ? { ok: false, ...base, broken: this.brokenLink } : { ok: true, ...base };
+  }
+}
+
+/** Checks an iterable of events (in commit order) and returns the verdict. */
+export async function verifyEvents(events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>): Promise<ChainVerdict> {
+  const checker = new ChainChecker();
+  for await (const e of events) {
+    if (!checker.feed(e)) break;
+  }
+  return checker.verdict();
+}
