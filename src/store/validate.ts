@@ -1,6 +1,6 @@
 import { canonicalJson } from './integrity.js';
 import { DuplicateEventConflict, InvalidAppend, WrongExpectedVersion } from './errors.js';
-import type { AppendResult, ExpectedRevision, NewEvent, RecordedEvent } from './port.js';
+import type { AppendResult, ExpectedRevision, JsonObject, NewEvent, RecordedEvent } from './port.js';
 
 /** EventStoreDB's default maximum append size; both adapters refuse larger appends the same way. */
 export const MAX_APPEND_BYTES = 1_048_576;
@@ -59,8 +59,8 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[], exp
     let dataJson: string;
     let metadataJson: string;
     try {
-      dataJson = canonicalJson(e.data);
-      metadataJson = canonicalJson(e.metadata ?? {});
+      dataJson = canonicalJson(e.data as JsonObject);
+      metadataJson = canonicalJson((e.metadata ?? {}) as JsonObject);
     } catch (err) {
       throw new InvalidAppend(`events[${i}] is not serialisable as JSON: ${(err as Error).message}`);
     }
