@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+export const JURISDICTIONS = ['zhengzhou', 'suzhou', 'sichuan', 'shantou', 'fuzhou'] as const;
+export const Jurisdiction = z.enum(JURISDICTIONS);
+export type Jurisdiction = z.infer<typeof Jurisdiction>;
+
+export const TITLE_LEVELS = ['junior', 'intermediate', 'deputy-senior', 'senior'] as const;
+export const TitleLevel = z.enum(TITLE_LEVELS);
+export type TitleLevel = z.infer<typeof TitleLevel>;
+
+export const CATEGORIES = ['public', 'professional', 'elective'] as const;
+export const Category = z.enum(CATEGORIES);
+export type Category = z.infer<typeof Category>;
+
+export const CONVERSION_KINDS = [
+  'paper-provincial',
+  'paper-national',
+  'monograph',
+  'award-provincial',
+  'award-national',
+  'self-study',
+  'publication',
+  'credits',
+  'other',
+] as const;
+export const ConversionKind = z.enum(CONVERSION_KINDS);
+export type ConversionKind = z.infer<typeof ConversionKind>;
+
+/** Administrative level of a bureau, an institution or a course's organiser (ZZ-6, ZZ-7, FZ-6). */
+export const AdminLevel = z.enum(['province', 'city', 'county']);
+export type AdminLevel = z.infer<typeof AdminLevel>;
+
+export const ROLES = ['bureau', 'institution', 'employer', 'professional', 'auditor'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+/** Why a person takes a course; ST-5 training windows depend on it. */
+export const Purpose = z.enum(['promotion', 'appointment', 'general']);
+export type Purpose = z.infer<typeof Purpose>;
+
+export const CertificateRevocationReason = z.enum(['forged', 'altered', 'transferred', 'lent', 'fraudulent-credit', 'error']);
+export type CertificateRevocationReason = z.infer<typeof CertificateRevocationReason>;
+
+function isCalendarDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** A calendar date in Beijing time, `YYYY-MM-DD`. */
+export const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine(isCalendarDate, 'not a calendar date');
+export type LocalDate = z.infer<typeof LocalDate>;
+
+export const Year = z.number().int().min(2000).max(2100);
+
+/** Identifiers chosen by clients: readable, safe inside a stream id. */
+export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (1..64)');
+
+export const Hours = z.number().positive().max(1000).multipleOf(0.5);
+
+export const Actor = z.object({ role: Role.or(z.literal('system')), id: z.string().min(1) });
+export type Actor = z.infer<typeof Actor>;

@@ -1,0 +1,263 @@
+import { z } from 'zod';
+import {
+  Actor,
+  AdminLevel,
+  Category,
+  CertificateRevocationReason,
+  ConversionKind,
+  Hours,
+  Id,
+  Jurisdiction,
+  LocalDate,
+  Purpose,
+  TitleLevel,
+  Year,
+} from './common.js';
+
+/**
+ * The event catalogue. Each entry: the event's data schema and its current schemaVersion. Streams:
+ * `institution-{institutionId}`, `course-{courseId}`, `person-{personId}` (DESIGN.md).
+ * Events are facts: they never hold derived totals or verdicts, which the rules engine computes at
+ * projection time so that a later policy can be applied to old facts.
+ */
+
+export const InstitutionAccredited = z.object({
+  institutionId: Id,
+  name: z.string().min(1).max(200),
+  jurisdiction: Jurisdiction,
+  level: AdminLevel,
+  accreditedOn: LocalDate,
+});
+
+export const InstitutionAccreditationWithdrawn = z.object({
+  institutionId: Id,
+  effectiveOn: LocalDate,
+  reason: z.string().min(1).max(1000),
+});
+
+export const CourseFiled = z.object({
+  courseId: Id,
+  institutionId: Id,
+  /** Copied from the institution when filed, so that the course stream alone answers scope checks. */
+  jurisdiction: Jurisdiction,
+  title: z.string().min(1).max(200),
+  category: Category,
+  /** Class hours as filed. */
+  hours: Hours,
+  /** Actual study time in minutes, when the course is recorded that way (ZZ-3, SC-3). */
+  minutes: z.number().int().positive().max(60_000).optional(),
+  /** Level of the organiser: ZZ-6 counts promotion public hours only from city level up. */
+  level: AdminLevel,
+  mode: z.enum(['in-person', 'online']),
+  startsOn: LocalDate,
+  endsOn: LocalDate,
+  filedOn: LocalDate,
+  /** For Shantou's catalogue (ST-2, ST-3): the year whose subject this course teaches. */
+  subjectYear: Year.optional(),
+});
+
+export const CourseApproved = z.object({
+  courseId: Id,
+  approvalNo: z.string().min(1).max(100),
+  /** FZ-4/FZ-5: the range of certificate numbers issued for the class (inclusive, same width). */
+  certificateNumbers: z.object({ from: z.string().min(1).max(40), to: z.string().min(1).max(40) }).optional(),
+  approvedOn: LocalDate,
+});
+
+export const CourseCancelled = z.object({
+  courseId: Id,
+  cancelledOn: LocalDate,
+  reason: z.string().min(1).max(1000),
+});
+
+export const PersonRegistered = z.object({
+  personId: Id,
+  /** HMAC-SHA256(pepper, normalised ID number), hex. The number itself is never stored. */
+  idNumberHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** e.g. `4101**********1234`. */
+  idNumberMasked: z.string().min(1).max(40),
+  name: z.string().min(1).max(100),
+  jurisdiction: Jurisdiction,
+  titleLevel: TitleLevel,
+  employerId: Id,
+  industry: z.string().min(1).max(100).optional(),
+  registeredOn: LocalDate,
+});
+
+export const PersonTitleChanged = z.object({
+  personId: Id,
+  from: TitleLevel,
+  to: TitleLevel,
+  effectiveOn: LocalDate,
+});
+
+export const PersonTransferred = z.object({
+  personId: Id,
+  fromJurisdiction: Jurisdiction,
+  toJurisdiction: Jurisdiction,
+  fromEmployerId: Id,
+  toEmployerId: Id,
+  effectiveOn: LocalDate,
+});
+
+export const EnrolmentRecorded = z.object({
+  enrolmentId: Id,
+  personId: Id,
+  courseId: Id,
+  institutionId: Id,
+  enrolledOn: LocalDate,
+  purpose: Purpose,
+});
+
+export const CompletionRecorded = z.object({
+  creditId: Id,
+  personId: Id,
+  courseId: Id,
+  institutionId: Id,
+  /** Copied from the course at recording time. */
+  category: Category,
+  completedOn: LocalDate,
+  assessment: z.enum(['passed', 'failed', 'none']),
+  hours: Hours,
+  /** The institution's stamped proof / training certificate number (ST-6, FZ-5). */
+  proofNumber: z.string().min(1).max(40).optional(),
+  purpose: Purpose.optional(),
+  /** The year the hours are for; a past year means make-up (ST-3, ST-4). */
+  creditYear: Year,
+  /** Beijing date the institution entered it (ST-9 entry deadline). */
+  recordedOn: LocalDate,
+});
+
+export const Evidence = z.object({
+  kind: z.enum(['proof', 'paper', 'award-certificate', 'book', 'notes', 'employer-confirmation', 'other']),
+  ref: z.string().min(1).max(500),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
+
+export const ConversionClaimed = z.object({
+  creditId: Id,
+  personId: Id,
+  year: Year,
+  kind: ConversionKind,
+  /** Hours claimed (SZ-5 ranges, SZ-7 free value); absent when derived from characters or credits. */
+  hours: Hours.optional(),
+  /** SC-4/SC-5: characters written or published. */
+  characters: z.number().int().positive().max(10_000_000).optional(),
+  /** SC-7: industry credits. */
+  credits: z.number().positive().max(1000).optional(),
+  /** SZ-6: awards for the same project count once. */
+  projectRef: z.string().min(1).max(200).optional(),
+  title: z.string().min(1).max(300).optional(),
+  evidence: z.array(Evidence).max(20),
+  claimedOn: LocalDate,
+});
+
+export const CreditReviewed = z.object({
+  creditId: Id,
+  personId: Id,
+  stage: z.enum(['employer', 'bureau']),
+  decision: z.enum(['approved', 'rejected']),
+  /** The value the reviewer fixes (SZ-5: inside the range). */
+  hours: Hours.optional(),
+  reviewedOn: LocalDate,
+  note: z.string().max(1000).optional(),
+});
+
+export const CreditRevoked = z.object({
+  creditId: Id,
+  personId: Id,
+  reason: z.string().min(1).max(1000),
+  revokedOn: LocalDate,
+});
+
+export const AnnualAssessmentSigned = z.object({
+  personId: Id,
+  year: Year,
+  employerId: Id,
+  result: z.enum(['passed', 'failed']),
+  signedOn: LocalDate,
+});
+
+export const CertificateContent = z.object({
+  certificateNumber: z.string().min(1).max(60),
+  holderMaskedName: z.string(),
+  idNumberMasked: z.string(),
+  year: Year,
+  jurisdiction: Jurisdiction,
+  titleLevel: TitleLevel,
+  hours: z.object({ public: z.number(), professional: z.number(), elective: z.number(), total: z.number() }),
+  ruleSet: z.string(),
+  issuer: z.string(),
+  issuedOn: LocalDate,
+});
+
+export const CertificateIssued = z.object({
+  certificateNumber: z.string().min(1).max(60),
+  personId: Id,
+  year: Year,
+  content: CertificateContent,
+  /** SHA-256 of the canonical JSON of `content`, hex. */
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Ed25519 signature of the digest, base64url, by key `keyId`. */
+  signature: z.string().min(1),
+  keyId: z.string().min(1),
+  issuedOn: LocalDate,
+});
+
+export const CertificateStamped = z.object({
+  certificateNumber: z.string().min(1).max(60),
+  personId: Id,
+  year: Year,
+  stampedOn: LocalDate,
+  authority: z.string().min(1).max(200),
+  authorityLevel: AdminLevel,
+});
+
+export const CertificateRevoked = z.object({
+  certificateNumber: z.string().min(1).max(60),
+  personId: Id,
+  year: Year,
+  reason: CertificateRevocationReason,
+  note: z.string().max(1000).optional(),
+  revokedOn: LocalDate,
+});
+
+export const EVENT_SCHEMAS = {
+  InstitutionAccredited,
+  InstitutionAccreditationWithdrawn,
+  CourseFiled,
+  CourseApproved,
+  CourseCancelled,
+  PersonRegistered,
+  PersonTitleChanged,
+  PersonTransferred,
+  EnrolmentRecorded,
+  CompletionRecorded,
+  ConversionClaimed,
+  CreditReviewed,
+  CreditRevoked,
+  AnnualAssessmentSigned,
+  CertificateIssued,
+  CertificateStamped,
+  CertificateRevoked,
+} as const;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
+
+/** Current schemaVersion of each event type; bump it and add an upcaster when a schema changes shape. */
+export const SCHEMA_VERSIONS: Record<EventType, number> = Object.fromEntries(
+  Object.keys(EVENT_SCHEMAS).map((k) => [k, 1]),
+) as Record<EventType, number>;
+
+export const EventMetadata = z.object({
+  actor: Actor,
+  schemaVersion: z.number().int().positive(),
+  /** The Idempotency-Key of the request that produced the event, if any. */
+  idempotencyKey: z.string().max(200).optional(),
+  correlationId: z.string().max(200).optional(),
+});
+export type EventMetadata = z.infer<typeof EventMetadata>;
+
+/** A decoded domain event: a typed union over the catalogue. */
+export type DomainEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];

@@ -1,0 +1,36 @@
+import type { RecordedEvent } from '../src/store/port.js';
+import { EVENT_SCHEMAS, EventMetadata, SCHEMA_VERSIONS } from './events.js';
+import type { DomainEvent, EventType } from './events.js';
+
+/** Turns data of schemaVersion v into v+1. Registered per type and version. */
+export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
+
+const UPCASTERS: Partial<Record<EventType, Record<number, Upcaster>>> = {};
+
+/** Registers the step from `fromVersion` to `fromVersion + 1` for an event type. */
+export function registerUpcaster(type: EventType, fromVersion: number, step: Upcaster): void {
+  (UPCASTERS[type] ??= {})[fromVersion] = step;
+}
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(EVENT_SCHEMAS, type);
+}
+
+/**
+ * Brings a stored event's data up to the current schema, step by step, then validates it. Unknown
+ * types return undefined so that a reader skips events it does not know (forward compatibility).
+ */
+export function decodeEvent(e: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>): DomainEvent | undefined {
+  if (!isEventType(e.type)) return undefined;
+  const meta = EventMetadata.safeParse(e.metadata);
+  let version = meta.success ? meta.data.schemaVersion : 1;
+  let data = e.data as Record<string, unknown>;
+  const steps = UPCASTERS[e.type] ?? {};
+  while (version < SCHEMA_VERSIONS[e.type]) {
+    const step = steps[version];
+    if (!step) throw new Error(`no upcaster for ${e.type} v${version}`);
+    data = step(data);
+    version++;
+  }
+  return { type: e.type, data: EVENT_SCHEMAS[e.type].parse(data) } as DomainEvent;
+}
