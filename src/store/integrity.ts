@@ -56,6 +56,9 @@ export function recomputeHash(e: RecordedEvent): string {
 
 type Broken = Extract<ChainVerdict, { ok: false }>['broken'];
 
+/** What the chain check needs of an event; a RecordedEvent is one. */
+export type ChainLink = Pick<RecordedEvent, 'streamId' | 'revision' | 'position' | 'prevHash' | 'hash'>;
+
 /**
  * Re-checks hash chains from events fed in commit order (one stream or all of `$all`): revisions
  * must run 0,1,2… without a gap, each prevHash must equal the previous event's hash, and each hash
@@ -67,7 +70,7 @@ export class ChainChecker {
   private brokenLink: Broken | undefined;
 
   /** Returns false once a broken link has been found. */
-  feed(e: RecordedEvent, hash: string = recomputeHash(e)): boolean {
+  feed(e: ChainLink & Partial<RecordedEvent>, hash: string = recomputeHash(e as RecordedEvent)): boolean {
     if (this.brokenLink) return false;
     this.count++;
     const prev = this.last.get(e.streamId);

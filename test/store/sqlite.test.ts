@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import t from 'tap';
+import type { Test } from 'tap';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
+import { storeConformance } from './conformance.js';
+import { tempDir } from '../support/tmp.js';
+
+storeConformance(t, async () => {
+  const tmp = tempDir();
+  const store = SqliteEventStore.open({ file: join(tmp.dir, 'events.db') });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      tmp.remove();
+    },
+  };
+});
+
+const ev = (i: number) => ({ eventId: randomUUID(), type: 'N', data: { i } });
+
+t.test('reopening the file keeps every event and the chain', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const file = join(tmp.dir, 'events.db');
+  const a = SqliteEventStore.open({ file });
+  await a.append('s-1', [ev(0), ev(1)], { expected: 'no_stream' });
+  await a.close();
+  const b = SqliteEventStore.open({ file });
+  t.equal((await b.append('s-1', [ev(2)], { expected: 1n })).nextRevision, 2n, 'the head survived the reopen');
+  t.same(await b.verifyAll(), { ok: true, streams: 1, events: 3 });
+  await b.close();
+});
+
+async function tampered(t: Test, edit: (db: Database.Database) => void) {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const file = join(tmp.dir, 'events.db');
+  const store = SqliteEventStore.open({ file });
+  await store.append('person-a', [ev(0), ev(1), ev(2)]);
+  await store.append('person-b', [ev(0), ev(1)]);
+  await store.close();
+  const raw = new Database(file);
+  edit(raw);
+  raw.close();
+  const reopened = SqliteEventStore.open({ file });
+  try {
+    return { all: await reopened.verifyAll(), stream: await reopened.verifyStream('person-a') };
+  } finally {
+    await reopened.close();
+  }
+}
+
+t.test('an event edited in the SQLite file is named by stream and revision', async (t) => {
+  const { all, stream } = await tampered(t, (db) =>
+    db.prepare(`UPDATE events SET data = '{"i":7}' WHERE stream_id = 'person-a' AND revision = 1`).run(),
+  );
+  t.equal(all.ok, false);
+  if (!all.ok) {
+    t.equal(all.broken.streamId, 'person-a');
+    t.equal(all.broken.revision, 1n);
+    t.match(all.broken.reason, /altered/);
+  }
+  t.equal(stream.ok, false);
+});
+
+t.test('a deleted event breaks the chain at the gap', async (t) => {
+  const { all } = await tampered(t, (db) => db.prepare(`DELETE FROM events WHERE stream_id = 'person-a' AND revision = 1`).run());
+  t.equal(all.ok, false);
+  if (!all.ok) {
+    t.equal(all.broken.streamId, 'person-a');
+    t.equal(all.broken.revision, 2n, 'the first event after the gap');
+    t.match(all.broken.reason, /missing/);
+  }
+});
+
+t.test('a re-hashed edit is still caught by the next link', async (t) => {
+  // Someone who edits an event and recomputes its hash breaks the following event's prevHash.
+  const { all } = await tampered(t, (db) => db.prepare(`UPDATE events SET hash = ? WHERE stream_id = 'person-a' AND revision = 0`).run('f'.repeat(64)));
+  t.equal(all.ok, false);
+  if (!all.ok) t.equal(all.broken.revision, 0n);
+});
+
+t.test('concurrent appends are group-committed: far fewer commits than appends', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const store = SqliteEventStore.open({ file: join(tmp.dir, 'events.db') });
+  const before = store.commits;
+  await Promise.all(Array.from({ length: 64 }, (_, i) => store.append(`s-${i % 8}`, [ev(i)])));
+  const commits = store.commits - before;
+  t.ok(commits >= 1 && commits <= 4, `64 appends in ${commits} commit(s)`);
+  t.same(await store.verifyAll(), { ok: true, streams: 8, events: 64 });
+  await store.close();
+});
+
+t.test('a failing append in a group rolls back alone', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const store = SqliteEventStore.open({ file: join(tmp.dir, 'events.db') });
+  await store.append('s', [ev(0)], { expected: 'no_stream' });
+  const results = await Promise.allSettled([
+    store.append('s', [ev(1), ev(2)], { expected: 0n }),
+    store.append('s', [ev(3), ev(4)], { expected: 0n }),
+    store.append('t', [ev(5)], { expected: 'no_stream' }),
+  ]);
+  t.same(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+  t.same((await store.readStream('s')).map((e) => e.data.i), [0, 1, 2]);
+  await store.close();
+});
+
+t.test('closed store refuses work', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const store = SqliteEventStore.open({ file: join(tmp.dir, 'events.db') });
+  await store.close();
+  await t.rejects(store.append('s', [ev(0)]), { code: 'STORE_CLOSED' });
+});
