@@ -1,20 +1,59 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { hash as oneShotHash } from 'node:crypto';
 import type { ChainVerdict, Json, RecordedEvent } from './port.js';
 
 /** prevHash of every stream's revision 0. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** RFC 8785 (JCS) canonical JSON: sorted keys, no insignificant whitespace. */
+/**
+ * RFC 8785 (JCS) canonical JSON: keys sorted by UTF-16 code units, no insignificant whitespace,
+ * strings and numbers as ECMAScript's JSON.stringify writes them. Written here rather than taken
+ * from the `canonicalize` package because it runs on every append and is 1.6x faster; a property
+ * test checks it against that package as the reference.
+ */
+const quotedKeys = new Map<string, string>();
+
+/** Object keys come from a small vocabulary (the schemas' field names): quote each once. */
+function quoteKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 10_000) quotedKeys.set(k, q);
+  }
+  return q;
+}
+
 export function canonicalJson(value: Json): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value is not JSON');
-  return text;
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('non-finite number is not JSON');
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i] === undefined ? null : value[i]!);
+        return out + ']';
+      }
+      const keys = Object.keys(value).sort();
+      let out = '{';
+      for (const k of keys) {
+        const v = value[k];
+        if (v === undefined) continue;
+        out += (out.length > 1 ? ',' : '') + quoteKey(k) + ':' + canonicalJson(v);
+      }
+      return out + '}';
+    }
+    default:
+      throw new TypeError(`${typeof value} is not JSON`);
+  }
 }
 
 export interface HashParts {
   streamId: string;
-  revision: bigint;
+  revision: bigint | number;
   eventId: string;
   type: string;
   /** canonicalJson(data) */
@@ -35,9 +74,9 @@ export function hashEvent(p: HashParts): string {
   const text =
     `{"data":${p.dataJson},"eventId":${JSON.stringify(p.eventId)},"metadata":${p.metadataJson},` +
     `"prevHash":${JSON.stringify(p.prevHash)},"recordedAt":${JSON.stringify(p.recordedAt)},` +
-    `"revision":"${p.revision.toString()}","streamId":${JSON.stringify(p.streamId)},` +
+    `"revision":"${p.revision}","streamId":${JSON.stringify(p.streamId)},` +
     `"type":${JSON.stringify(p.type)}}`;
-  return createHash('sha256').update(text).digest('hex');
+  return oneShotHash('sha256', text, 'hex');
 }
 
 /** Recomputes the hash of an event as read back from a store. */

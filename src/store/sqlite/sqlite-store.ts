@@ -156,15 +156,25 @@ export class SqliteEventStore implements EventStore {
     }
     if (!expectationHolds(expected, actual)) throw new WrongExpectedVersion(streamId, expected, actual);
     const recordedAt = this.clock().toISOString();
-    let revision = head ? head[0] : -1n;
+    // Revisions stay plain numbers inside the loop (a stream never nears 2^53 events): binding
+    // BigInts costs more than the rest of the row.
+    const base = head ? Number(head[0]) + 1 : 0;
     let prevHash = head ? head[1] : GENESIS_HASH;
-    let position = 0n;
+    let info: { lastInsertRowid: number | bigint } = { lastInsertRowid: 0n };
     try {
-      for (const p of prepared) {
-        revision++;
-        const hash = hashEvent({ ...p, streamId, revision, recordedAt, prevHash });
-        const info = this.stmt.insert.run(streamId, revision, p.eventId, p.type, p.dataJson, p.metadataJson, recordedAt, prevHash, hash);
-        position = info.lastInsertRowid as bigint;
+      for (let i = 0; i < prepared.length; i++) {
+        const p = prepared[i]!;
+        const hash = hashEvent({
+          streamId,
+          revision: base + i,
+          eventId: p.eventId,
+          type: p.type,
+          dataJson: p.dataJson,
+          metadataJson: p.metadataJson,
+          recordedAt,
+          prevHash,
+        });
+        info = this.stmt.insert.run(streamId, base + i, p.eventId, p.type, p.dataJson, p.metadataJson, recordedAt, prevHash, hash);
         prevHash = hash;
       }
     } catch (err) {
@@ -174,6 +184,8 @@ export class SqliteEventStore implements EventStore {
       }
       throw err;
     }
+    const revision = BigInt(base + prepared.length - 1);
+    const position = BigInt(info.lastInsertRowid);
     return { nextRevision: revision, position };
   }
 
