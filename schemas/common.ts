@@ -58,6 +58,12 @@ export const Year = z.number().int().min(2000).max(2100);
 /** Identifiers chosen by clients: readable, safe inside a stream id. */
 export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (1..64)');
 
+/** `{personId}:{suffix}`: a credit names the person whose stream holds it. */
+export const CreditId = z
+  .string()
+  .max(140)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}:[A-Za-z0-9][A-Za-z0-9_.-]{0,71}$/, 'expected {personId}:{suffix}');
+
 export const Hours = z.number().positive().max(1000).multipleOf(0.5);
 
 export const Actor = z.object({ role: Role.or(z.literal('system')), id: z.string().min(1) });

@@ -5,6 +5,7 @@ import {
   Category,
   CertificateRevocationReason,
   ConversionKind,
+  CreditId,
   Hours,
   Id,
   Jurisdiction,
@@ -100,8 +101,15 @@ export const PersonTransferred = z.object({
   effectiveOn: LocalDate,
 });
 
+/** Reserves a personal ID number for one person, in stream `idnumber-{hash}`: one number, one person. */
+export const IdNumberReserved = z.object({
+  idNumberHash: z.string().regex(/^[0-9a-f]{64}$/),
+  personId: Id,
+});
+
 export const EnrolmentRecorded = z.object({
-  enrolmentId: Id,
+  /** `{personId}:{courseId}`. */
+  enrolmentId: CreditId,
   personId: Id,
   courseId: Id,
   institutionId: Id,
@@ -110,7 +118,7 @@ export const EnrolmentRecorded = z.object({
 });
 
 export const CompletionRecorded = z.object({
-  creditId: Id,
+  creditId: CreditId,
   personId: Id,
   courseId: Id,
   institutionId: Id,
@@ -135,7 +143,7 @@ export const Evidence = z.object({
 });
 
 export const ConversionClaimed = z.object({
-  creditId: Id,
+  creditId: CreditId,
   personId: Id,
   year: Year,
   kind: ConversionKind,
@@ -153,7 +161,7 @@ export const ConversionClaimed = z.object({
 });
 
 export const CreditReviewed = z.object({
-  creditId: Id,
+  creditId: CreditId,
   personId: Id,
   stage: z.enum(['employer', 'bureau']),
   decision: z.enum(['approved', 'rejected']),
@@ -164,7 +172,7 @@ export const CreditReviewed = z.object({
 });
 
 export const CreditRevoked = z.object({
-  creditId: Id,
+  creditId: CreditId,
   personId: Id,
   reason: z.string().min(1).max(1000),
   revokedOn: LocalDate,
@@ -229,6 +237,7 @@ export const EVENT_SCHEMAS = {
   CourseApproved,
   CourseCancelled,
   PersonRegistered,
+  IdNumberReserved,
   PersonTitleChanged,
   PersonTransferred,
   EnrolmentRecorded,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { ZodError } from 'zod';
 import { ConfigError } from '../config/config.js';
 
 interface Command {
@@ -9,6 +10,7 @@ interface Command {
 /** Each command lives in its own module and is loaded only when asked for. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: () => import('./commands/serve.js'),
+  token: () => import('./commands/token.js'),
   'verify-chain': () => import('./commands/verify-chain.js'),
 };
 
@@ -28,7 +30,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (err instanceof ConfigError || err instanceof ZodError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(err as Error).message}\n`);
       process.exitCode = 2;
     } else {

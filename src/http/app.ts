@@ -1,16 +1,30 @@
+import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { eventCatalogueJsonSchema } from '../../schemas/json-schema.js';
 import type { Config } from '../config/config.js';
+import type { Secrets } from '../security/secrets.js';
 import type { EventStore } from '../store/port.js';
+import type { Clock } from '../time/clock.js';
+import { systemClock } from '../time/clock.js';
+import { authenticator } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
+import type { IdempotencyStore } from './idempotency.js';
+import { courseRoutes } from './routes/courses.js';
+import { creditRoutes } from './routes/credits.js';
 import { healthRoutes } from './routes/health.js';
+import { institutionRoutes } from './routes/institutions.js';
+import { personWriteRoutes } from './routes/persons-write.js';
 
 export interface AppDeps {
   config: Config;
   store: EventStore;
   logger: Logger;
+  secrets: Secrets;
+  idempotency: IdempotencyStore;
+  clock?: Clock;
 }
 
 /** Builds the HTTP app; tests call this and use `inject`, the CLI calls it and listens. */
@@ -18,14 +32,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 4 * 1024 * 1024,
-    disableRequestLogging: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${req.url}`));
+    void reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`));
   });
-  await app.register(healthRoutes, { store: deps.store, storeKind: deps.config.store });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'celedger', description: 'Continuing-education class-hour ledger', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const authenticate = authenticator(deps.secrets.jwtKey);
+  const writeDeps = { store: deps.store, clock: deps.clock ?? systemClock, authenticate, idempotency: deps.idempotency };
+  await app.register(async (scope) => {
+    await healthRoutes(scope, { store: deps.store, storeKind: deps.config.store });
+    institutionRoutes(scope, writeDeps);
+    courseRoutes(scope, writeDeps);
+    personWriteRoutes(scope, { ...writeDeps, idPepper: deps.secrets.idPepper });
+    creditRoutes(scope, writeDeps);
+  });
+  const catalogue = eventCatalogueJsonSchema();
+  app.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -142,7 +142,7 @@ export function* generateWorkload(o: WorkloadOptions): Generator<StreamBatch> {
     const skip = rng.chance(o.shortfallShare ?? 0.12) ? rng.int(0, institution.length - 1) : -1;
     for (const [k, course] of institution.entries()) {
       if (k === skip) continue;
-      const creditId = `${personId}-c${k}`;
+      const creditId = `${personId}:${course.courseId}`;
       const counter = (proofCounters.get(course.courseId) ?? 0) + 1;
       proofCounters.set(course.courseId, counter);
       events.push(
@@ -172,7 +172,7 @@ export function* generateWorkload(o: WorkloadOptions): Generator<StreamBatch> {
       }
     }
     if (jurisdiction === 'suzhou' && rng.chance(0.2)) {
-      const creditId = `${personId}-paper`;
+      const creditId = `${personId}:cv-paper`;
       events.push(
         event(rng, 'ConversionClaimed', {
           creditId,
@@ -188,7 +188,7 @@ export function* generateWorkload(o: WorkloadOptions): Generator<StreamBatch> {
       );
     }
     if (jurisdiction === 'sichuan' && rng.chance(0.3)) {
-      const creditId = `${personId}-notes`;
+      const creditId = `${personId}:cv-notes`;
       events.push(
         event(rng, 'ConversionClaimed', {
           creditId,

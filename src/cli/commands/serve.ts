@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
 import { openStore } from '../../store/open-store.js';
 import { buildApp } from '../../http/app.js';
+import { IdempotencyStore } from '../../http/idempotency.js';
+import { loadSecrets } from '../../security/secrets.js';
 import { configFlags, parseCommandArgs } from '../args.js';
 
 export const usage = 'ledger serve [--port N] [--host H] [--data-dir DIR] [--store sqlite|esdb]';
@@ -11,11 +14,14 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, configFlags(values));
   const logger = createLogger(config.logLevel);
   const store = await openStore(config);
-  const app = await buildApp({ config, store, logger });
+  const secrets = loadSecrets(config.dataDir);
+  const idempotency = new IdempotencyStore(join(config.dataDir, 'requests.db'));
+  const app = await buildApp({ config, store, logger, secrets, idempotency });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
     await store.close();
+    idempotency.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import {
+  AdminLevel,
+  Category,
+  CertificateRevocationReason,
+  ConversionKind,
+  Hours,
+  Id,
+  Jurisdiction,
+  LocalDate,
+  Purpose,
+  TitleLevel,
+  Year,
+} from './common.js';
+import { Evidence } from './events.js';
+
+/** HTTP bodies of the write API; each is a command. Unknown fields are refused (strict). */
+
+export const AccreditInstitution = z.strictObject({
+  institutionId: Id,
+  name: z.string().min(1).max(200),
+  jurisdiction: Jurisdiction,
+  level: AdminLevel,
+  accreditedOn: LocalDate,
+});
+
+export const WithdrawAccreditation = z.strictObject({
+  effectiveOn: LocalDate,
+  reason: z.string().min(1).max(1000),
+});
+
+export const FileCourse = z
+  .strictObject({
+    courseId: Id,
+    institutionId: Id,
+    title: z.string().min(1).max(200),
+    category: Category,
+    hours: Hours,
+    minutes: z.number().int().positive().max(60_000).optional(),
+    level: AdminLevel,
+    mode: z.enum(['in-person', 'online']),
+    startsOn: LocalDate,
+    endsOn: LocalDate,
+    filedOn: LocalDate,
+    subjectYear: Year.optional(),
+  })
+  .refine((c) => c.endsOn >= c.startsOn, { message: 'endsOn is before startsOn', path: ['endsOn'] });
+
+const CertificateNumber = z.string().regex(/^\d{1,20}$/, 'digits only');
+
+export const ApproveCourse = z
+  .strictObject({
+    approvalNo: z.string().min(1).max(100),
+    certificateNumbers: z.strictObject({ from: CertificateNumber, to: CertificateNumber }).optional(),
+    approvedOn: LocalDate,
+  })
+  .refine((a) => !a.certificateNumbers || (a.certificateNumbers.from.length === a.certificateNumbers.to.length && a.certificateNumbers.from <= a.certificateNumbers.to), {
+    message: 'from and to must have the same width and from <= to',
+    path: ['certificateNumbers'],
+  });
+
+export const CancelCourse = z.strictObject({
+  cancelledOn: LocalDate,
+  reason: z.string().min(1).max(1000),
+});
+
+export const RegisterPerson = z.strictObject({
+  personId: Id,
+  idNumber: z.string().min(15).max(20),
+  name: z.string().min(1).max(100),
+  jurisdiction: Jurisdiction,
+  titleLevel: TitleLevel,
+  employerId: Id,
+  industry: z.string().min(1).max(100).optional(),
+  registeredOn: LocalDate.optional(),
+});
+
+export const ChangeTitle = z.strictObject({
+  to: TitleLevel,
+  effectiveOn: LocalDate,
+});
+
+export const TransferPerson = z.strictObject({
+  toJurisdiction: Jurisdiction,
+  toEmployerId: Id,
+  effectiveOn: LocalDate,
+});
+
+export const RecordEnrolment = z.strictObject({
+  personId: Id,
+  courseId: Id,
+  enrolledOn: LocalDate,
+  purpose: Purpose.default('general'),
+});
+
+export const RecordCompletion = z.strictObject({
+  personId: Id,
+  courseId: Id,
+  completedOn: LocalDate,
+  assessment: z.enum(['passed', 'failed', 'none']),
+  hours: Hours.optional(),
+  proofNumber: z.string().regex(/^[0-9A-Za-z-]{1,40}$/).optional(),
+  purpose: Purpose.optional(),
+  creditYear: Year.optional(),
+});
+
+export const RecordCompletionsBatch = z.strictObject({
+  items: z.array(z.unknown()).min(1).max(1000),
+});
+
+export const ClaimConversion = z.strictObject({
+  personId: Id,
+  year: Year,
+  kind: ConversionKind,
+  hours: Hours.optional(),
+  characters: z.number().int().positive().max(10_000_000).optional(),
+  credits: z.number().positive().max(1000).optional(),
+  projectRef: z.string().min(1).max(200).optional(),
+  title: z.string().min(1).max(300).optional(),
+  evidence: z.array(Evidence).max(20).default([]),
+});
+
+export const ReviewCredit = z.strictObject({
+  stage: z.enum(['employer', 'bureau']),
+  decision: z.enum(['approved', 'rejected']),
+  hours: Hours.optional(),
+  note: z.string().max(1000).optional(),
+});
+
+export const RevokeCredit = z.strictObject({
+  reason: z.string().min(1).max(1000),
+});
+
+export const SignAssessment = z.strictObject({
+  result: z.enum(['passed', 'failed']),
+});
+
+export const StampCertificate = z.strictObject({
+  stampedOn: LocalDate,
+  authority: z.string().min(1).max(200),
+});
+
+export const RevokeCertificate = z.strictObject({
+  reason: CertificateRevocationReason,
+  note: z.string().max(1000).optional(),
+});
+
+export type RecordCompletionCommand = z.infer<typeof RecordCompletion>;

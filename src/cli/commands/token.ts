@@ -1,0 +1,32 @@
+import { AdminLevel, Jurisdiction, Role } from '../../../schemas/common.js';
+import { loadConfig } from '../../config/config.js';
+import { Principal } from '../../security/principal.js';
+import { loadSecrets } from '../../security/secrets.js';
+import { signToken } from '../../security/tokens.js';
+import { configFlags, parseCommandArgs } from '../args.js';
+
+export const usage = 'ledger token --role R --subject S [--jurisdiction J] [--level city|county|province] [--ttl SECONDS]   print a bearer token';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    role: { type: 'string' },
+    subject: { type: 'string' },
+    jurisdiction: { type: 'string' },
+    level: { type: 'string' },
+    ttl: { type: 'string' },
+  });
+  const config = loadConfig(process.env, configFlags(values));
+  const parsed = Principal.safeParse({
+    role: Role.parse(values.role),
+    sub: values.subject,
+    ...(values.jurisdiction ? { jurisdiction: Jurisdiction.parse(values.jurisdiction) } : {}),
+    ...(values.level ? { level: AdminLevel.parse(values.level) } : {}),
+  });
+  if (!parsed.success) {
+    process.stderr.write(`${parsed.error.issues.map((i) => `${i.path.join('.') || 'token'}: ${i.message}`).join('\n')}\n`);
+    return 2;
+  }
+  const ttl = values.ttl ? Number(values.ttl) : 8 * 3600;
+  process.stdout.write(`${signToken(loadSecrets(config.dataDir).jwtKey, parsed.data, ttl)}\n`);
+  return 0;
+}

@@ -1,0 +1,187 @@
+import type { z } from 'zod';
+import type { ClaimConversion, RecordCompletion, RecordEnrolment, ReviewCredit, RevokeCredit } from '../../../schemas/commands.js';
+import { canonicalJson } from '../../store/integrity.js';
+import type { Json } from '../../store/port.js';
+import { beijingDate } from '../../time/clock.js';
+import {
+  allowedConversionKinds,
+  conversionNeeds,
+  conversionRange,
+  conversionRuleId,
+  hoursFromCharacters,
+} from '../../rules/conversions.js';
+import { checkScope } from '../authorize.js';
+import { execute, load } from '../handle.js';
+import type { CommandContext } from '../handle.js';
+import { shortDigest } from '../ids.js';
+import { accept, reject } from '../result.js';
+import { evolveCourse, initialCourse } from '../state/course.js';
+import type { CourseState } from '../state/course.js';
+import { evolvePerson, initialPerson } from '../state/person.js';
+import { creditId, personOfCredit, streams } from '../streams.js';
+
+async function loadCourse(ctx: CommandContext, courseId: string) {
+  return (await load(ctx.store, streams.course(courseId), () => initialCourse, evolveCourse)).state;
+}
+
+/** An institution records only for its own, live courses. */
+function courseGate(ctx: CommandContext, course: CourseState, courseId: string) {
+  if (!course.exists) return reject('NOT_FOUND', `course ${courseId} is not filed`);
+  const denied = checkScope(ctx.actor, ['institution'], { institutionId: course.institutionId });
+  if (denied) return denied;
+  if (course.cancelledOn) return reject('RULE_VIOLATION', `course ${courseId} was cancelled on ${course.cancelledOn}`);
+  return undefined;
+}
+
+export async function recordEnrolment(ctx: CommandContext, cmd: z.infer<typeof RecordEnrolment>) {
+  const course = await loadCourse(ctx, cmd.courseId);
+  const gate = courseGate(ctx, course, cmd.courseId);
+  if (gate) return gate;
+  const enrolmentId = creditId(cmd.personId, cmd.courseId);
+  return execute(ctx, {
+    streamId: streams.person(cmd.personId),
+    initial: initialPerson,
+    evolve: evolvePerson,
+    decide: ({ state }) => {
+      if (!state.exists) return reject('NOT_FOUND', `person ${cmd.personId} is not registered`);
+      if (state.enrolments.has(enrolmentId)) return reject('CONFLICT', `person ${cmd.personId} is already enrolled in ${cmd.courseId}`);
+      return accept({
+        type: 'EnrolmentRecorded',
+        data: { enrolmentId, personId: cmd.personId, courseId: cmd.courseId, institutionId: course.institutionId!, enrolledOn: cmd.enrolledOn, purpose: cmd.purpose },
+        key: `enrolment:${enrolmentId}`,
+      });
+    },
+    result: () => ({ enrolmentId }),
+  });
+}
+
+/**
+ * What can never be valid is refused here; what depends on rules that may change (counting, caps,
+ * filing deadlines, accreditation at the course's start) is left to the rules engine.
+ */
+export async function recordCompletion(ctx: CommandContext, cmd: z.infer<typeof RecordCompletion>, course?: CourseState) {
+  course ??= await loadCourse(ctx, cmd.courseId);
+  const gate = courseGate(ctx, course, cmd.courseId);
+  if (gate) return gate;
+  if (cmd.completedOn < course.startsOn!) {
+    return reject('RULE_VIOLATION', `completion ${cmd.completedOn} is before the course starts (${course.startsOn})`);
+  }
+  const hours = cmd.hours ?? course.hours!;
+  if (hours > course.hours!) return reject('RULE_VIOLATION', `${hours} hours is more than the course's ${course.hours}`);
+  const id = creditId(cmd.personId, cmd.courseId);
+  return execute(ctx, {
+    streamId: streams.person(cmd.personId),
+    initial: initialPerson,
+    evolve: evolvePerson,
+    decide: ({ state }) => {
+      if (!state.exists) return reject('NOT_FOUND', `person ${cmd.personId} is not registered`);
+      if (state.completedCourses.has(cmd.courseId)) {
+        return reject('CONFLICT', `person ${cmd.personId} already has a completion of ${cmd.courseId}`, { details: { creditId: id, duplicate: true } });
+      }
+      return accept({
+        type: 'CompletionRecorded',
+        data: {
+          creditId: id,
+          personId: cmd.personId,
+          courseId: cmd.courseId,
+          institutionId: course.institutionId!,
+          category: course.category!,
+          completedOn: cmd.completedOn,
+          assessment: cmd.assessment,
+          hours,
+          ...(cmd.proofNumber ? { proofNumber: cmd.proofNumber } : {}),
+          ...(cmd.purpose ? { purpose: cmd.purpose } : {}),
+          creditYear: cmd.creditYear ?? Number(cmd.completedOn.slice(0, 4)),
+          recordedOn: beijingDate(ctx.clock()),
+        },
+        key: `completion:${id}`,
+      });
+    },
+    result: () => ({ creditId: id }),
+  });
+}
+
+export async function claimConversion(ctx: CommandContext, cmd: z.infer<typeof ClaimConversion>) {
+  const needs = conversionNeeds(cmd.kind);
+  if (needs === 'characters' && cmd.characters === undefined) {
+    return reject('VALIDATION_FAILED', 'the request does not match the schema', { details: [{ path: 'body.characters', message: `${cmd.kind} needs characters` }] });
+  }
+  if (needs === 'credits' && cmd.credits === undefined) {
+    return reject('VALIDATION_FAILED', 'the request does not match the schema', { details: [{ path: 'body.credits', message: 'credits conversion needs credits' }] });
+  }
+  if (needs === 'characters' && hoursFromCharacters(cmd.kind, cmd.characters!)!.hours === 0) {
+    return reject('RULE_VIOLATION', 'fewer than 1,000 characters convert to no class hour', { ruleId: hoursFromCharacters(cmd.kind, 0)!.ruleId });
+  }
+  const id = creditId(cmd.personId, `cv-${shortDigest(ctx.idempotencyKey ?? canonicalJson(cmd as unknown as Json))}`);
+  return execute(ctx, {
+    streamId: streams.person(cmd.personId),
+    initial: initialPerson,
+    evolve: evolvePerson,
+    decide: ({ state }) => {
+      if (!state.exists) return reject('NOT_FOUND', `person ${cmd.personId} is not registered`);
+      const denied = checkScope(ctx.actor, ['professional', 'employer'], { personId: state.personId, employerId: state.employerId });
+      if (denied) return denied;
+      const j = state.jurisdiction!;
+      if (!allowedConversionKinds(j, cmd.year).includes(cmd.kind)) {
+        return reject('RULE_VIOLATION', `${j} does not recognise a ${cmd.kind} conversion`, { ruleId: conversionRuleId(j) });
+      }
+      const range = conversionRange(j, cmd.year, cmd.kind);
+      if (range && cmd.hours !== undefined && (cmd.hours < range.min || cmd.hours > range.max)) {
+        return reject('RULE_VIOLATION', `${cmd.kind} converts to ${range.min}–${range.max} class hours, not ${cmd.hours}`, { ruleId: range.ruleId });
+      }
+      if (state.credits.has(id)) return reject('CONFLICT', 'this conversion was already claimed', { details: { creditId: id, duplicate: true } });
+      return accept({ type: 'ConversionClaimed', data: { ...cmd, creditId: id, claimedOn: beijingDate(ctx.clock()) }, key: `conversion:${id}` });
+    },
+    result: () => ({ creditId: id }),
+  });
+}
+
+function creditStream(id: string) {
+  const personId = personOfCredit(id);
+  return personId ? { personId, streamId: streams.person(personId) } : undefined;
+}
+
+export function reviewCredit(ctx: CommandContext, id: string, cmd: z.infer<typeof ReviewCredit>) {
+  const target = creditStream(id);
+  if (!target) return Promise.resolve(reject('NOT_FOUND', `credit ${id} not found`));
+  return execute(ctx, {
+    streamId: target.streamId,
+    initial: initialPerson,
+    evolve: evolvePerson,
+    decide: ({ state }) => {
+      const credit = state.credits.get(id);
+      if (!state.exists || !credit) return reject('NOT_FOUND', `credit ${id} not found`);
+      const denied = checkScope(ctx.actor, ['employer', 'bureau'], { employerId: state.employerId, jurisdiction: state.jurisdiction });
+      if (denied) return denied;
+      if (cmd.stage !== ctx.actor.role) return reject('FORBIDDEN', `a ${ctx.actor.role} reviews at the ${ctx.actor.role} stage, not ${cmd.stage}`);
+      if (credit.revoked) return reject('CONFLICT', `credit ${id} was revoked`);
+      if (credit.kind && cmd.hours !== undefined) {
+        const range = conversionRange(state.jurisdiction!, credit.year, credit.kind);
+        if (range && (cmd.hours < range.min || cmd.hours > range.max)) {
+          return reject('RULE_VIOLATION', `${credit.kind} converts to ${range.min}–${range.max} class hours, not ${cmd.hours}`, { ruleId: range.ruleId });
+        }
+      }
+      return accept({ type: 'CreditReviewed', data: { creditId: id, personId: target.personId, ...cmd, reviewedOn: beijingDate(ctx.clock()) } });
+    },
+    result: () => ({ creditId: id }),
+  });
+}
+
+export function revokeCredit(ctx: CommandContext, id: string, cmd: z.infer<typeof RevokeCredit>) {
+  const target = creditStream(id);
+  if (!target) return Promise.resolve(reject('NOT_FOUND', `credit ${id} not found`));
+  return execute(ctx, {
+    streamId: target.streamId,
+    initial: initialPerson,
+    evolve: evolvePerson,
+    decide: ({ state }) => {
+      const credit = state.credits.get(id);
+      if (!state.exists || !credit) return reject('NOT_FOUND', `credit ${id} not found`);
+      const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: state.jurisdiction });
+      if (denied) return denied;
+      if (credit.revoked) return reject('CONFLICT', `credit ${id} was already revoked`);
+      return accept({ type: 'CreditRevoked', data: { creditId: id, personId: target.personId, reason: cmd.reason, revokedOn: beijingDate(ctx.clock()) }, key: `revocation:${id}` });
+    },
+    result: () => ({ creditId: id }),
+  });
+}

@@ -1,0 +1,117 @@
+import type { z } from 'zod';
+import type { ChangeTitle, RegisterPerson, SignAssessment, TransferPerson } from '../../../schemas/commands.js';
+import type { DomainEvent } from '../../../schemas/events.js';
+import { isValidIdNumber, protectIdNumber } from '../../security/id-number.js';
+import { beijingDate } from '../../time/clock.js';
+import { checkScope } from '../authorize.js';
+import { execute } from '../handle.js';
+import type { CommandContext } from '../handle.js';
+import { accept, reject } from '../result.js';
+import { evolvePerson, initialPerson } from '../state/person.js';
+import type { PersonState } from '../state/person.js';
+import { streams } from '../streams.js';
+
+interface Reservation {
+  personId?: string;
+}
+
+const evolveReservation = (s: Reservation, e: DomainEvent): Reservation => (e.type === 'IdNumberReserved' ? { personId: e.data.personId } : s);
+
+/**
+ * Registration reserves the ID number first (its own stream, appended with no_stream) so that one
+ * person cannot be registered twice under two ids; a retry by the same personId passes through.
+ */
+export async function registerPerson(ctx: CommandContext, cmd: z.infer<typeof RegisterPerson>, pepper: Buffer) {
+  const denied = checkScope(ctx.actor, ['bureau', 'employer'], { jurisdiction: cmd.jurisdiction, employerId: cmd.employerId });
+  if (denied) return denied;
+  if (!isValidIdNumber(cmd.idNumber)) {
+    return reject('VALIDATION_FAILED', 'the request does not match the schema', {
+      details: [{ path: 'body.idNumber', message: 'not a valid 18-character resident ID number' }],
+    });
+  }
+  const id = protectIdNumber(pepper, cmd.idNumber);
+  const reserved = await execute(ctx, {
+    streamId: streams.idNumber(id.hash),
+    initial: (): Reservation => ({}),
+    evolve: evolveReservation,
+    decide: ({ state }) => {
+      if (state.personId === cmd.personId) return accept();
+      if (state.personId) return reject('CONFLICT', 'this ID number is already registered to another person');
+      return accept({ type: 'IdNumberReserved', data: { idNumberHash: id.hash, personId: cmd.personId }, key: cmd.personId });
+    },
+  });
+  if (!reserved.ok) return reserved;
+  return execute(ctx, {
+    streamId: streams.person(cmd.personId),
+    initial: initialPerson,
+    evolve: evolvePerson,
+    decide: ({ state }) => {
+      if (state.exists) return reject('CONFLICT', `person ${cmd.personId} is already registered`);
+      const { idNumber: _clear, registeredOn, ...rest } = cmd;
+      return accept({
+        type: 'PersonRegistered',
+        data: { ...rest, idNumberHash: id.hash, idNumberMasked: id.masked, registeredOn: registeredOn ?? beijingDate(ctx.clock()) },
+        key: 'registration',
+      });
+    },
+  });
+}
+
+/** The person's bureau or current employer acts on the person's record. */
+function personScope(ctx: CommandContext, state: PersonState, roles: ('bureau' | 'employer' | 'professional')[]) {
+  return checkScope(ctx.actor, roles, { jurisdiction: state.jurisdiction, employerId: state.employerId, personId: state.personId });
+}
+
+export function changeTitle(ctx: CommandContext, personId: string, cmd: z.infer<typeof ChangeTitle>) {
+  return execute(ctx, {
+    streamId: streams.person(personId),
+    initial: initialPerson,
+    evolve: evolvePerson,
+    decide: ({ state }) => {
+      if (!state.exists) return reject('NOT_FOUND', `person ${personId} is not registered`);
+      const denied = personScope(ctx, state, ['bureau', 'employer']);
+      if (denied) return denied;
+      if (state.titleLevel === cmd.to) return reject('CONFLICT', `title is already ${cmd.to}`);
+      return accept({ type: 'PersonTitleChanged', data: { personId, from: state.titleLevel!, ...cmd } });
+    },
+  });
+}
+
+export function transferPerson(ctx: CommandContext, personId: string, cmd: z.infer<typeof TransferPerson>) {
+  return execute(ctx, {
+    streamId: streams.person(personId),
+    initial: initialPerson,
+    evolve: evolvePerson,
+    decide: ({ state }) => {
+      if (!state.exists) return reject('NOT_FOUND', `person ${personId} is not registered`);
+      const denied = personScope(ctx, state, ['bureau', 'employer']);
+      if (denied) return denied;
+      if (state.jurisdiction === cmd.toJurisdiction && state.employerId === cmd.toEmployerId) {
+        return reject('CONFLICT', 'the person is already there');
+      }
+      return accept({
+        type: 'PersonTransferred',
+        data: { personId, fromJurisdiction: state.jurisdiction!, fromEmployerId: state.employerId!, ...cmd },
+      });
+    },
+  });
+}
+
+export function signAssessment(ctx: CommandContext, personId: string, year: number, cmd: z.infer<typeof SignAssessment>) {
+  return execute(ctx, {
+    streamId: streams.person(personId),
+    initial: initialPerson,
+    evolve: evolvePerson,
+    decide: ({ state }) => {
+      if (!state.exists) return reject('NOT_FOUND', `person ${personId} is not registered`);
+      const denied = personScope(ctx, state, ['employer']);
+      if (denied) return denied;
+      if (state.assessedYears.has(year)) return reject('CONFLICT', `the ${year} assessment is already signed`);
+      return accept({
+        type: 'AnnualAssessmentSigned',
+        data: { personId, year, employerId: state.employerId!, result: cmd.result, signedOn: beijingDate(ctx.clock()) },
+        key: `assessment:${year}`,
+      });
+    },
+  });
+}

@@ -1,0 +1,21 @@
+/** Stream names of DESIGN.md, in one place. */
+export const streams = {
+  institution: (id: string) => `institution-${id}`,
+  course: (id: string) => `course-${id}`,
+  person: (id: string) => `person-${id}`,
+  /** Reserves a personal ID number for one person (appended with no_stream). */
+  idNumber: (hash: string) => `idnumber-${hash}`,
+} as const;
+
+/**
+ * A credit id names its person (`{personId}:{suffix}`), so a review or revocation finds the one
+ * stream to load without an index that could lag or be written half.
+ */
+export function creditId(personId: string, suffix: string): string {
+  return `${personId}:${suffix}`;
+}
+
+export function personOfCredit(id: string): string | undefined {
+  const at = id.lastIndexOf(':');
+  return at > 0 ? id.slice(0, at) : undefined;
+}

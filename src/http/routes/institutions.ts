@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AccreditInstitution, WithdrawAccreditation } from '../../../schemas/commands.js';
+import { Id } from '../../../schemas/common.js';
+import { accreditInstitution, withdrawAccreditation } from '../../domain/commands/institutions.js';
+import { writeRoute } from '../write-route.js';
+import type { WriteDeps } from '../write-route.js';
+
+export function institutionRoutes(app: FastifyInstance, deps: WriteDeps) {
+  writeRoute(app, deps, {
+    url: '/v1/institutions',
+    roles: ['bureau'],
+    body: AccreditInstitution,
+    summary: 'Accredit a training institution (bureau of its jurisdiction)',
+    run: (ctx, body) => accreditInstitution(ctx, body),
+  });
+  writeRoute(app, deps, {
+    url: '/v1/institutions/:id/withdrawal',
+    roles: ['bureau'],
+    body: WithdrawAccreditation,
+    params: z.object({ id: Id }),
+    summary: 'Withdraw an accreditation (ZZ-4)',
+    run: (ctx, body, params) => withdrawAccreditation(ctx, params.id, body),
+  });
+}
