@@ -15,17 +15,16 @@ const AS: Record<Role, Principal> = {
 };
 
 /** A JSON value of a different type than `v`, so the field can never validate. */
-const otherType = (v: unknown) =>
-  fc.oneof(
-    ...[
-      typeof v !== 'string' ? fc.string() : undefined,
-      typeof v !== 'number' ? fc.double({ noNaN: true, noDefaultInfinity: true }) : undefined,
-      typeof v !== 'boolean' ? fc.boolean() : undefined,
-      v !== null ? fc.constant(null) : undefined,
-      !Array.isArray(v) ? fc.array(fc.integer(), { maxLength: 3 }) : undefined,
-      typeof v !== 'object' || v === null || Array.isArray(v) ? fc.dictionary(fc.string(), fc.integer(), { maxKeys: 3 }) : undefined,
-    ].filter((a): a is fc.Arbitrary<unknown> => a !== undefined),
-  );
+const otherType = (v: unknown): fc.Arbitrary<unknown> => {
+  const options: fc.Arbitrary<unknown>[] = [];
+  if (typeof v !== 'string') options.push(fc.string());
+  if (typeof v !== 'number') options.push(fc.double({ noNaN: true, noDefaultInfinity: true }));
+  if (typeof v !== 'boolean') options.push(fc.boolean());
+  if (v !== null) options.push(fc.constant(null));
+  if (!Array.isArray(v)) options.push(fc.array(fc.integer(), { maxLength: 3 }));
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) options.push(fc.dictionary(fc.string(), fc.integer(), { maxKeys: 3 }));
+  return fc.oneof(...options);
+};
 
 function malformed(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
   const keys = Object.keys(valid);

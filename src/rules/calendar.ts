@@ -1,0 +1,62 @@
+import chineseDays from 'chinese-days';
+
+const { isWorkday } = chineseDays;
+
+/**
+ * Working days of the mainland calendar: weekends and public holidays off, adjusted working days
+ * (调休) on. The data comes from the maintained `chinese-days` package, which follows the State
+ * Council's yearly notices, rather than from a list kept here.
+ */
+export function isWorkingDay(date: string): boolean {
+  return isWorkday(date);
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export function nextWorkingDayOnOrAfter(date: string): string {
+  let d = date;
+  while (!isWorkingDay(d)) d = addDays(d, 1);
+  return d;
+}
+
+/** The n-th working day after `date` (n ≥ 1); ST-9 counts five of them after a course ends. */
+export function addWorkingDays(date: string, n: number): string {
+  let d = date;
+  for (let left = n; left > 0; ) {
+    d = addDays(d, 1);
+    if (isWorkingDay(d)) left--;
+  }
+  return d;
+}
+
+const STAMP_DAYS = [10, 15, 20, 25, 30];
+
+/** The days ST-12 names in a month: the 10th…30th, each moved to the next working day when it is not one. */
+export function shantouStampDays(year: number, month: number): string[] {
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return STAMP_DAYS.filter((d) => d <= lastDay).map((d) =>
+    nextWorkingDayOnOrAfter(`${year}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
+  );
+}
+
+/** ST-12: whether the city bureau stamps on this date. */
+export function isShantouStampDay(date: string): boolean {
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  const prev = m === 1 ? [y - 1, 12] : [y, m - 1];
+  // A 30th moved past the month's end lands in the next month: look at both.
+  return [...shantouStampDays(y, m), ...shantouStampDays(prev[0]!, prev[1]!)].includes(date);
+}
+
+/** The first ST-12 stamp day on or after `date`. */
+export function stampDayOnOrAfter(date: string): string {
+  let d = date;
+  while (!isShantouStampDay(d)) d = addDays(d, 1);
+  return d;
+}

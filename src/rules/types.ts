@@ -1,0 +1,137 @@
+import type { AdminLevel, Category, ConversionKind, Jurisdiction, Purpose, TitleLevel } from '../../schemas/common.js';
+
+/** Facts of one person-year, joined from the person's stream and the courses and institutions it names. */
+export interface PersonYearFacts {
+  personId: string;
+  year: number;
+  jurisdiction: Jurisdiction;
+  /** Title level in force for the year (the one at its end). */
+  titleLevel: TitleLevel;
+  industry?: string;
+  /** A title change during the year: ZZ-6 restricts public hours for promotions to deputy-senior and up. */
+  promotion?: { from: TitleLevel; to: TitleLevel };
+  /** The employer's yearly sign-off (SC-8). */
+  assessment?: { result: 'passed' | 'failed'; signedOn: string };
+  credits: CreditFact[];
+}
+
+export interface CourseFact {
+  courseId: string;
+  title: string;
+  category: Category;
+  hours: number;
+  minutes?: number;
+  level: AdminLevel;
+  mode: 'in-person' | 'online';
+  startsOn: string;
+  endsOn: string;
+  filedOn: string;
+  subjectYear?: number;
+  cancelledOn?: string;
+  approval?: { approvalNo: string; approvedOn: string; certificateNumbers?: { from: string; to: string } };
+}
+
+export interface InstitutionFact {
+  institutionId: string;
+  jurisdiction: Jurisdiction;
+  level: AdminLevel;
+  accreditedOn: string;
+  withdrawnOn?: string;
+}
+
+export interface ReviewFact {
+  stage: 'employer' | 'bureau';
+  decision: 'approved' | 'rejected';
+  hours?: number;
+  reviewedOn: string;
+}
+
+interface CreditBase {
+  creditId: string;
+  category: Category;
+  revoked: boolean;
+  revokedOn?: string;
+  /** In the order they were recorded; the latest decision of a stage is the one in force. */
+  reviews: ReviewFact[];
+}
+
+export interface CompletionFact extends CreditBase {
+  source: 'completion';
+  hours: number;
+  completedOn: string;
+  assessment: 'passed' | 'failed' | 'none';
+  proofNumber?: string;
+  purpose?: Purpose;
+  creditYear: number;
+  recordedOn: string;
+  /** Undefined when the course is unknown to the ledger. */
+  course?: CourseFact;
+  /** Undefined when the institution was never accredited. */
+  institution?: InstitutionFact;
+  /** ST-8: the bureau consented to online public hours for someone working away. */
+  onlineConsent?: boolean;
+}
+
+export interface ConversionFact extends CreditBase {
+  source: 'conversion';
+  kind: ConversionKind;
+  claimedHours?: number;
+  characters?: number;
+  credits?: number;
+  projectRef?: string;
+  evidence: { kind: string; ref: string }[];
+  claimedOn: string;
+}
+
+export type CreditFact = CompletionFact | ConversionFact;
+
+export interface Reason {
+  ruleId: string;
+  /** excluded: nothing of the credit counts; capped: part of it does not; pending: not yet. */
+  effect: 'excluded' | 'capped' | 'pending';
+  message: string;
+  /** Hours this reason took away (0 for a flag or a pending state). */
+  hours: number;
+}
+
+export type CreditStatus = 'counted' | 'partly-counted' | 'excluded' | 'pending';
+
+export interface CreditOutcome {
+  creditId: string;
+  source: 'completion' | 'conversion';
+  category: Category;
+  claimed: number;
+  counted: number;
+  status: CreditStatus;
+  reasons: Reason[];
+}
+
+export interface Flag {
+  ruleId: string;
+  creditId?: string;
+  message: string;
+}
+
+export type ByCategory = Record<Category, number> & { total: number };
+
+export interface Requirement {
+  total: number;
+  floors: Partial<Record<Category, number>>;
+  ruleIds: string[];
+}
+
+export interface Evaluation {
+  personId: string;
+  year: number;
+  jurisdiction: Jurisdiction;
+  titleLevel: TitleLevel;
+  ruleSet: { id: string; version: number; effectiveFrom: string };
+  required: Requirement;
+  claimed: ByCategory;
+  counted: ByCategory;
+  credits: CreditOutcome[];
+  excluded: { creditId: string; ruleId: string; reason: string; hours: number }[];
+  flags: Flag[];
+  shortfall: ByCategory;
+  compliant: boolean;
+}

@@ -1,0 +1,20 @@
+import t from 'tap';
+import { addWorkingDays, isShantouStampDay, isWorkingDay, nextWorkingDayOnOrAfter, shantouStampDays, stampDayOnOrAfter } from '../../src/rules/calendar.js';
+
+t.test('working days follow the State Council calendar, adjusted working days included', async (t) => {
+  t.equal(isWorkingDay('2014-05-10'), false, 'a Saturday');
+  t.equal(isWorkingDay('2014-10-01'), false, 'National Day');
+  t.equal(isWorkingDay('2014-10-11'), true, 'Saturday 11 October 2014 was an adjusted working day');
+  t.equal(isWorkingDay('2014-05-04'), true, 'Sunday 4 May 2014 was an adjusted working day');
+  t.equal(nextWorkingDayOnOrAfter('2014-10-01'), '2014-10-08');
+  t.equal(addWorkingDays('2014-09-30', 5), '2014-10-13');
+});
+
+t.test('ST-12: stamp days are the 10th…30th, moved to the next working day', async (t) => {
+  t.same(shantouStampDays(2014, 5), ['2014-05-12', '2014-05-15', '2014-05-20', '2014-05-26', '2014-05-30']);
+  t.equal(isShantouStampDay('2014-05-10'), false, 'Saturday the 10th is not a stamp day…');
+  t.equal(isShantouStampDay('2014-05-12'), true, '…Monday the 12th is');
+  t.equal(stampDayOnOrAfter('2014-05-10'), '2014-05-12');
+  t.equal(isShantouStampDay('2014-10-10'), true);
+  t.same(shantouStampDays(2014, 2).length, 4, 'February has no 30th');
+});
