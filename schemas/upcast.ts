@@ -21,9 +21,21 @@ export function isEventType(type: string): type is EventType {
  * types return undefined so that a reader skips events it does not know (forward compatibility).
  */
 export function decodeEvent(e: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>): DomainEvent | undefined {
+  return decode(e, true);
+}
+
+/**
+ * The same without re-validating: for replaying the ledger's own events, which were validated
+ * when they were appended and whose hashes the integrity check covers. Upcasting still applies.
+ */
+export function decodeTrusted(e: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>): DomainEvent | undefined {
+  return decode(e, false);
+}
+
+function decode(e: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>, validate: boolean): DomainEvent | undefined {
   if (!isEventType(e.type)) return undefined;
-  const meta = EventMetadata.safeParse(e.metadata);
-  let version = meta.success ? meta.data.schemaVersion : 1;
+  const declared = (e.metadata as { schemaVersion?: unknown }).schemaVersion;
+  let version = typeof declared === 'number' ? declared : validate ? (EventMetadata.safeParse(e.metadata).data?.schemaVersion ?? 1) : 1;
   let data = e.data as Record<string, unknown>;
   const steps = UPCASTERS[e.type] ?? {};
   while (version < SCHEMA_VERSIONS[e.type]) {
@@ -32,5 +44,5 @@ export function decodeEvent(e: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>
     data = step(data);
     version++;
   }
-  return { type: e.type, data: EVENT_SCHEMAS[e.type].parse(data) } as DomainEvent;
+  return { type: e.type, data: validate ? EVENT_SCHEMAS[e.type].parse(data) : data } as DomainEvent;
 }

@@ -12,6 +12,8 @@ export const ConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   store: z.enum(['sqlite', 'esdb']).default('sqlite'),
   eventstoreConnectionString: z.string().min(1).optional(),
+  /** How long a query with minPosition waits for the read side before answering 504. */
+  readWaitMs: z.coerce.number().int().min(0).max(60_000).default(5_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -25,6 +27,7 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   logLevel: 'LEDGER_LOG_LEVEL',
   store: 'LEDGER_STORE',
   eventstoreConnectionString: 'EVENTSTORE_CONNECTION_STRING',
+  readWaitMs: 'LEDGER_READ_WAIT_MS',
 };
 
 export class ConfigError extends Error {

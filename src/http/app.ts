@@ -12,6 +12,9 @@ import { systemClock } from '../time/clock.js';
 import { authenticator } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
+import type { ReadSide } from '../runner/read-side.js';
+import { personReadRoutes } from './routes/persons-read.js';
+import { reportRoutes } from './routes/reports.js';
 import { courseRoutes } from './routes/courses.js';
 import { creditRoutes } from './routes/credits.js';
 import { healthRoutes } from './routes/health.js';
@@ -24,6 +27,7 @@ export interface AppDeps {
   logger: Logger;
   secrets: Secrets;
   idempotency: IdempotencyStore;
+  read: ReadSide;
   clock?: Clock;
 }
 
@@ -55,6 +59,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     courseRoutes(scope, writeDeps);
     personWriteRoutes(scope, { ...writeDeps, idPepper: deps.secrets.idPepper });
     creditRoutes(scope, writeDeps);
+    const readDeps = { read: deps.read, authenticate, waitMs: deps.config.readWaitMs };
+    personReadRoutes(scope, readDeps);
+    reportRoutes(scope, readDeps);
   });
   const catalogue = eventCatalogueJsonSchema();
   app.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);

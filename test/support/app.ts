@@ -9,11 +9,14 @@ import type { Secrets } from '../../src/security/secrets.js';
 import { signToken } from '../../src/security/tokens.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventStore } from '../../src/store/port.js';
+import { openReadSide } from '../../src/runner/read-side.js';
+import type { ReadSide } from '../../src/runner/read-side.js';
 
 export interface TestApp {
   app: FastifyInstance;
   store: EventStore;
   secrets: Secrets;
+  read: ReadSide;
   /** Log lines written while the app ran (JSON), to check what never reaches a log. */
   logs: string[];
   token(p: Principal): string;
@@ -25,18 +28,28 @@ export interface TestApp {
 /** 2014-06-20T10:00+08:00 unless a test says otherwise: the rules' seeds are about 2014. */
 export const FIXED_NOW = new Date('2014-06-20T02:00:00Z');
 
-export async function testApp(options: { store?: EventStore; now?: Date } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  store?: EventStore;
+  now?: Date;
+  /** A file for the Idempotency-Key table, to test what survives a restart; in memory otherwise. */
+  idempotencyFile?: string;
+}
+
+export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const store = options.store ?? new MemoryEventStore(() => options.now ?? FIXED_NOW);
   const secrets: Secrets = { idPepper: Buffer.alloc(32, 7), jwtKey: Buffer.alloc(32, 9) };
-  const idempotency = new IdempotencyStore(':memory:');
+  const idempotency = new IdempotencyStore(options.idempotencyFile ?? ':memory:');
   const logs: string[] = [];
   const logger = pino({ ...loggerOptions('info') }, { write: (line: string) => void logs.push(line) });
+  const read = openReadSide(store, ':memory:');
+  read.runner.start();
   const app = await buildApp({
-    config: ConfigSchema.parse({}),
+    config: ConfigSchema.parse({ readWaitMs: 300 }),
     store,
     logger,
     secrets,
     idempotency,
+    read,
     clock: () => options.now ?? FIXED_NOW,
   });
   await app.ready();
@@ -45,11 +58,13 @@ export async function testApp(options: { store?: EventStore; now?: Date } = {}):
     app,
     store,
     secrets,
+    read,
     logs,
     token,
     as: (p, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), ...(p ? { authorization: `Bearer ${token(p)}` } : {}) } }),
     close: async () => {
       await app.close();
+      await read.close();
       await store.close();
       idempotency.close();
     },

@@ -5,6 +5,7 @@ import { openStore } from '../../store/open-store.js';
 import { buildApp } from '../../http/app.js';
 import { IdempotencyStore } from '../../http/idempotency.js';
 import { loadSecrets } from '../../security/secrets.js';
+import { openReadSide } from '../../runner/read-side.js';
 import { configFlags, parseCommandArgs } from '../args.js';
 
 export const usage = 'ledger serve [--port N] [--host H] [--data-dir DIR] [--store sqlite|esdb]';
@@ -16,10 +17,15 @@ export async function run(argv: string[]): Promise<number> {
   const store = await openStore(config);
   const secrets = loadSecrets(config.dataDir);
   const idempotency = new IdempotencyStore(join(config.dataDir, 'requests.db'));
-  const app = await buildApp({ config, store, logger, secrets, idempotency });
+  const read = openReadSide(store, join(config.dataDir, 'readmodels.db'), { logger });
+  const caughtUp = await read.runner.catchUp();
+  logger.info({ events: caughtUp, position: read.runner.position.toString() }, 'read models caught up');
+  read.runner.start();
+  const app = await buildApp({ config, store, logger, secrets, idempotency, read });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
+    await read.close();
     await store.close();
     idempotency.close();
     process.exit(0);

@@ -1,0 +1,64 @@
+import type { Jurisdiction, TitleLevel } from '../schemas/common.js';
+import type { CreditFact, PersonYearFacts } from '../src/rules/types.js';
+import type { PersonRecord } from './person.js';
+import { creditYear } from './person.js';
+import type { Registry } from './registry.js';
+
+const LEVEL_ORDER: TitleLevel[] = ['junior', 'intermediate', 'deputy-senior', 'senior'];
+
+/** What was in force at the end of `year`: transfers and title changes dated later do not apply. */
+function inForce(p: PersonRecord, year: number): { jurisdiction: Jurisdiction; employerId: string; titleLevel: TitleLevel } {
+  const end = `${year}-12-31`;
+  let jurisdiction = p.transfers[0]?.fromJurisdiction ?? p.jurisdiction;
+  let employerId = p.transfers[0]?.fromEmployerId ?? p.employerId;
+  for (const t of p.transfers) {
+    if (t.effectiveOn > end) break;
+    jurisdiction = t.toJurisdiction;
+    employerId = t.toEmployerId;
+  }
+  let titleLevel = p.titleChanges[0]?.from ?? p.titleLevel;
+  for (const c of p.titleChanges) if (c.effectiveOn <= end) titleLevel = c.to;
+  return { jurisdiction, employerId, titleLevel };
+}
+
+export function employerInYear(p: PersonRecord, year: number): string {
+  return inForce(p, year).employerId;
+}
+
+/** The facts the rules engine judges a person-year on, joined with the course and institution registry. */
+export function personYearFacts(p: PersonRecord, registry: Registry, year: number): PersonYearFacts {
+  const { jurisdiction, titleLevel } = inForce(p, year);
+  const promoted = p.titleChanges.find(
+    (c) => c.effectiveOn.startsWith(`${year}-`) && LEVEL_ORDER.indexOf(c.to) > LEVEL_ORDER.indexOf(c.from),
+  );
+  const credits: CreditFact[] = [];
+  for (const c of Object.values(p.credits)) {
+    if (creditYear(c) !== year) continue;
+    if (c.source === 'conversion') {
+      const { year: _y, ...rest } = c;
+      credits.push({ ...rest, category: 'professional' });
+      continue;
+    }
+    const course = registry.courses.get(c.courseId);
+    const institution = course ? registry.institutions.get(course.institutionId) : undefined;
+    const purpose = c.purpose ?? p.enrolmentPurposes[c.courseId];
+    const { courseId: _c, institutionId: _i, ...rest } = c;
+    credits.push({
+      ...rest,
+      ...(purpose ? { purpose } : {}),
+      ...(course ? { course } : {}),
+      ...(institution ? { institution } : {}),
+    });
+  }
+  const assessment = p.assessments[String(year)];
+  return {
+    personId: p.personId,
+    year,
+    jurisdiction,
+    titleLevel,
+    ...(p.industry ? { industry: p.industry } : {}),
+    ...(promoted ? { promotion: { from: promoted.from, to: promoted.to } } : {}),
+    ...(assessment ? { assessment } : {}),
+    credits,
+  };
+}

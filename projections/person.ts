@@ -1,0 +1,168 @@
+import type { Category, ConversionKind, Jurisdiction, Purpose, TitleLevel } from '../schemas/common.js';
+import type { DomainEvent, EventData } from '../schemas/events.js';
+import type { ReviewFact } from '../src/rules/types.js';
+
+export type StoredCredit =
+  | {
+      source: 'completion';
+      creditId: string;
+      courseId: string;
+      institutionId: string;
+      category: Category;
+      hours: number;
+      completedOn: string;
+      assessment: 'passed' | 'failed' | 'none';
+      proofNumber?: string;
+      purpose?: Purpose;
+      creditYear: number;
+      recordedOn: string;
+      revoked: boolean;
+      revokedOn?: string;
+      reviews: ReviewFact[];
+    }
+  | {
+      source: 'conversion';
+      creditId: string;
+      year: number;
+      kind: ConversionKind;
+      claimedHours?: number;
+      characters?: number;
+      credits?: number;
+      projectRef?: string;
+      evidence: { kind: string; ref: string }[];
+      claimedOn: string;
+      revoked: boolean;
+      revokedOn?: string;
+      reviews: ReviewFact[];
+    };
+
+export interface CertificateRecord {
+  certificateNumber: string;
+  year: number;
+  issued: EventData<'CertificateIssued'>;
+  /** Global position of the issue event; orders re-issues. */
+  issuedAt: string;
+  stamps: { stampedOn: string; authority: string; authorityLevel: string }[];
+  revocation?: { reason: string; note?: string; revokedOn: string };
+}
+
+/** Everything the read side keeps of one professional: JSON, so it can be stored as one row. */
+export interface PersonRecord {
+  personId: string;
+  name: string;
+  idNumberHash: string;
+  idNumberMasked: string;
+  jurisdiction: Jurisdiction;
+  titleLevel: TitleLevel;
+  employerId: string;
+  industry?: string;
+  registeredOn: string;
+  /** Title and employer history, to know what was in force in a given year. */
+  titleChanges: { from: TitleLevel; to: TitleLevel; effectiveOn: string }[];
+  transfers: { fromJurisdiction: Jurisdiction; toJurisdiction: Jurisdiction; fromEmployerId: string; toEmployerId: string; effectiveOn: string }[];
+  enrolmentPurposes: Record<string, Purpose>;
+  credits: Record<string, StoredCredit>;
+  assessments: Record<string, { result: 'passed' | 'failed'; signedOn: string }>;
+  certificates: Record<string, CertificateRecord>;
+}
+
+/**
+ * Folds one event of a person's stream into the record (mutating it; undefined until registration).
+ * Returns the years whose facts the event changed, so the runner re-evaluates only those.
+ */
+export function foldPerson(p: PersonRecord | undefined, e: DomainEvent, position: bigint): { record: PersonRecord | undefined; years: number[] } {
+  if (e.type === 'PersonRegistered') {
+    const d = e.data;
+    return {
+      record: {
+        personId: d.personId,
+        name: d.name,
+        idNumberHash: d.idNumberHash,
+        idNumberMasked: d.idNumberMasked,
+        jurisdiction: d.jurisdiction,
+        titleLevel: d.titleLevel,
+        employerId: d.employerId,
+        ...(d.industry ? { industry: d.industry } : {}),
+        registeredOn: d.registeredOn,
+        titleChanges: [],
+        transfers: [],
+        enrolmentPurposes: {},
+        credits: {},
+        assessments: {},
+        certificates: {},
+      },
+      years: [],
+    };
+  }
+  if (!p) return { record: p, years: [] };
+  switch (e.type) {
+    case 'PersonTitleChanged':
+      p.titleLevel = e.data.to;
+      p.titleChanges.push({ from: e.data.from, to: e.data.to, effectiveOn: e.data.effectiveOn });
+      return { record: p, years: yearsOf(p).filter((y) => y >= Number(e.data.effectiveOn.slice(0, 4))) };
+    case 'PersonTransferred': {
+      const { personId: _id, ...t } = e.data;
+      p.jurisdiction = t.toJurisdiction;
+      p.employerId = t.toEmployerId;
+      p.transfers.push(t);
+      return { record: p, years: yearsOf(p).filter((y) => y >= Number(t.effectiveOn.slice(0, 4))) };
+    }
+    case 'EnrolmentRecorded':
+      p.enrolmentPurposes[e.data.courseId] = e.data.purpose;
+      return { record: p, years: [] };
+    case 'CompletionRecorded': {
+      const { personId: _id, ...d } = e.data;
+      p.credits[d.creditId] = { source: 'completion', ...d, revoked: false, reviews: [] };
+      return { record: p, years: [d.creditYear] };
+    }
+    case 'ConversionClaimed': {
+      const { personId: _id, hours, title: _title, ...d } = e.data;
+      p.credits[d.creditId] = { source: 'conversion', ...d, ...(hours !== undefined ? { claimedHours: hours } : {}), revoked: false, reviews: [] };
+      return { record: p, years: [d.year] };
+    }
+    case 'CreditReviewed': {
+      const c = p.credits[e.data.creditId];
+      if (!c) return { record: p, years: [] };
+      c.reviews.push({ stage: e.data.stage, decision: e.data.decision, ...(e.data.hours !== undefined ? { hours: e.data.hours } : {}), reviewedOn: e.data.reviewedOn });
+      return { record: p, years: [creditYear(c)] };
+    }
+    case 'CreditRevoked': {
+      const c = p.credits[e.data.creditId];
+      if (!c) return { record: p, years: [] };
+      c.revoked = true;
+      c.revokedOn = e.data.revokedOn;
+      return { record: p, years: [creditYear(c)] };
+    }
+    case 'AnnualAssessmentSigned':
+      p.assessments[String(e.data.year)] = { result: e.data.result, signedOn: e.data.signedOn };
+      return { record: p, years: [e.data.year] };
+    case 'CertificateIssued':
+      p.certificates[e.data.certificateNumber] = { certificateNumber: e.data.certificateNumber, year: e.data.year, issued: e.data, issuedAt: position.toString(), stamps: [] };
+      return { record: p, years: [e.data.year] };
+    case 'CertificateStamped': {
+      const c = p.certificates[e.data.certificateNumber];
+      c?.stamps.push({ stampedOn: e.data.stampedOn, authority: e.data.authority, authorityLevel: e.data.authorityLevel });
+      return { record: p, years: [e.data.year] };
+    }
+    case 'CertificateRevoked': {
+      const c = p.certificates[e.data.certificateNumber];
+      if (c) c.revocation = { reason: e.data.reason, ...(e.data.note ? { note: e.data.note } : {}), revokedOn: e.data.revokedOn };
+      return { record: p, years: [e.data.year] };
+    }
+    default:
+      return { record: p, years: [] };
+  }
+}
+
+export function creditYear(c: StoredCredit): number {
+  return c.source === 'completion' ? c.creditYear : c.year;
+}
+
+/** Every year the person has a credit, an assessment or a certificate for. */
+export function yearsOf(p: PersonRecord): number[] {
+  const years = new Set<number>();
+  for (const c of Object.values(p.credits)) years.add(creditYear(c));
+  for (const y of Object.keys(p.assessments)) years.add(Number(y));
+  for (const c of Object.values(p.certificates)) years.add(c.year);
+  return [...years].sort((a, b) => a - b);
+}

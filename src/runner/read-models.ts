@@ -1,0 +1,103 @@
+import type { Database as Db, Statement } from 'better-sqlite3';
+import type { CertificateView } from '../../projections/certificate-state.js';
+import type { PersonRecord } from '../../projections/person.js';
+import type { ReportInput } from '../../projections/reports.js';
+import type { Evaluation } from '../rules/types.js';
+
+export interface PersonYearRow {
+  personId: string;
+  year: number;
+  jurisdiction: string;
+  employerId: string;
+  titleLevel: string;
+  compliant: boolean;
+  counted: { public: number; professional: number; elective: number; total: number };
+  certificate?: CertificateView;
+  evaluation: Evaluation;
+}
+
+interface RawPersonYear {
+  person_id: string;
+  year: number;
+  jurisdiction: string;
+  employer_id: string;
+  title_level: string;
+  compliant: number;
+  counted_public: number;
+  counted_professional: number;
+  counted_elective: number;
+  counted_total: number;
+  certificate_status: string | null;
+  evaluation: string;
+}
+
+/** Reads of the read-model database, for the HTTP layer. Nothing here writes. */
+export class ReadModels {
+  private readonly stmt: Record<'person' | 'personYear' | 'personYears' | 'report' | 'certificate' | 'checkpoint', Statement>;
+
+  constructor(private readonly db: Db) {
+    this.stmt = {
+      person: db.prepare('SELECT doc FROM persons WHERE person_id = ?'),
+      personYear: db.prepare('SELECT * FROM person_years WHERE person_id = ? AND year = ?'),
+      personYears: db.prepare('SELECT * FROM person_years WHERE person_id = ? ORDER BY year'),
+      report: db.prepare(
+        `SELECT person_id AS personId, employer_id AS employerId, title_level AS titleLevel, compliant,
+           counted_public AS pub, counted_professional AS prof, counted_elective AS elec, counted_total AS total
+         FROM person_years WHERE jurisdiction = ? AND year = ? ORDER BY person_id`,
+      ),
+      certificate: db.prepare('SELECT person_id AS personId, year FROM certificates WHERE certificate_no = ?'),
+      checkpoint: db.prepare('SELECT position FROM checkpoint WHERE id = 1'),
+    };
+  }
+
+  checkpoint(): bigint {
+    const row = this.stmt.checkpoint.get() as { position: string } | undefined;
+    return row ? BigInt(row.position) : -1n;
+  }
+
+  person(personId: string): PersonRecord | undefined {
+    const row = this.stmt.person.get(personId) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as PersonRecord) : undefined;
+  }
+
+  personYear(personId: string, year: number): PersonYearRow | undefined {
+    const row = this.stmt.personYear.get(personId, year) as RawPersonYear | undefined;
+    return row ? toRow(row) : undefined;
+  }
+
+  personYears(personId: string): PersonYearRow[] {
+    return (this.stmt.personYears.all(personId) as RawPersonYear[]).map(toRow);
+  }
+
+  /** What the report fold needs of every person-year of a jurisdiction and year, ordered by person. */
+  reportInputs(jurisdiction: string, year: number): ReportInput[] {
+    type Raw = { personId: string; employerId: string; titleLevel: string; compliant: number; pub: number; prof: number; elec: number; total: number };
+    return (this.stmt.report.all(jurisdiction, year) as Raw[]).map((r) => ({
+      personId: r.personId,
+      employerId: r.employerId,
+      titleLevel: r.titleLevel,
+      compliant: r.compliant === 1,
+      counted: { public: r.pub, professional: r.prof, elective: r.elec, total: r.total },
+    }));
+  }
+
+  certificateOwner(certificateNumber: string): { personId: string; year: number } | undefined {
+    return this.stmt.certificate.get(certificateNumber) as { personId: string; year: number } | undefined;
+  }
+}
+
+function toRow(r: RawPersonYear): PersonYearRow {
+  const evaluation = JSON.parse(r.evaluation) as Evaluation & { certificate?: CertificateView };
+  const { certificate, ...rest } = evaluation;
+  return {
+    personId: r.person_id,
+    year: r.year,
+    jurisdiction: r.jurisdiction,
+    employerId: r.employer_id,
+    titleLevel: r.title_level,
+    compliant: r.compliant === 1,
+    counted: { public: r.counted_public, professional: r.counted_professional, elective: r.counted_elective, total: r.counted_total },
+    ...(certificate ? { certificate } : {}),
+    evaluation: rest,
+  };
+}
