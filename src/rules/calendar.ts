@@ -7,8 +7,16 @@ const { isWorkday } = chineseDays;
  * (调休) on. The data comes from the maintained `chinese-days` package, which follows the State
  * Council's yearly notices, rather than from a list kept here.
  */
+const workingDays = new Map<string, boolean>();
+
 export function isWorkingDay(date: string): boolean {
-  return isWorkday(date);
+  let known = workingDays.get(date);
+  if (known === undefined) {
+    // The calendar is fixed per date and lookups in the package are slow: remember the answers.
+    known = isWorkday(date);
+    if (workingDays.size < 100_000) workingDays.set(date, known);
+  }
+  return known;
 }
 
 export function addDays(date: string, days: number): string {
@@ -27,12 +35,18 @@ export function nextWorkingDayOnOrAfter(date: string): string {
 }
 
 /** The n-th working day after `date` (n ≥ 1); ST-9 counts five of them after a course ends. */
+const workingDayOffsets = new Map<string, string>();
+
 export function addWorkingDays(date: string, n: number): string {
+  const key = `${date}+${n}`;
+  const known = workingDayOffsets.get(key);
+  if (known !== undefined) return known;
   let d = date;
   for (let left = n; left > 0; ) {
     d = addDays(d, 1);
     if (isWorkingDay(d)) left--;
   }
+  if (workingDayOffsets.size < 100_000) workingDayOffsets.set(key, d);
   return d;
 }
 

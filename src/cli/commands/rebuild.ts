@@ -1,0 +1,45 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/config.js';
+import { openReadSide } from '../../runner/read-side.js';
+import { openStore } from '../../store/open-store.js';
+import { configFlags, parseCommandArgs } from '../args.js';
+
+export const usage = 'ledger rebuild [--data-dir DIR]   drop the read models and replay every event';
+
+/** Removes the read-model database and its WAL files. */
+export function dropReadModels(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+}
+
+function bar(done: number, total: number, width = 30): string {
+  const filled = total > 0 ? Math.round((width * done) / total) : width;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {});
+  const config = loadConfig(process.env, configFlags(values));
+  const store = await openStore(config);
+  const file = join(config.dataDir, 'readmodels.db');
+  dropReadModels(file);
+  const read = openReadSide(store, file);
+  const head = await store.headPosition();
+  const tty = process.stderr.isTTY;
+  const started = process.hrtime.bigint();
+  let last = 0;
+  const folded = await read.runner.catchUp((n, position) => {
+    const now = Date.now();
+    if (now - last < (tty ? 100 : 2000)) return;
+    last = now;
+    const pct = head > 0n ? Number((position * 100n) / head) : 100;
+    process.stderr.write(`${tty ? '\r' : ''}${bar(pct, 100)} ${pct}%  ${n.toLocaleString('en-US')} events${tty ? '' : '\n'}`);
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rate = seconds > 0 ? folded / seconds : folded;
+  process.stderr.write(`${tty ? '\r' : ''}${bar(1, 1)} 100%  ${folded.toLocaleString('en-US')} events\n`);
+  process.stdout.write(`rebuilt ${folded} events in ${seconds.toFixed(1)} s: ${Math.round(rate).toLocaleString('en-US')} events/s\n`);
+  await read.close();
+  await store.close();
+  return 0;
+}
