@@ -199,6 +199,19 @@ export const CertificateContent = z.object({
   issuedOn: LocalDate,
 });
 
+/**
+ * Reserves the next certificate number of a jurisdiction and year, in stream
+ * `certseq-{jurisdiction}-{year}` (appended at an exact revision, so numbers are unique); it also
+ * maps the number back to its person.
+ */
+export const CertificateNumberReserved = z.object({
+  certificateNumber: z.string().min(1).max(60),
+  jurisdiction: Jurisdiction,
+  year: Year,
+  sequence: z.number().int().positive(),
+  personId: Id,
+});
+
 export const CertificateIssued = z.object({
   certificateNumber: z.string().min(1).max(60),
   personId: Id,
@@ -246,6 +259,7 @@ export const EVENT_SCHEMAS = {
   CreditReviewed,
   CreditRevoked,
   AnnualAssessmentSigned,
+  CertificateNumberReserved,
   CertificateIssued,
   CertificateStamped,
   CertificateRevoked,

@@ -10,6 +10,9 @@ interface Command {
 /** Each command lives in its own module and is loaded only when asked for. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: () => import('./commands/serve.js'),
+  rebuild: () => import('./commands/rebuild.js'),
+  gen: () => import('./commands/gen.js'),
+  schemas: () => import('./commands/schemas.js'),
   token: () => import('./commands/token.js'),
   'verify-chain': () => import('./commands/verify-chain.js'),
 };

@@ -15,6 +15,8 @@ export interface CommandContext {
   clock: Clock;
   actor: Principal;
   idempotencyKey?: string;
+  /** Ties the events of one business process together across requests (`X-Correlation-Id`). */
+  correlationId?: string;
   /** From If-Match: the revision the client saw; a different one answers PRECONDITION_FAILED. */
   ifMatch?: bigint;
 }
@@ -53,6 +55,7 @@ export function toNewEvent(ctx: CommandContext, streamId: string, draft: Draft, 
   const key = draft.key ?? (ctx.idempotencyKey ? `idem:${ctx.actor.role}:${ctx.actor.sub}:${ctx.idempotencyKey}:${index}` : undefined);
   const metadata: JsonObject = { actor: { role: ctx.actor.role, id: ctx.actor.sub }, schemaVersion: SCHEMA_VERSIONS[type] };
   if (ctx.idempotencyKey) metadata.idempotencyKey = ctx.idempotencyKey;
+  if (ctx.correlationId) metadata.correlationId = ctx.correlationId;
   return { eventId: key ? uuidFromName(`${streamId}|${type}|${key}`) : randomUUID(), type, data, metadata };
 }
 

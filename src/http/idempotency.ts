@@ -30,6 +30,24 @@ export class IdempotencyStore {
     this.putStmt = this.db.prepare('INSERT OR IGNORE INTO responses (scope, key, body_hash, status, body, etag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   }
 
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  /**
+   * Runs `fn` once no other request with the same key is running in this process, so a retry sent
+   * while the first attempt is still working waits for its answer and replays it instead of racing.
+   */
+  async exclusive<T>(scope: string, key: string, fn: () => Promise<T>): Promise<T> {
+    const id = `${scope}\u0000${key}`;
+    for (let running = this.inFlight.get(id); running; running = this.inFlight.get(id)) await running.catch(() => undefined);
+    const p = fn();
+    this.inFlight.set(id, p);
+    try {
+      return await p;
+    } finally {
+      if (this.inFlight.get(id) === p) this.inFlight.delete(id);
+    }
+  }
+
   get(scope: string, key: string): StoredResponse | undefined {
     const row = this.getStmt.get(scope, key) as (StoredResponse & { etag: string | null }) | undefined;
     if (!row) return undefined;

@@ -73,36 +73,40 @@ export function writeRoute<B extends z.ZodType, P extends z.ZodType>(app: Fastif
       const idemKey = typeof key === 'string' && key.length > 0 ? key.slice(0, 200) : undefined;
       const scope = `${actor.role}:${actor.sub}`;
       const bodyHash = createHash('sha256').update(`${req.method} ${req.url} ${canonicalJson((req.body ?? null) as Json)}`).digest('hex');
-      if (idemKey) {
-        const first = deps.idempotency.get(scope, idemKey);
+      const answer = async (): Promise<HttpResponse & { replayed?: boolean }> => {
+        const first = idemKey ? deps.idempotency.get(scope, idemKey) : undefined;
         if (first) {
           if (first.bodyHash !== bodyHash) {
-            return reply.code(422).send(errorBody('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request'));
+            return { status: 422, body: errorBody('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request') };
           }
-          if (first.etag) void reply.header('etag', first.etag);
-          return reply.code(first.status).header('idempotent-replayed', 'true').type('application/json').send(first.body);
+          return { status: first.status, body: JSON.parse(first.body) as unknown, ...(first.etag ? { etag: first.etag } : {}), replayed: true };
         }
-      }
-      const ctx: CommandContext = {
-        store: deps.store,
-        clock: deps.clock,
-        actor,
-        ...(idemKey ? { idempotencyKey: idemKey } : {}),
-        ...(() => {
-          const ifMatch = parseIfMatch(req.headers['if-match']);
-          return ifMatch === undefined ? {} : { ifMatch };
-        })(),
+        const correlation = req.headers['x-correlation-id'];
+        const ctx: CommandContext = {
+          store: deps.store,
+          clock: deps.clock,
+          actor,
+          ...(idemKey ? { idempotencyKey: idemKey } : {}),
+          ...(typeof correlation === 'string' && correlation.length > 0 ? { correlationId: correlation.slice(0, 200) } : {}),
+          ...(() => {
+            const ifMatch = parseIfMatch(req.headers['if-match']);
+            return ifMatch === undefined ? {} : { ifMatch };
+          })(),
+        };
+        const result = await spec.run(ctx, req.body as z.output<B>, req.params as z.output<P>);
+        const response = 'ok' in result ? outcomeResponse(result, spec.status) : result;
+        if (idemKey && response.status < 500) {
+          deps.idempotency.put(scope, idemKey, {
+            bodyHash,
+            status: response.status,
+            body: JSON.stringify(response.body),
+            ...(response.etag ? { etag: response.etag } : {}),
+          });
+        }
+        return response;
       };
-      const result = await spec.run(ctx, req.body as z.output<B>, req.params as z.output<P>);
-      const response = 'ok' in result ? outcomeResponse(result, spec.status) : result;
-      if (idemKey && response.status < 500) {
-        deps.idempotency.put(scope, idemKey, {
-          bodyHash,
-          status: response.status,
-          body: JSON.stringify(response.body),
-          ...(response.etag ? { etag: response.etag } : {}),
-        });
-      }
+      const response = idemKey ? await deps.idempotency.exclusive(scope, idemKey, answer) : await answer();
+      if (response.replayed) void reply.header('idempotent-replayed', 'true');
       if (response.etag) void reply.header('etag', response.etag);
       return reply.code(response.status).send(response.body);
     },

@@ -3,6 +3,16 @@ import { Principal } from './principal.js';
 
 const ISSUER = 'celedger';
 
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `90`, `90s`, `30m`, `1h`, `7d` → seconds; undefined when not a positive duration. */
+export function parseTtl(text: string): number | undefined {
+  const m = /^(\d+)([smhd]?)$/.exec(text.trim());
+  if (!m) return undefined;
+  const seconds = Number(m[1]) * UNIT_SECONDS[m[2] || 's']!;
+  return seconds > 0 ? seconds : undefined;
+}
+
 /** Signs a bearer token (HS256) for a principal; the same key verifies it in the HTTP layer. */
 export function signToken(key: Buffer, principal: Principal, ttlSeconds = 8 * 3600): string {
   const sign = createSigner({ key, algorithm: 'HS256', iss: ISSUER, expiresIn: ttlSeconds * 1000 });

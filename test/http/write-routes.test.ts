@@ -31,6 +31,15 @@ t.test('a completion is recorded with its credit id, position and ETag', async (
     recordedOn: '2014-06-20',
   });
   t.same(recorded!.metadata, { actor: { role: 'institution', id: 'inst-a' }, schemaVersion: 1 });
+  const correlated = await app.as(principals.instA, {
+    method: 'POST',
+    url: '/v1/completions',
+    payload: { ...completion, courseId: 'c2' },
+    headers: { 'idempotency-key': 'k-9', 'x-correlation-id': 'term-2014-spring' },
+  });
+  t.equal(correlated.statusCode, 201);
+  const [, , second] = await app.store.readStream('person-p1');
+  t.same(second!.metadata, { actor: { role: 'institution', id: 'inst-a' }, schemaVersion: 1, idempotencyKey: 'k-9', correlationId: 'term-2014-spring' });
 });
 
 t.test('rejections carry their code and status', async (t) => {
@@ -111,6 +120,19 @@ t.test('a retry with the same Idempotency-Key returns the first response and app
   const reused = await app.as(principals.instA, { method: 'POST', url: '/v1/completions', payload: { ...completion, courseId: 'c2' }, headers });
   t.equal(reused.statusCode, 422);
   t.equal(reused.json().error.code, 'IDEMPOTENCY_KEY_REUSED');
+});
+
+t.test('a retry sent while the first attempt still runs gets the same answer', async (t) => {
+  const app = await testApp();
+  t.teardown(app.close);
+  await seedZhengzhou(app);
+  const head = await app.store.headPosition();
+  const send = () => app.as(principals.instA, { method: 'POST', url: '/v1/completions', payload: completion, headers: { 'idempotency-key': 'k-race' } });
+  const answers = await Promise.all([send(), send(), send()]);
+  t.same(answers.map((a) => a.statusCode), [201, 201, 201]);
+  t.same(answers[1]!.json(), answers[0]!.json());
+  t.same(answers[2]!.json(), answers[0]!.json());
+  t.equal(await app.store.headPosition(), head + 1n, 'one event appended');
 });
 
 t.test('a batch records valid items, explains the rest, and records nothing twice when replayed', async (t) => {

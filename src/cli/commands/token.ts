@@ -2,10 +2,10 @@ import { AdminLevel, Jurisdiction, Role } from '../../../schemas/common.js';
 import { loadConfig } from '../../config/config.js';
 import { Principal } from '../../security/principal.js';
 import { loadSecrets } from '../../security/secrets.js';
-import { signToken } from '../../security/tokens.js';
+import { parseTtl, signToken } from '../../security/tokens.js';
 import { configFlags, parseCommandArgs } from '../args.js';
 
-export const usage = 'ledger token --role R --subject S [--jurisdiction J] [--level city|county|province] [--ttl SECONDS]   print a bearer token';
+export const usage = 'ledger token --role R --subject S [--jurisdiction J] [--level city|county|province] [--ttl 1h|30m|7d|SECONDS]   print a bearer token';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, {
@@ -26,7 +26,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${parsed.error.issues.map((i) => `${i.path.join('.') || 'token'}: ${i.message}`).join('\n')}\n`);
     return 2;
   }
-  const ttl = values.ttl ? Number(values.ttl) : 8 * 3600;
+  const ttl = values.ttl ? parseTtl(values.ttl) : 8 * 3600;
+  if (ttl === undefined) {
+    process.stderr.write(`ttl: expected a duration such as 1h, 30m or 3600, not ${values.ttl}\n`);
+    return 2;
+  }
   process.stdout.write(`${signToken(loadSecrets(config.dataDir).jwtKey, parsed.data, ttl)}\n`);
   return 0;
 }

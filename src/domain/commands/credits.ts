@@ -18,6 +18,7 @@ import { accept, reject } from '../result.js';
 import { evolveCourse, initialCourse } from '../state/course.js';
 import type { CourseState } from '../state/course.js';
 import { evolvePerson, initialPerson } from '../state/person.js';
+import type { CreditState } from '../state/person.js';
 import { creditId, personOfCredit, streams } from '../streams.js';
 
 async function loadCourse(ctx: CommandContext, courseId: string) {
@@ -65,6 +66,9 @@ export async function recordCompletion(ctx: CommandContext, cmd: z.infer<typeof 
   if (gate) return gate;
   if (cmd.completedOn < course.startsOn!) {
     return reject('RULE_VIOLATION', `completion ${cmd.completedOn} is before the course starts (${course.startsOn})`);
+  }
+  if (cmd.completedOn > course.endsOn!) {
+    return reject('RULE_VIOLATION', `completion ${cmd.completedOn} is after the course ends (${course.endsOn})`);
   }
   const hours = cmd.hours ?? course.hours!;
   if (hours > course.hours!) return reject('RULE_VIOLATION', `${hours} hours is more than the course's ${course.hours}`);
@@ -136,6 +140,22 @@ export async function claimConversion(ctx: CommandContext, cmd: z.infer<typeof C
   });
 }
 
+/**
+ * A claim goes to the employer first, then to the bureau (ST-7's order, the same everywhere a claim
+ * is reviewed twice); once the bureau has decided, the employer stage is closed. Completions need
+ * no employer approval before the bureau recognises them.
+ */
+function reviewOutOfOrder(credit: CreditState, stage: 'employer' | 'bureau'): string | undefined {
+  if (stage === 'employer' && credit.reviews.some((r) => r.stage === 'bureau')) {
+    return `credit ${credit.creditId} was already reviewed by the bureau; the employer stage is closed`;
+  }
+  if (stage === 'bureau' && credit.source === 'conversion') {
+    const employer = credit.reviews.filter((r) => r.stage === 'employer').at(-1);
+    if (employer?.decision !== 'approved') return `claim ${credit.creditId} needs the employer's approval before the bureau reviews it`;
+  }
+  return undefined;
+}
+
 function creditStream(id: string) {
   const personId = personOfCredit(id);
   return personId ? { personId, streamId: streams.person(personId) } : undefined;
@@ -155,6 +175,8 @@ export function reviewCredit(ctx: CommandContext, id: string, cmd: z.infer<typeo
       if (denied) return denied;
       if (cmd.stage !== ctx.actor.role) return reject('FORBIDDEN', `a ${ctx.actor.role} reviews at the ${ctx.actor.role} stage, not ${cmd.stage}`);
       if (credit.revoked) return reject('CONFLICT', `credit ${id} was revoked`);
+      const outOfOrder = reviewOutOfOrder(credit, cmd.stage);
+      if (outOfOrder) return reject('CONFLICT', outOfOrder, { details: { stage: cmd.stage } });
       if (credit.kind && cmd.hours !== undefined) {
         const range = conversionRange(state.jurisdiction!, credit.year, credit.kind);
         if (range && (cmd.hours < range.min || cmd.hours > range.max)) {
