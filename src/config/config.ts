@@ -14,6 +14,8 @@ export const ConfigSchema = z.object({
   eventstoreConnectionString: z.string().min(1).optional(),
   /** How long a query with minPosition waits for the read side before answering 504. */
   readWaitMs: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** Public verification requests a client (IP) may make per minute. */
+  verifyRateLimit: z.coerce.number().int().min(1).default(600),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -28,6 +30,7 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   store: 'LEDGER_STORE',
   eventstoreConnectionString: 'EVENTSTORE_CONNECTION_STRING',
   readWaitMs: 'LEDGER_READ_WAIT_MS',
+  verifyRateLimit: 'LEDGER_VERIFY_RATE_LIMIT',
 };
 
 export class ConfigError extends Error {

@@ -3,7 +3,7 @@ import { EVENT_SCHEMAS, SCHEMA_VERSIONS } from '../../schemas/events.js';
 import type { DomainEvent, EventType } from '../../schemas/events.js';
 import { decodeEvent } from '../../schemas/upcast.js';
 import { DuplicateEventConflict, StreamNotFound, WrongExpectedVersion } from '../store/errors.js';
-import type { EventStore, JsonObject, NewEvent } from '../store/port.js';
+import type { EventStore, JsonObject, NewEvent, RecordedEvent } from '../store/port.js';
 import type { Clock } from '../time/clock.js';
 import type { Principal } from '../security/principal.js';
 import { uuidFromName } from './ids.js';
@@ -33,13 +33,16 @@ export interface Loaded<S> {
 
 const MAX_TRIES = 5;
 
-export async function load<S>(store: EventStore, streamId: string, initial: () => S, evolve: (s: S, e: DomainEvent) => S): Promise<Loaded<S>> {
+/** Folds a stream's events; the recorded event (position, revision) is passed for folds that need it. */
+export type Evolve<S> = (s: S, e: DomainEvent, recorded: RecordedEvent) => S;
+
+export async function load<S>(store: EventStore, streamId: string, initial: () => S, evolve: Evolve<S>): Promise<Loaded<S>> {
   let state = initial();
   try {
     const events = await store.readStream(streamId);
     for (const e of events) {
       const decoded = decodeEvent(e);
-      if (decoded) state = evolve(state, decoded);
+      if (decoded) state = evolve(state, decoded, e);
     }
     const last = events.at(-1)!;
     return { state, revision: last.revision, position: last.position };
@@ -68,7 +71,7 @@ export async function execute<S, T extends object = object>(
   spec: {
     streamId: string;
     initial: () => S;
-    evolve: (s: S, e: DomainEvent) => S;
+    evolve: Evolve<S>;
     decide: (loaded: Loaded<S>) => Decision<Draft> | Promise<Decision<Draft>>;
     result?: (loaded: Loaded<S>, drafts: Draft[]) => T;
   },

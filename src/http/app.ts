@@ -1,3 +1,4 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -15,6 +16,10 @@ import type { IdempotencyStore } from './idempotency.js';
 import type { ReadSide } from '../runner/read-side.js';
 import { personReadRoutes } from './routes/persons-read.js';
 import { reportRoutes } from './routes/reports.js';
+import { auditRoutes } from './routes/audit.js';
+import { certificateRoutes } from './routes/certificates.js';
+import { verifyRoutes } from './routes/verify.js';
+import type { Keyring } from '../security/signing-keys.js';
 import { courseRoutes } from './routes/courses.js';
 import { creditRoutes } from './routes/credits.js';
 import { healthRoutes } from './routes/health.js';
@@ -28,6 +33,7 @@ export interface AppDeps {
   secrets: Secrets;
   idempotency: IdempotencyStore;
   read: ReadSide;
+  keyring: Keyring;
   clock?: Clock;
 }
 
@@ -51,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
+  await app.register(fastifyRateLimit, { global: false });
   const authenticate = authenticator(deps.secrets.jwtKey);
   const writeDeps = { store: deps.store, clock: deps.clock ?? systemClock, authenticate, idempotency: deps.idempotency };
   await app.register(async (scope) => {
@@ -62,6 +69,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const readDeps = { read: deps.read, authenticate, waitMs: deps.config.readWaitMs };
     personReadRoutes(scope, readDeps);
     reportRoutes(scope, readDeps);
+    certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read });
+    verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit });
+    auditRoutes(scope, { store: deps.store, authenticate });
   });
   const catalogue = eventCatalogueJsonSchema();
   app.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);

@@ -1,6 +1,7 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
+import { certificateStatus } from '../../projections/certificate-state.js';
 import type { CertificateView } from '../../projections/certificate-state.js';
-import type { PersonRecord } from '../../projections/person.js';
+import type { CertificateRecord, PersonRecord } from '../../projections/person.js';
 import type { ReportInput } from '../../projections/reports.js';
 import type { Evaluation } from '../rules/types.js';
 
@@ -83,6 +84,16 @@ export class ReadModels {
 
   certificateOwner(certificateNumber: string): { personId: string; year: number } | undefined {
     return this.stmt.certificate.get(certificateNumber) as { personId: string; year: number } | undefined;
+  }
+
+  /** A certificate with its holder's record and its state against the year's current evaluation. */
+  certificate(certificateNumber: string): { record: PersonRecord; cert: CertificateRecord; status: CertificateView } | undefined {
+    const owner = this.certificateOwner(certificateNumber);
+    const record = owner ? this.person(owner.personId) : undefined;
+    const cert = record?.certificates[certificateNumber];
+    if (!owner || !record || !cert) return undefined;
+    const year = this.personYear(owner.personId, owner.year);
+    return { record, cert, status: certificateStatus(cert, year?.evaluation) };
   }
 }
 

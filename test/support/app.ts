@@ -10,6 +10,7 @@ import { signToken } from '../../src/security/tokens.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventStore } from '../../src/store/port.js';
 import { openReadSide } from '../../src/runner/read-side.js';
+import { Keyring } from '../../src/security/signing-keys.js';
 import type { ReadSide } from '../../src/runner/read-side.js';
 
 export interface TestApp {
@@ -17,6 +18,9 @@ export interface TestApp {
   store: EventStore;
   secrets: Secrets;
   read: ReadSide;
+  keyring: Keyring;
+  /** Moves the app's and the store's clock (both start at FIXED_NOW or `now`). */
+  setNow(at: Date): void;
   /** Log lines written while the app ran (JSON), to check what never reaches a log. */
   logs: string[];
   token(p: Principal): string;
@@ -36,12 +40,15 @@ export interface TestAppOptions {
 }
 
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const store = options.store ?? new MemoryEventStore(() => options.now ?? FIXED_NOW);
+  let now = options.now ?? FIXED_NOW;
+  const clock = () => now;
+  const store = options.store ?? new MemoryEventStore(clock);
   const secrets: Secrets = { idPepper: Buffer.alloc(32, 7), jwtKey: Buffer.alloc(32, 9) };
   const idempotency = new IdempotencyStore(options.idempotencyFile ?? ':memory:');
   const logs: string[] = [];
   const logger = pino({ ...loggerOptions('info') }, { write: (line: string) => void logs.push(line) });
   const read = openReadSide(store, ':memory:');
+  const keyring = Keyring.inMemory();
   read.runner.start();
   const app = await buildApp({
     config: ConfigSchema.parse({ readWaitMs: 300 }),
@@ -50,7 +57,8 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     secrets,
     idempotency,
     read,
-    clock: () => options.now ?? FIXED_NOW,
+    keyring,
+    clock,
   });
   await app.ready();
   const token = (p: Principal) => signToken(secrets.jwtKey, p);
@@ -59,6 +67,10 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     store,
     secrets,
     read,
+    keyring,
+    setNow: (at) => {
+      now = at;
+    },
     logs,
     token,
     as: (p, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), ...(p ? { authorization: `Bearer ${token(p)}` } : {}) } }),

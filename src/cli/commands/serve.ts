@@ -6,6 +6,7 @@ import { buildApp } from '../../http/app.js';
 import { IdempotencyStore } from '../../http/idempotency.js';
 import { loadSecrets } from '../../security/secrets.js';
 import { openReadSide } from '../../runner/read-side.js';
+import { Keyring } from '../../security/signing-keys.js';
 import { configFlags, parseCommandArgs } from '../args.js';
 
 export const usage = 'ledger serve [--port N] [--host H] [--data-dir DIR] [--store sqlite|esdb]';
@@ -21,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
   const caughtUp = await read.runner.catchUp();
   logger.info({ events: caughtUp, position: read.runner.position.toString() }, 'read models caught up');
   read.runner.start();
-  const app = await buildApp({ config, store, logger, secrets, idempotency, read });
+  const app = await buildApp({ config, store, logger, secrets, idempotency, read, keyring: Keyring.open(config.dataDir) });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();

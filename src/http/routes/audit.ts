@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Id } from '../../../schemas/common.js';
+import { parseAsOf, personHistory } from '../../certificates/audit.js';
+import type { RuleOptions } from '../../rules/rule-set.js';
+import type { EventStore } from '../../store/port.js';
+import type { Authenticate } from '../auth.js';
+import { ApiError } from '../errors.js';
+
+export function auditRoutes(app: FastifyInstance, deps: { store: EventStore; authenticate: Authenticate; rules?: RuleOptions }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/v1/audit/persons/:id/history',
+    {
+      onRequest: deps.authenticate(['auditor', 'bureau']),
+      schema: {
+        summary: "A person's events with actors and hashes, and the years and certificates as they stood as of a date or position",
+        params: z.object({ id: Id }),
+        querystring: z.object({ asOf: z.string().max(20).optional() }),
+      },
+    },
+    async (req) => {
+      const asOf = parseAsOf(req.query.asOf);
+      if (!asOf) throw new ApiError('VALIDATION_FAILED', 'asOf is a date YYYY-MM-DD or a position', [{ path: 'querystring.asOf', message: 'invalid' }]);
+      const history = await personHistory(deps.store, req.params.id, asOf, deps.rules);
+      if (!history) throw new ApiError('NOT_FOUND', `no events for person ${req.params.id}${req.query.asOf ? ` as of ${req.query.asOf}` : ''}`);
+      const actor = req.principal!;
+      const jurisdictions = new Set(history.state.years.map((y) => y.jurisdiction));
+      const registered = history.events.find((e) => e.type === 'PersonRegistered')?.data.jurisdiction;
+      if (typeof registered === 'string') jurisdictions.add(registered);
+      if (actor.role === 'bureau' && !jurisdictions.has(actor.jurisdiction!)) throw new ApiError('FORBIDDEN', 'a bureau audits persons of its jurisdiction');
+      return history;
+    },
+  );
+  r.get(
+    '/v1/audit/integrity',
+    { onRequest: deps.authenticate(['auditor']), schema: { summary: 'Re-check every hash chain; the first broken link' } },
+    async () => {
+      const v = await deps.store.verifyAll();
+      return v.ok
+        ? { ok: true, streams: v.streams, events: v.events }
+        : { ok: false, streams: v.streams, events: v.events, broken: { streamId: v.broken.streamId, revision: v.broken.revision.toString(), position: v.broken.position.toString(), reason: v.broken.reason } };
+    },
+  );
+}

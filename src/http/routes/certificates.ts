@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { RevokeCertificate, StampCertificate } from '../../../schemas/commands.js';
+import { Id, Year } from '../../../schemas/common.js';
+import { issueCertificate, revokeCertificate, stampCertificate } from '../../certificates/commands.js';
+import type { CertificateDeps } from '../../certificates/commands.js';
+import { encodeQr } from '../../certificates/content.js';
+import type { ReadSide } from '../../runner/read-side.js';
+import type { Authenticate } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { writeRoute } from '../write-route.js';
+import type { WriteDeps } from '../write-route.js';
+import { assertMayRead } from './persons-read.js';
+
+const CertNo = z.object({ no: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/, 'a certificate number such as ZZ-2014-000001') });
+
+export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & CertificateDeps & { read: ReadSide; authenticate: Authenticate }) {
+  writeRoute(app, deps, {
+    url: '/v1/persons/:id/years/:year/certificate',
+    roles: ['bureau'],
+    body: z.strictObject({}).optional().default({}),
+    params: z.object({ id: Id, year: z.coerce.number().pipe(Year) }),
+    summary: 'Issue the year certificate (only for a compliant year; ST-11)',
+    run: (ctx, _body, p) => issueCertificate(ctx, p.id, p.year, deps),
+  });
+  writeRoute(app, deps, {
+    url: '/v1/certificates/:no/stamps',
+    roles: ['bureau'],
+    body: StampCertificate,
+    params: CertNo,
+    summary: 'Stamp (verify) a certificate (ZZ-7, FZ-6, ST-4, ST-12)',
+    run: (ctx, body, p) => stampCertificate(ctx, p.no, body, deps),
+  });
+  writeRoute(app, deps, {
+    url: '/v1/certificates/:no/revocation',
+    roles: ['bureau'],
+    body: RevokeCertificate,
+    params: CertNo,
+    summary: 'Revoke a certificate (forged, altered, transferred, lent, fraudulent credit, error)',
+    run: (ctx, body, p) => revokeCertificate(ctx, p.no, body),
+  });
+
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const readers = deps.authenticate(['professional', 'employer', 'bureau', 'auditor']);
+  const find = (actor: Parameters<typeof assertMayRead>[0], no: string) => {
+    const found = deps.read.models.certificate(no);
+    if (!found) throw new ApiError('NOT_FOUND', `certificate ${no} not found`);
+    assertMayRead(actor, found.record);
+    return found;
+  };
+  const qrOf = (f: ReturnType<typeof find>) =>
+    encodeQr({ certificateNumber: f.cert.certificateNumber, digest: f.cert.issued.digest, signature: f.cert.issued.signature, keyId: f.cert.issued.keyId });
+
+  r.get('/v1/certificates/:no', { onRequest: readers, schema: { params: CertNo, summary: 'A certificate: signed content, state, QR payload' } }, async (req) => {
+    const f = find(req.principal!, req.params.no);
+    return { ...f.cert.issued, status: f.status, stamps: f.cert.stamps, revocation: f.cert.revocation ?? null, qr: qrOf(f) };
+  });
+  r.get('/v1/certificates/:no/qr.svg', { onRequest: readers, schema: { params: CertNo, summary: 'The QR code to print on the certificate (SVG)' } }, async (req, reply) => {
+    const svg = await QRCode.toString(qrOf(find(req.principal!, req.params.no)), { type: 'svg', errorCorrectionLevel: 'M' });
+    return reply.type('image/svg+xml').send(svg);
+  });
+  r.get('/v1/certificates/:no/qr.png', { onRequest: readers, schema: { params: CertNo, summary: 'The QR code to print on the certificate (PNG)' } }, async (req, reply) => {
+    const png = await QRCode.toBuffer(qrOf(find(req.principal!, req.params.no)), { type: 'png', errorCorrectionLevel: 'M', width: 320 });
+    return reply.type('image/png').send(png);
+  });
+  r.get('/v1/keys', { schema: { summary: 'Public keys that sign certificates, for offline verification' } }, async () => ({
+    keys: deps.keyring.publicKeys(),
+    current: deps.keyring.currentKeyId,
+  }));
+}
