@@ -12,6 +12,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: () => import('./commands/serve.js'),
   rebuild: () => import('./commands/rebuild.js'),
   gen: () => import('./commands/gen.js'),
+  audit: () => import('./commands/audit.js'),
+  keys: () => import('./commands/keys.js'),
   schemas: () => import('./commands/schemas.js'),
   token: () => import('./commands/token.js'),
   'verify-chain': () => import('./commands/verify-chain.js'),

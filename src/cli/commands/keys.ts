@@ -1,0 +1,17 @@
+import { loadConfig } from '../../config/config.js';
+import { Keyring } from '../../security/signing-keys.js';
+import { configFlags, parseCommandArgs } from '../args.js';
+
+export const usage = 'ledger keys list|rotate   certificate signing keys (old public keys are kept, so old certificates still verify)';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {});
+  const config = loadConfig(process.env, configFlags(values));
+  const keyring = Keyring.open(config.dataDir);
+  if (positionals[0] === 'rotate') {
+    process.stdout.write(`current signing key: ${keyring.rotate()} (restart the server to sign with it)\n`);
+    return 0;
+  }
+  for (const k of keyring.publicKeys()) process.stdout.write(`${k.keyId}${k.keyId === keyring.currentKeyId ? '  (current)' : ''}\n`);
+  return 0;
+}
