@@ -9,19 +9,21 @@ import { storeConformance } from './conformance.js';
  * The store conformance suite through the real client against the wire-level double, and against
  * a real EventStoreDB/KurrentDB when EVENTSTORE_CONNECTION_STRING names one.
  */
-t.test('EventStoreDB adapter on the wire double', async (t) => {
-  storeConformance(t, async () => {
-    const double = await startWireDouble();
-    const store = EsdbEventStore.connect({ connectionString: double.connectionString });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await double.stop();
-      },
-    };
+for (const batchAppend of [false, true]) {
+  t.test(`EventStoreDB adapter on the wire double, appending through ${batchAppend ? 'Streams.BatchAppend' : 'Streams.Append'}`, async (t) => {
+    storeConformance(t, async () => {
+      const double = await startWireDouble({ batchAppend });
+      const store = EsdbEventStore.connect({ connectionString: double.connectionString });
+      return {
+        store,
+        cleanup: async () => {
+          await store.close();
+          await double.stop();
+        },
+      };
+    });
   });
-});
+}
 
 const real = process.env.EVENTSTORE_CONNECTION_STRING;
 t.test('EventStoreDB adapter on a real server', { skip: real ? false : 'EVENTSTORE_CONNECTION_STRING is not set' }, async (t) => {
@@ -45,4 +47,31 @@ t.test('system events are filtered out and a tombstoned stream reads as not foun
   t.ok((await store.headPosition()) > 0n);
   double.log.tombstone('person-x');
   await t.rejects(store.readStream('person-x'), StreamNotFound);
+});
+
+t.test('the client appends through BatchAppend when the server advertises it, through Append otherwise', async (t) => {
+  for (const batchAppend of [false, true]) {
+    const double = await startWireDouble({ batchAppend });
+    const store = EsdbEventStore.connect({ connectionString: double.connectionString });
+    await store.append('person-y', [{ eventId: randomUUID(), type: 'A', data: {} }], { expected: 'no_stream' });
+    await t.rejects(store.append('person-y', [{ eventId: randomUUID(), type: 'A', data: {} }], { expected: 5n }), { name: 'WrongExpectedVersion' });
+    await store.close();
+    await double.stop();
+    t.same([double.calls.batchAppend > 0, double.calls.append > 0], [batchAppend, !batchAppend], batchAppend ? 'BatchAppend' : 'Append');
+  }
+});
+
+t.test('two clients racing on one stream: the server refuses one, the adapter retries, the chain holds', async (t) => {
+  for (const batchAppend of [false, true]) {
+    const double = await startWireDouble({ batchAppend });
+    const a = EsdbEventStore.connect({ connectionString: double.connectionString });
+    const b = EsdbEventStore.connect({ connectionString: double.connectionString });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).append('person-race', [{ eventId: randomUUID(), type: 'A', data: { i } }])),
+    );
+    t.same(await a.verifyStream('person-race'), { ok: true, streams: 1, events: 20 }, batchAppend ? 'BatchAppend' : 'Append');
+    await a.close();
+    await b.close();
+    await double.stop();
+  }
 });

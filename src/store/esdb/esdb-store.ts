@@ -37,7 +37,7 @@ export interface EsdbStoreOptions {
 }
 
 const PAGE = 1_000;
-const MAX_TRIES = 10;
+const MAX_TRIES = 20;
 
 /**
  * The EventStore port on EventStoreDB / KurrentDB through `@eventstore/db-client`. Every client call
@@ -80,9 +80,12 @@ export class EsdbEventStore implements EventStore {
   }
 
   private async appendNow(streamId: string, prepared: PreparedEvent[], expected: NonNullable<AppendOptions['expected']>): Promise<AppendResult> {
+    let actual: bigint | 'no_stream' = 'no_stream';
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+      // Another process won the last round: back off a random while so the two do not meet again.
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 4 * attempt));
       const [head] = await this.readOrEmpty(streamId, { direction: 'backwards', maxCount: 1 });
-      const actual = head ? head.revision : 'no_stream';
+      actual = head ? head.revision : 'no_stream';
       const retried = await this.findRetry(streamId, prepared, expected, head);
       if (retried) return resolveRetry(streamId, prepared, retried, expected, actual);
       if (!expectationHolds(expected, actual)) throw new WrongExpectedVersion(streamId, expected, actual);
@@ -104,7 +107,7 @@ export class EsdbEventStore implements EventStore {
         throw this.mapError(err, streamId);
       }
     }
-    throw new WrongExpectedVersion(streamId, expected, 'no_stream');
+    throw new WrongExpectedVersion(streamId, expected, actual);
   }
 
   /** Stored events carrying this append's ids where a retry would find them: at the expected place or at the tail. */

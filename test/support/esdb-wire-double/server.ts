@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { featuresGrpc, sharedPb, streamsGrpc, streamsPb } from './generated.js';
+import { anyPb, emptyPb, featuresGrpc, featuresPb, sharedPb, statusPb, streamsGrpc, streamsPb } from './generated.js';
 import { Log } from './log.js';
 import type { ExpectedState, StoredEvent } from './log.js';
 
@@ -14,10 +14,12 @@ import type { ExpectedState, StoredEvent } from './log.js';
 export interface WireDouble {
   connectionString: string;
   log: Log;
+  /** Calls received per method, to show which append path the client took. */
+  calls: Record<'append' | 'batchAppend' | 'read' | 'delete' | 'tombstone', number>;
   stop(): Promise<void>;
 }
 
-const { ReadResp, AppendResp, DeleteResp, TombstoneResp } = streamsPb;
+const { ReadResp, AppendResp, BatchAppendResp, DeleteResp, TombstoneResp } = streamsPb;
 
 function streamName(identifier: any): string {
   return Buffer.from(identifier.getStreamName()).toString('utf8');
@@ -198,6 +200,77 @@ function appendHandler(log: Log) {
   };
 }
 
+/** BatchAppendReq.Options' expected-state numbers (2–5) differ from BatchAppendResp's. */
+function batchExpectedOf(options: any): ExpectedState {
+  switch (options.getExpectedStreamPositionCase()) {
+    case 2:
+      return { kind: 'revision', revision: BigInt(options.getStreamPosition()) };
+    case 3:
+      return { kind: 'no_stream' };
+    case 5:
+      return { kind: 'stream_exists' };
+    default:
+      return { kind: 'any' };
+  }
+}
+
+/** A google.rpc.Status whose details is an Any named as EventStoreDB names its errors. */
+function rpcStatus(code: grpc.status, message: string, typeName: string, detail: any): any {
+  const any = new anyPb.Any();
+  any.pack(detail.serializeBinary(), typeName);
+  return new statusPb.Status().setCode(code).setMessage(message).setDetails(any);
+}
+
+/**
+ * Streams.BatchAppend: one long-lived duplex stream per client; requests carry a correlation id,
+ * options in the first message and `is_final` on the last; each append answers once, echoing the
+ * correlation id and the stream.
+ */
+function batchAppendHandler(log: Log) {
+  return (call: grpc.ServerDuplexStream<any, any>) => {
+    const pending = new Map<string, { name: string; identifier: any; expected: ExpectedState; proposed: Parameters<Log['append']>[2] }>();
+    call.on('data', (req: any) => {
+      const correlation = req.getCorrelationId();
+      const key = uuidString(correlation);
+      let batch = pending.get(key);
+      if (!batch) {
+        const o = req.getOptions();
+        batch = { name: streamName(o.getStreamIdentifier()), identifier: o.getStreamIdentifier(), expected: batchExpectedOf(o), proposed: [] };
+        pending.set(key, batch);
+      }
+      for (const m of req.getProposedMessagesList()) {
+        const meta = m.getMetadataMap();
+        batch.proposed.push({
+          id: uuidString(m.getId()),
+          type: meta.get('type'),
+          contentType: meta.get('content-type') ?? 'application/octet-stream',
+          data: Buffer.from(m.getData_asU8()),
+          metadata: Buffer.from(m.getCustomMetadata_asU8()),
+        });
+      }
+      if (!req.getIsFinal()) return;
+      pending.delete(key);
+      const out = log.append(batch.name, batch.expected, batch.proposed);
+      const resp = new BatchAppendResp().setCorrelationId(correlation).setStreamIdentifier(batch.identifier);
+      if (out.ok) {
+        const success = new BatchAppendResp.Success().setCurrentRevision(out.revision.toString());
+        success.setPosition(new sharedPb.AllStreamPosition().setCommitPosition(out.position.toString()).setPreparePosition(out.position.toString()));
+        resp.setSuccess(success);
+      } else if (out.kind === 'stream-deleted') {
+        resp.setError(rpcStatus(grpc.status.FAILED_PRECONDITION, 'stream deleted', 'event_store.client.StreamDeleted', new sharedPb.StreamDeleted().setStreamIdentifier(batch.identifier)));
+      } else {
+        const wrong = new sharedPb.WrongExpectedVersion();
+        if (out.current === 'no_stream') wrong.setCurrentNoStream(new emptyPb.Empty());
+        else wrong.setCurrentStreamRevision(out.current.toString());
+        if (batch.expected.kind === 'revision') wrong.setExpectedStreamPosition(batch.expected.revision.toString());
+        resp.setError(rpcStatus(grpc.status.FAILED_PRECONDITION, 'wrong expected version', 'event_store.client.WrongExpectedVersion', wrong));
+      }
+      call.write(resp);
+    });
+    call.on('end', () => call.end());
+  };
+}
+
 function deletion(log: Log, hard: boolean) {
   return (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
     const o = call.request.getOptions();
@@ -222,25 +295,45 @@ function deletion(log: Log, hard: boolean) {
   };
 }
 
-export async function startWireDouble(): Promise<WireDouble> {
+export interface WireDoubleOptions {
+  /** Advertise Streams.BatchAppend in ServerFeatures, as EventStoreDB 21.10+ does; otherwise the client uses Streams.Append. */
+  batchAppend?: boolean;
+}
+
+export async function startWireDouble(options: WireDoubleOptions = {}): Promise<WireDouble> {
   const log = new Log();
+  const calls: WireDouble['calls'] = { append: 0, batchAppend: 0, read: 0, delete: 0, tombstone: 0 };
+  const counted = <A extends unknown[]>(name: keyof WireDouble['calls'], handler: (...args: A) => void) => (...args: A) => {
+    calls[name]++;
+    handler(...args);
+  };
   const server = new grpc.Server();
   const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'not implemented by the double' } as grpc.ServiceError);
   server.addService(streamsGrpc.StreamsService, {
-    read: readHandler(log),
-    append: appendHandler(log),
-    delete: deletion(log, false),
-    tombstone: deletion(log, true),
-    batchAppend: (call: grpc.ServerDuplexStream<unknown, unknown>) => call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'not advertised' }),
+    read: counted('read', readHandler(log)),
+    append: counted('append', appendHandler(log)),
+    delete: counted('delete', deletion(log, false)),
+    tombstone: counted('tombstone', deletion(log, true)),
+    batchAppend: counted('batchAppend', batchAppendHandler(log)),
   });
+  const supportedMethods = (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
+    const method = (service: string, name: string) => new featuresPb.SupportedMethod().setServiceName(service).setMethodName(name);
+    callback(
+      null,
+      new featuresPb.SupportedMethods()
+        .setEventStoreServerVersion('23.10.0')
+        .setMethodsList(['read', 'append', 'batchappend', 'delete', 'tombstone'].map((m) => method('event_store.client.streams.streams', m))),
+    );
+  };
   // Answering UNIMPLEMENTED makes the client use Streams.Append, as against an older server.
-  server.addService(featuresGrpc.ServerFeaturesService, { getSupportedMethods: unimplemented });
+  server.addService(featuresGrpc.ServerFeaturesService, { getSupportedMethods: options.batchAppend ? supportedMethods : unimplemented });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
   return {
     connectionString: `esdb://127.0.0.1:${port}?tls=false`,
     log,
+    calls,
     stop: () =>
       new Promise<void>((resolve) => {
         server.forceShutdown();
