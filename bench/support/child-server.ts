@@ -45,3 +45,53 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv = process.env,
 export function startHelloWorld(): Promise<ChildServer> {
   return startChild([fileURLToPath(new URL('./hello-server.js', import.meta.url))]);
 }
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/**
+ * `ledger serve` on a data dir, in its own process, logging warnings only (request logs would cost
+ * the server time the benchmark should not count); ready once `/health` answers.
+ */
+export async function startLedger(dataDir: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<ChildServer> {
+  const port = await freePort();
+  const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  const child = spawn(process.execPath, [main, 'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`ledger serve exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('ledger serve did not become ready');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}

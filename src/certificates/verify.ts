@@ -32,11 +32,53 @@ export interface VerifyAnswer {
   };
 }
 
+/**
+ * What verification needs of one certificate, kept ready by the read side so that a public lookup
+ * is one indexed read and no replay: the issued digest and signature, who holds it (name and keyed
+ * hash of the ID number, never shown), its verdict from the ledger's state, and the public fields.
+ */
+export interface VerificationDoc {
+  certificateNumber: string;
+  holderName: string;
+  idNumberHash: string;
+  digest: string;
+  signature: string;
+  keyId: string;
+  verdict: Exclude<Verdict, 'holder-mismatch' | 'altered' | 'not-found'>;
+  certificate: NonNullable<VerifyAnswer['certificate']>;
+}
+
+const normaliseName = (name: string) => name.replace(/\s+/g, '');
+
+export function verificationDoc(record: PersonRecord, cert: CertificateRecord, status: CertificateView): VerificationDoc {
+  const issued = cert.issued;
+  const stamp = cert.stamps.at(-1);
+  return {
+    certificateNumber: cert.certificateNumber,
+    holderName: normaliseName(record.name),
+    idNumberHash: record.idNumberHash,
+    digest: issued.digest,
+    signature: issued.signature,
+    keyId: issued.keyId,
+    verdict: status.status === 'revoked' ? 'revoked' : status.status === 'invalidated' ? 'invalidated' : status.status === 'unstamped' ? 'unstamped' : 'authentic',
+    certificate: {
+      holder: issued.content.holderMaskedName,
+      year: issued.year,
+      jurisdiction: issued.content.jurisdiction,
+      hours: issued.content.hours,
+      issuedOn: issued.issuedOn,
+      ...(stamp ? { stamp: { authority: stamp.authority, stampedOn: stamp.stampedOn } } : {}),
+      ...(cert.revocation ? { revocation: { reason: cert.revocation.reason, revokedOn: cert.revocation.revokedOn } } : {}),
+      ...(status.invalidatedBecause ? { invalidatedBecause: status.invalidatedBecause } : {}),
+    },
+  };
+}
+
 /** Whether the person showing it is the holder: by keyed hash for an ID number, by name otherwise. */
-function isHolder(record: PersonRecord, holder: string, pepper: Buffer): boolean {
+function isHolder(doc: VerificationDoc, holder: string, pepper: Buffer): boolean {
   const h = holder.trim();
-  if (isValidIdNumber(h)) return hashIdNumber(pepper, h) === record.idNumberHash;
-  return h.replace(/\s+/g, '') === record.name.replace(/\s+/g, '');
+  if (isValidIdNumber(h)) return hashIdNumber(pepper, h) === doc.idNumberHash;
+  return normaliseName(h) === doc.holderName;
 }
 
 /**
@@ -45,32 +87,13 @@ function isHolder(record: PersonRecord, holder: string, pepper: Buffer): boolean
  * showing it means it is lent or transferred (and reveals nothing of the real holder); then the
  * ledger's state: revoked, invalidated, unstamped, or authentic.
  */
-export function verifyCertificate(
-  req: VerifyRequest,
-  found: { record: PersonRecord; cert: CertificateRecord; status: CertificateView } | undefined,
-  keyring: Keyring,
-  pepper: Buffer,
-): VerifyAnswer {
+export function verifyCertificate(req: VerifyRequest, doc: VerificationDoc | undefined, keyring: Keyring, pepper: Buffer): VerifyAnswer {
   const no = req.certificateNumber;
   if (req.qr && !keyring.verify(req.qr.digest, req.qr.signature, req.qr.keyId)) return { verdict: 'altered', certificateNumber: no };
-  if (!found) return { verdict: 'not-found', certificateNumber: no };
-  const { record, cert, status } = found;
-  const issued = cert.issued;
+  if (!doc) return { verdict: 'not-found', certificateNumber: no };
   const presented = req.qr?.digest ?? req.digest;
-  if (presented !== undefined && presented !== issued.digest) return { verdict: 'altered', certificateNumber: no };
-  if (req.qr && (req.qr.signature !== issued.signature || req.qr.keyId !== issued.keyId)) return { verdict: 'altered', certificateNumber: no };
-  if (!isHolder(record, req.holder, pepper)) return { verdict: 'holder-mismatch', certificateNumber: no };
-  const stamp = cert.stamps.at(-1);
-  const certificate: NonNullable<VerifyAnswer['certificate']> = {
-    holder: issued.content.holderMaskedName,
-    year: issued.year,
-    jurisdiction: issued.content.jurisdiction,
-    hours: issued.content.hours,
-    issuedOn: issued.issuedOn,
-    ...(stamp ? { stamp: { authority: stamp.authority, stampedOn: stamp.stampedOn } } : {}),
-    ...(cert.revocation ? { revocation: { reason: cert.revocation.reason, revokedOn: cert.revocation.revokedOn } } : {}),
-    ...(status.invalidatedBecause ? { invalidatedBecause: status.invalidatedBecause } : {}),
-  };
-  const verdict: Verdict = status.status === 'revoked' ? 'revoked' : status.status === 'invalidated' ? 'invalidated' : status.status === 'unstamped' ? 'unstamped' : 'authentic';
-  return { verdict, certificateNumber: no, certificate };
+  if (presented !== undefined && presented !== doc.digest) return { verdict: 'altered', certificateNumber: no };
+  if (req.qr && (req.qr.signature !== doc.signature || req.qr.keyId !== doc.keyId)) return { verdict: 'altered', certificateNumber: no };
+  if (!isHolder(doc, req.holder, pepper)) return { verdict: 'holder-mismatch', certificateNumber: no };
+  return { verdict: doc.verdict, certificateNumber: no, certificate: doc.certificate };
 }

@@ -8,6 +8,7 @@ import { emptyRegistry, foldRegistry } from '../../projections/registry.js';
 import type { Registry } from '../../projections/registry.js';
 import { decodeTrusted } from '../../schemas/upcast.js';
 import { evaluate } from '../rules/evaluate.js';
+import { verificationDoc } from '../certificates/verify.js';
 import type { RuleOptions } from '../rules/rule-set.js';
 import type { RecordedEvent } from '../store/port.js';
 
@@ -24,6 +25,9 @@ export class Projector {
   private readonly stmt: Record<string, Statement>;
   private readonly applyBatch: (events: RecordedEvent[]) => void;
   private position: bigint;
+  private changedCertificates: string[] = [];
+  /** Called after each committed batch with the certificates whose verification changed. */
+  onCertificatesChanged: (numbers: string[]) => void = () => {};
 
   constructor(
     private readonly db: Db,
@@ -42,6 +46,7 @@ export class Projector {
       linkCourse: db.prepare('INSERT OR IGNORE INTO course_persons (course_id, person_id) VALUES (?, ?)'),
       personsOfCourse: db.prepare('SELECT person_id FROM course_persons WHERE course_id = ?').pluck(),
       saveCertificate: db.prepare('INSERT OR REPLACE INTO certificates (certificate_no, person_id, year) VALUES (?, ?, ?)'),
+      saveVerification: db.prepare('INSERT OR REPLACE INTO verifications (certificate_no, doc) VALUES (?, ?)'),
       checkpoint: db.prepare('INSERT OR REPLACE INTO checkpoint (id, position) VALUES (1, ?)'),
       readCheckpoint: db.prepare('SELECT position FROM checkpoint WHERE id = 1').pluck(),
     };
@@ -62,7 +67,10 @@ export class Projector {
 
   apply(events: RecordedEvent[]): void {
     const fresh = events.filter((e) => e.position > this.position);
-    if (fresh.length > 0) this.applyBatch(fresh);
+    if (fresh.length === 0) return;
+    this.changedCertificates = [];
+    this.applyBatch(fresh);
+    if (this.changedCertificates.length > 0) this.onCertificatesChanged(this.changedCertificates);
   }
 
   private fold(events: RecordedEvent[]): void {
@@ -121,7 +129,12 @@ export class Projector {
     const evaluation = evaluate(personYearFacts(record, this.registry, year), this.options);
     const cert = currentCertificate(record, year);
     const certificate: CertificateView | undefined = cert ? certificateStatus(cert, evaluation) : undefined;
-    for (const c of Object.values(record.certificates)) if (c.year === year) this.stmt.saveCertificate!.run(c.certificateNumber, record.personId, year);
+    for (const c of Object.values(record.certificates)) {
+      if (c.year !== year) continue;
+      this.stmt.saveCertificate!.run(c.certificateNumber, record.personId, year);
+      this.stmt.saveVerification!.run(c.certificateNumber, JSON.stringify(verificationDoc(record, c, certificateStatus(c, evaluation))));
+      this.changedCertificates.push(c.certificateNumber);
+    }
     const c = evaluation.counted;
     this.stmt.saveYear!.run(
       record.personId,

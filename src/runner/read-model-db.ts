@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS person_years (
 CREATE INDEX IF NOT EXISTS person_years_report ON person_years (jurisdiction, year);
 CREATE TABLE IF NOT EXISTS course_persons (course_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (course_id, person_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS certificates (certificate_no TEXT PRIMARY KEY, person_id TEXT NOT NULL, year INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS verifications (certificate_no TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
 `;
 
 /**

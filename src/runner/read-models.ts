@@ -4,6 +4,9 @@ import type { CertificateView } from '../../projections/certificate-state.js';
 import type { CertificateRecord, PersonRecord } from '../../projections/person.js';
 import type { ReportInput } from '../../projections/reports.js';
 import type { Evaluation } from '../rules/types.js';
+import type { VerificationDoc } from '../certificates/verify.js';
+
+const VERIFICATION_CACHE = 100_000;
 
 export interface PersonYearRow {
   personId: string;
@@ -34,7 +37,9 @@ interface RawPersonYear {
 
 /** Reads of the read-model database, for the HTTP layer. Nothing here writes. */
 export class ReadModels {
-  private readonly stmt: Record<'person' | 'personYear' | 'personYears' | 'report' | 'certificate' | 'checkpoint', Statement>;
+  private readonly stmt: Record<'person' | 'personYear' | 'personYears' | 'report' | 'certificate' | 'checkpoint' | 'verification', Statement>;
+  /** Verification lookups are the public hot path: the last ones stay parsed in memory. */
+  private readonly verifications = new Map<string, VerificationDoc | null>();
 
   constructor(private readonly db: Db) {
     this.stmt = {
@@ -48,6 +53,7 @@ export class ReadModels {
       ),
       certificate: db.prepare('SELECT person_id AS personId, year FROM certificates WHERE certificate_no = ?'),
       checkpoint: db.prepare('SELECT position FROM checkpoint WHERE id = 1'),
+      verification: db.prepare('SELECT doc FROM verifications WHERE certificate_no = ?').pluck(),
     };
   }
 
@@ -84,6 +90,23 @@ export class ReadModels {
 
   certificateOwner(certificateNumber: string): { personId: string; year: number } | undefined {
     return this.stmt.certificate.get(certificateNumber) as { personId: string; year: number } | undefined;
+  }
+
+  /** What the public verification of a certificate needs, or undefined when there is none. */
+  verification(certificateNumber: string): VerificationDoc | undefined {
+    let doc = this.verifications.get(certificateNumber);
+    if (doc === undefined) {
+      const text = this.stmt.verification.get(certificateNumber) as string | undefined;
+      doc = text ? (JSON.parse(text) as VerificationDoc) : null;
+      if (this.verifications.size >= VERIFICATION_CACHE) this.verifications.clear();
+      this.verifications.set(certificateNumber, doc);
+    }
+    return doc ?? undefined;
+  }
+
+  /** Drops cached verifications the projector just changed. */
+  forget(certificateNumbers: readonly string[]): void {
+    for (const n of certificateNumbers) this.verifications.delete(n);
   }
 
   /** A certificate with its holder's record and its state against the year's current evaluation. */

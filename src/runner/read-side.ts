@@ -20,11 +20,13 @@ export function openReadSide(store: EventStore, file: string, options: { rules?:
   const db = openReadModelDb(file);
   const projector = new Projector(db, options.rules);
   const runner = new ProjectionRunner(store, projector, options.logger);
+  const models = new ReadModels(db);
+  projector.onCertificatesChanged = (numbers) => models.forget(numbers);
   return {
     db,
     projector,
     runner,
-    models: new ReadModels(db),
+    models,
     close: async () => {
       await runner.stop();
       db.close();
