@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { canonicalJson } from '../src/store/integrity.js';
 import type { NewEvent } from '../src/store/port.js';
@@ -87,7 +88,7 @@ async function batchedAppends(): Promise<{ rate: number; file: string; remove: (
 }
 
 /** The raw ceiling: the same rows into the same table and indexes, no validation, no hashing. */
-function rawBatchedInsert(): number {
+export function rawBatchedInsert(): number {
   const tmp = freshDir();
   const db = new Database(tmp.file);
   db.pragma('journal_mode = WAL');
@@ -128,7 +129,7 @@ async function readAllDecoded(file: string): Promise<number> {
 }
 
 /** The raw ceiling: plain SELECT of the same rows and JSON.parse of data and metadata. */
-function rawSelectParse(file: string): number {
+export function rawSelectParse(file: string): number {
   const db = new Database(file, { readonly: true });
   const stmt = db.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata, recorded_at, prev_hash, hash FROM events ORDER BY position').raw(true);
   const start = process.hrtime.bigint();
@@ -146,7 +147,7 @@ function rawSelectParse(file: string): number {
   return rate;
 }
 
-async function main(): Promise<void> {
+export async function benchStore(): Promise<string> {
   canonicalJson({ warm: true });
   const naive = await naiveAppends();
   const grouped = await singleEventAppends();
@@ -173,8 +174,11 @@ async function main(): Promise<void> {
     'one fsync per event). The raw ceilings use better-sqlite3 directly on the same table and indexes,',
     'serialising each event with plain JSON.stringify (a writer must serialise), and skip validation,\ncanonical JSON, hashing and (for reads) building event objects.',
   ].join('\n');
+  return markdown;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const markdown = await benchStore();
   writeSection('store', markdown);
   process.stdout.write(`${markdown}\n`);
 }
-
-await main();

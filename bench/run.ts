@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchHttp, peakRssMiB } from './http.js';
+import type { HttpBench } from './http.js';
+import { benchRebuild, rebuildSection } from './rebuild.js';
+import type { RebuildBench } from './rebuild.js';
+import { benchStore } from './store.js';
+import { fmt, ratio, table, writeSection } from './support/benchmarks-md.js';
+import { runHeader } from './support/machine.js';
+import { benchVerify, verifySection } from './verify.js';
+import type { VerifyBench } from './verify.js';
+import { rawBatchedInsert } from './store.js';
+
+const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
+const size = (v: string | undefined, fallback: number) => (v ? (SIZES[v.toLowerCase()] ?? Number(v)) : fallback);
+/** The province-sized run; `BENCH_MAX_PERSONS=100k` for a quicker one. */
+const MAX_PERSONS = size(process.env.BENCH_MAX_PERSONS, 1_000_000);
+const HTTP_PERSONS = size(process.env.BENCH_HTTP_PERSONS, 10_000);
+const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+
+/** Runs a `ledger` command to its end, sampling its peak RSS; returns stdout. */
+function ledger(args: string[]): Promise<{ out: string; peakMiB: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, peakRssMiB(child.pid!))), 250);
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(sampler);
+      if (code === 0) resolve({ out, peakMiB: peak });
+      else reject(new Error(`ledger ${args.join(' ')} exited with ${code}`));
+    });
+  });
+}
+
+interface Scale {
+  persons: number;
+  events: number;
+  genSeconds: number;
+  rebuildRate: number;
+  rebuildPeakMiB: number;
+}
+
+/** The largest size: generate through the store, then `ledger rebuild` as its own process. */
+async function scale(persons: number): Promise<Scale> {
+  const dir = mkdtempSync(join(tmpdir(), 'celedger-scale-'));
+  try {
+    const t0 = Date.now();
+    const gen = await ledger(['gen', '--persons', String(persons), '--data-dir', dir]);
+    const genSeconds = (Date.now() - t0) / 1000;
+    const events = Number(/wrote (\d+) events/.exec(gen.out)?.[1] ?? 0);
+    const rebuild = await ledger(['rebuild', '--data-dir', dir]);
+    const rate = Number(/([\d,]+) events\/s/.exec(rebuild.out)?.[1]?.replaceAll(',', '') ?? 0);
+    return { persons, events, genSeconds, rebuildRate: rate, rebuildPeakMiB: rebuild.peakMiB };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function summary(store: string, rebuild: RebuildBench, verify: VerifyBench, http: HttpBench, rawInsert: number, big: Scale): string {
+  const hello = http.hello.requestsPerSecond;
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const storeRows = [...store.matchAll(/^\| (.+?) \| ([\d,]+) \| .+? \| (.+?) \| (.+?) \| (met|NOT met) \|$/gm)];
+  return [
+    '## `npm run bench`: the province-sized run, figures beside their ceilings',
+    '',
+    runHeader('npm run bench'),
+    '',
+    table(
+      ['what', 'figure', 'ceiling (same run)', 'ratio'],
+      [
+        [`ingest over HTTP: batch completions, ${8} institutions at once`, `${fmt(http.ingestEventsPerSecond)} events/s (${fmt(http.ingestItems)} items)`, `raw batched INSERT ${fmt(rawInsert)}/s`, ratio(http.ingestEventsPerSecond, rawInsert)],
+        ['single-event writes over HTTP, 64 connections', `${fmt(http.singleWrites.requestsPerSecond)} req/s, p50 ${http.singleWrites.p50} ms, p99 ${http.singleWrites.p99} ms (non-2xx ${http.singleWrites.non2xx})`, `hello-world ${fmt(hello)} req/s`, ratio(http.singleWrites.requestsPerSecond, hello)],
+        ['`GET /v1/persons/:id/years/:year`, 64 connections', `${fmt(http.personYearReads.requestsPerSecond)} req/s, p50 ${http.personYearReads.p50} ms, p99 ${http.personYearReads.p99} ms`, `hello-world ${fmt(hello)} req/s`, ratio(http.personYearReads.requestsPerSecond, hello)],
+        ['`GET /v1/verify/:no?holder=…`, 64 connections', `${fmt(verify.verify.requestsPerSecond)} req/s, p50 ${verify.verify.p50} ms, p99 ${verify.verify.p99} ms`, `hello-world ${fmt(verify.hello.requestsPerSecond)} req/s`, ratio(verify.verify.requestsPerSecond, verify.hello.requestsPerSecond)],
+        [`rebuild, ${fmt(rebuild.events)} events`, `${fmt(rebuild.rebuildRate)} events/s`, `raw SELECT + JSON.parse ${fmt(rebuild.rawRate)}/s`, ratio(rebuild.rebuildRate, rebuild.rawRate)],
+        [`rebuild at ${fmt(big.persons)} persons (${fmt(big.events)} events, \`ledger rebuild\`)`, `${fmt(big.rebuildRate)} events/s`, '', ''],
+        ['write → read-model visibility under read load', `p50 ${http.lagMs.p50} ms, p99 ${http.lagMs.p99} ms (${http.lagMs.samples} writes)`, '', ''],
+        [`peak RSS at ${fmt(big.persons)} persons`, `rebuild ${fmt(big.rebuildPeakMiB)} MiB; server under read load (${fmt(HTTP_PERSONS)} persons) ${fmt(http.serverPeakRssMiB)} MiB`, '', ''],
+      ],
+    ),
+    '',
+    '### Targets of the issues',
+    '',
+    table(
+      ['target', 'verdict'],
+      [
+        ...storeRows.map((m) => [`store: ${m[1]} ${m[4]}`, `${m[5]} (${m[3]})`]),
+        ['rebuild ≥ 100,000 events/s', `${met(rebuild.rebuildRate >= 100_000)} (${fmt(rebuild.rebuildRate)}/s)`],
+        ['verify ≥ 80% of hello-world, p99 ≤ 10 ms', `${met(verify.verify.requestsPerSecond >= 0.8 * verify.hello.requestsPerSecond && verify.verify.p99 <= 10)} (${ratio(verify.verify.requestsPerSecond, verify.hello.requestsPerSecond)}, p99 ${verify.verify.p99} ms)`],
+      ],
+    ),
+    '',
+    `Generating ${fmt(big.persons)} persons through the store took ${big.genSeconds.toFixed(0)} s.`,
+  ].join('\n');
+}
+
+log('store');
+const store = await benchStore();
+writeSection('store', store);
+log('rebuild');
+const rebuild = await benchRebuild(Number(process.env.BENCH_PERSONS ?? 150_000));
+writeSection('rebuild', rebuildSection(rebuild, 'npm run bench'));
+log('verify');
+const verify = await benchVerify();
+writeSection('verify', verifySection(verify));
+log('http');
+const http = await benchHttp(HTTP_PERSONS);
+const rawInsert = rawBatchedInsert();
+log(`scale: ${MAX_PERSONS} persons`);
+const big = await scale(MAX_PERSONS);
+const md = summary(store, rebuild, verify, http, rawInsert, big);
+writeSection('run', md);
+process.stdout.write(`${md}\n`);
