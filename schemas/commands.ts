@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import {
-  AdminLevel,
-  Category,
   CertificateRevocationReason,
   ConversionKind,
   Hours,
@@ -12,38 +10,18 @@ import {
   TitleLevel,
   Year,
 } from './common.js';
-import { Evidence } from './events.js';
+import { CourseCancelled, CourseFiled, Evidence, InstitutionAccreditationWithdrawn, InstitutionAccredited } from './events.js';
 
 /** HTTP bodies of the write API; each is a command. Unknown fields are refused (strict). */
 
-export const AccreditInstitution = z.strictObject({
-  institutionId: Id,
-  name: z.string().min(1).max(200),
-  jurisdiction: Jurisdiction,
-  level: AdminLevel,
-  accreditedOn: LocalDate,
-});
+/** The same fields as the event it records. */
+export const AccreditInstitution = z.strictObject(InstitutionAccredited.shape);
 
-export const WithdrawAccreditation = z.strictObject({
-  effectiveOn: LocalDate,
-  reason: z.string().min(1).max(1000),
-});
+export const WithdrawAccreditation = InstitutionAccreditationWithdrawn.omit({ institutionId: true }).strict();
 
-export const FileCourse = z
-  .strictObject({
-    courseId: Id,
-    institutionId: Id,
-    title: z.string().min(1).max(200),
-    category: Category,
-    hours: Hours,
-    minutes: z.number().int().positive().max(60_000).optional(),
-    level: AdminLevel,
-    mode: z.enum(['in-person', 'online']),
-    startsOn: LocalDate,
-    endsOn: LocalDate,
-    filedOn: LocalDate,
-    subjectYear: Year.optional(),
-  })
+/** The event's fields but the jurisdiction, which the course takes from its institution. */
+export const FileCourse = CourseFiled.omit({ jurisdiction: true })
+  .strict()
   .refine((c) => c.endsOn >= c.startsOn, { message: 'endsOn is before startsOn', path: ['endsOn'] });
 
 const CertificateNumber = z.string().regex(/^\d{1,20}$/, 'digits only');
@@ -59,10 +37,7 @@ export const ApproveCourse = z
     path: ['certificateNumbers'],
   });
 
-export const CancelCourse = z.strictObject({
-  cancelledOn: LocalDate,
-  reason: z.string().min(1).max(1000),
-});
+export const CancelCourse = CourseCancelled.omit({ courseId: true }).strict();
 
 export const RegisterPerson = z.strictObject({
   personId: Id,

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { ReadAllOptions, RecordedEvent, Subscription } from './port.js';
 import { StoreClosed } from './errors.js';
 
@@ -73,4 +74,18 @@ export function catchUpSubscription(source: CatchUpSource, fromPosition: bigint 
       await iterator.return(undefined);
     },
   };
+}
+
+/** The catch-up subscription of a store that emits `commit` on an EventEmitter after each commit. */
+export function subscribeWithCommits(readAll: CatchUpSource['readAll'], commits: EventEmitter, fromPosition: bigint | undefined): Subscription {
+  return catchUpSubscription(
+    {
+      readAll,
+      onCommitted: (listener) => {
+        commits.on('commit', listener);
+        return () => commits.off('commit', listener);
+      },
+    },
+    fromPosition,
+  );
 }

@@ -12,13 +12,14 @@ import {
 } from '../../rules/conversions.js';
 import { checkScope } from '../authorize.js';
 import { execute, load } from '../handle.js';
-import type { CommandContext } from '../handle.js';
+import type { CommandContext, Draft } from '../handle.js';
 import { shortDigest } from '../ids.js';
 import { accept, reject } from '../result.js';
+import type { Decision } from '../result.js';
 import { evolveCourse, initialCourse } from '../state/course.js';
 import type { CourseState } from '../state/course.js';
 import { evolvePerson, initialPerson } from '../state/person.js';
-import type { CreditState } from '../state/person.js';
+import type { CreditState, PersonState } from '../state/person.js';
 import { creditId, personOfCredit, streams } from '../streams.js';
 
 async function loadCourse(ctx: CommandContext, courseId: string) {
@@ -156,54 +157,50 @@ function reviewOutOfOrder(credit: CreditState, stage: 'employer' | 'bureau'): st
   return undefined;
 }
 
-function creditStream(id: string) {
+/** Loads the person a credit names and decides on the credit; unknown credits are NOT_FOUND. */
+function onCredit(
+  ctx: CommandContext,
+  id: string,
+  decide: (state: PersonState, credit: CreditState, personId: string) => Decision<Draft>,
+) {
   const personId = personOfCredit(id);
-  return personId ? { personId, streamId: streams.person(personId) } : undefined;
-}
-
-export function reviewCredit(ctx: CommandContext, id: string, cmd: z.infer<typeof ReviewCredit>) {
-  const target = creditStream(id);
-  if (!target) return Promise.resolve(reject('NOT_FOUND', `credit ${id} not found`));
+  if (!personId) return Promise.resolve(reject('NOT_FOUND', `credit ${id} not found`));
   return execute(ctx, {
-    streamId: target.streamId,
+    streamId: streams.person(personId),
     initial: initialPerson,
     evolve: evolvePerson,
     decide: ({ state }) => {
       const credit = state.credits.get(id);
       if (!state.exists || !credit) return reject('NOT_FOUND', `credit ${id} not found`);
-      const denied = checkScope(ctx.actor, ['employer', 'bureau'], { employerId: state.employerId, jurisdiction: state.jurisdiction });
-      if (denied) return denied;
-      if (cmd.stage !== ctx.actor.role) return reject('FORBIDDEN', `a ${ctx.actor.role} reviews at the ${ctx.actor.role} stage, not ${cmd.stage}`);
-      if (credit.revoked) return reject('CONFLICT', `credit ${id} was revoked`);
-      const outOfOrder = reviewOutOfOrder(credit, cmd.stage);
-      if (outOfOrder) return reject('CONFLICT', outOfOrder, { details: { stage: cmd.stage } });
-      if (credit.kind && cmd.hours !== undefined) {
-        const range = conversionRange(state.jurisdiction!, credit.year, credit.kind);
-        if (range && (cmd.hours < range.min || cmd.hours > range.max)) {
-          return reject('RULE_VIOLATION', `${credit.kind} converts to ${range.min}–${range.max} class hours, not ${cmd.hours}`, { ruleId: range.ruleId });
-        }
-      }
-      return accept({ type: 'CreditReviewed', data: { creditId: id, personId: target.personId, ...cmd, reviewedOn: beijingDate(ctx.clock()) } });
+      return decide(state, credit, personId);
     },
     result: () => ({ creditId: id }),
   });
 }
 
+export function reviewCredit(ctx: CommandContext, id: string, cmd: z.infer<typeof ReviewCredit>) {
+  return onCredit(ctx, id, (state, credit, personId) => {
+    const denied = checkScope(ctx.actor, ['employer', 'bureau'], { employerId: state.employerId, jurisdiction: state.jurisdiction });
+    if (denied) return denied;
+    if (cmd.stage !== ctx.actor.role) return reject('FORBIDDEN', `a ${ctx.actor.role} reviews at the ${ctx.actor.role} stage, not ${cmd.stage}`);
+    if (credit.revoked) return reject('CONFLICT', `credit ${id} was revoked`);
+    const outOfOrder = reviewOutOfOrder(credit, cmd.stage);
+    if (outOfOrder) return reject('CONFLICT', outOfOrder, { details: { stage: cmd.stage } });
+    if (credit.kind && cmd.hours !== undefined) {
+      const range = conversionRange(state.jurisdiction!, credit.year, credit.kind);
+      if (range && (cmd.hours < range.min || cmd.hours > range.max)) {
+        return reject('RULE_VIOLATION', `${credit.kind} converts to ${range.min}–${range.max} class hours, not ${cmd.hours}`, { ruleId: range.ruleId });
+      }
+    }
+    return accept<Draft>({ type: 'CreditReviewed', data: { creditId: id, personId, ...cmd, reviewedOn: beijingDate(ctx.clock()) } });
+  });
+}
+
 export function revokeCredit(ctx: CommandContext, id: string, cmd: z.infer<typeof RevokeCredit>) {
-  const target = creditStream(id);
-  if (!target) return Promise.resolve(reject('NOT_FOUND', `credit ${id} not found`));
-  return execute(ctx, {
-    streamId: target.streamId,
-    initial: initialPerson,
-    evolve: evolvePerson,
-    decide: ({ state }) => {
-      const credit = state.credits.get(id);
-      if (!state.exists || !credit) return reject('NOT_FOUND', `credit ${id} not found`);
-      const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: state.jurisdiction });
-      if (denied) return denied;
-      if (credit.revoked) return reject('CONFLICT', `credit ${id} was already revoked`);
-      return accept({ type: 'CreditRevoked', data: { creditId: id, personId: target.personId, reason: cmd.reason, revokedOn: beijingDate(ctx.clock()) }, key: `revocation:${id}` });
-    },
-    result: () => ({ creditId: id }),
+  return onCredit(ctx, id, (state, credit, personId) => {
+    const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: state.jurisdiction });
+    if (denied) return denied;
+    if (credit.revoked) return reject('CONFLICT', `credit ${id} was already revoked`);
+    return accept<Draft>({ type: 'CreditRevoked', data: { creditId: id, personId, reason: cmd.reason, revokedOn: beijingDate(ctx.clock()) }, key: `revocation:${id}` });
   });
 }

@@ -5,8 +5,9 @@ import { isValidIdNumber, protectIdNumber } from '../../security/id-number.js';
 import { beijingDate } from '../../time/clock.js';
 import { checkScope } from '../authorize.js';
 import { execute } from '../handle.js';
-import type { CommandContext } from '../handle.js';
+import type { CommandContext, Draft } from '../handle.js';
 import { accept, reject } from '../result.js';
+import type { Decision } from '../result.js';
 import { evolvePerson, initialPerson } from '../state/person.js';
 import type { PersonState } from '../state/person.js';
 import { streams } from '../streams.js';
@@ -57,61 +58,44 @@ export async function registerPerson(ctx: CommandContext, cmd: z.infer<typeof Re
   });
 }
 
-/** The person's bureau or current employer acts on the person's record. */
-function personScope(ctx: CommandContext, state: PersonState, roles: ('bureau' | 'employer' | 'professional')[]) {
-  return checkScope(ctx.actor, roles, { jurisdiction: state.jurisdiction, employerId: state.employerId, personId: state.personId });
-}
-
-export function changeTitle(ctx: CommandContext, personId: string, cmd: z.infer<typeof ChangeTitle>) {
+/**
+ * Loads a registered person and lets `decide` act once the actor is in scope: the person's bureau,
+ * current employer, or the person, as `roles` allow.
+ */
+function onPerson(ctx: CommandContext, personId: string, roles: ('bureau' | 'employer' | 'professional')[], decide: (state: PersonState) => Decision<Draft>) {
   return execute(ctx, {
     streamId: streams.person(personId),
     initial: initialPerson,
     evolve: evolvePerson,
     decide: ({ state }) => {
       if (!state.exists) return reject('NOT_FOUND', `person ${personId} is not registered`);
-      const denied = personScope(ctx, state, ['bureau', 'employer']);
-      if (denied) return denied;
-      if (state.titleLevel === cmd.to) return reject('CONFLICT', `title is already ${cmd.to}`);
-      return accept({ type: 'PersonTitleChanged', data: { personId, from: state.titleLevel!, ...cmd } });
+      const denied = checkScope(ctx.actor, roles, { jurisdiction: state.jurisdiction, employerId: state.employerId, personId: state.personId });
+      return denied ?? decide(state);
     },
+  });
+}
+
+export function changeTitle(ctx: CommandContext, personId: string, cmd: z.infer<typeof ChangeTitle>) {
+  return onPerson(ctx, personId, ['bureau', 'employer'], (state) => {
+    if (state.titleLevel === cmd.to) return reject('CONFLICT', `title is already ${cmd.to}`);
+    return accept<Draft>({ type: 'PersonTitleChanged', data: { personId, from: state.titleLevel!, ...cmd } });
   });
 }
 
 export function transferPerson(ctx: CommandContext, personId: string, cmd: z.infer<typeof TransferPerson>) {
-  return execute(ctx, {
-    streamId: streams.person(personId),
-    initial: initialPerson,
-    evolve: evolvePerson,
-    decide: ({ state }) => {
-      if (!state.exists) return reject('NOT_FOUND', `person ${personId} is not registered`);
-      const denied = personScope(ctx, state, ['bureau', 'employer']);
-      if (denied) return denied;
-      if (state.jurisdiction === cmd.toJurisdiction && state.employerId === cmd.toEmployerId) {
-        return reject('CONFLICT', 'the person is already there');
-      }
-      return accept({
-        type: 'PersonTransferred',
-        data: { personId, fromJurisdiction: state.jurisdiction!, fromEmployerId: state.employerId!, ...cmd },
-      });
-    },
+  return onPerson(ctx, personId, ['bureau', 'employer'], (state) => {
+    if (state.jurisdiction === cmd.toJurisdiction && state.employerId === cmd.toEmployerId) return reject('CONFLICT', 'the person is already there');
+    return accept<Draft>({ type: 'PersonTransferred', data: { personId, fromJurisdiction: state.jurisdiction!, fromEmployerId: state.employerId!, ...cmd } });
   });
 }
 
 export function signAssessment(ctx: CommandContext, personId: string, year: number, cmd: z.infer<typeof SignAssessment>) {
-  return execute(ctx, {
-    streamId: streams.person(personId),
-    initial: initialPerson,
-    evolve: evolvePerson,
-    decide: ({ state }) => {
-      if (!state.exists) return reject('NOT_FOUND', `person ${personId} is not registered`);
-      const denied = personScope(ctx, state, ['employer']);
-      if (denied) return denied;
-      if (state.assessedYears.has(year)) return reject('CONFLICT', `the ${year} assessment is already signed`);
-      return accept({
-        type: 'AnnualAssessmentSigned',
-        data: { personId, year, employerId: state.employerId!, result: cmd.result, signedOn: beijingDate(ctx.clock()) },
-        key: `assessment:${year}`,
-      });
-    },
+  return onPerson(ctx, personId, ['employer'], (state) => {
+    if (state.assessedYears.has(year)) return reject('CONFLICT', `the ${year} assessment is already signed`);
+    return accept<Draft>({
+      type: 'AnnualAssessmentSigned',
+      data: { personId, year, employerId: state.employerId!, result: cmd.result, signedOn: beijingDate(ctx.clock()) },
+      key: `assessment:${year}`,
+    });
   });
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { GENESIS_HASH, hashEvent, verifyEvents } from '../integrity.js';
 import { StoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
-import { catchUpSubscription } from '../catch-up.js';
+import { subscribeWithCommits } from '../catch-up.js';
 import { expectationHolds, prepareAppend, resolveRetry } from '../validate.js';
 import type {
   AppendOptions,
@@ -89,16 +89,7 @@ export class MemoryEventStore implements EventStore {
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
     this.assertOpen();
-    return catchUpSubscription(
-      {
-        readAll: (o) => this.readAll(o),
-        onCommitted: (listener) => {
-          this.committed.on('commit', listener);
-          return () => this.committed.off('commit', listener);
-        },
-      },
-      options.fromPosition,
-    );
+    return subscribeWithCommits((o) => this.readAll(o), this.committed, options.fromPosition);
   }
 
   async headPosition(): Promise<bigint> {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { catchUpSubscription } from '../catch-up.js';
+import { subscribeWithCommits } from '../catch-up.js';
 import { StoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
 import { ChainChecker, GENESIS_HASH, hashEvent } from '../integrity.js';
 import type {
@@ -61,6 +61,7 @@ export class SqliteEventStore implements EventStore {
   };
   private readonly applyOne: (a: PendingAppend) => AppendResult;
   private readonly applyGroup: (group: PendingAppend[]) => Outcome[];
+  private readonly applyAlone: (a: PendingAppend) => AppendResult;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -106,6 +107,8 @@ export class SqliteEventStore implements EventStore {
         }
       }),
     );
+    // A group of one needs no savepoint: its failure rolls back the whole transaction, which is it.
+    this.applyAlone = this.db.transaction((a: PendingAppend) => this.write(a));
   }
 
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -133,7 +136,15 @@ export class SqliteEventStore implements EventStore {
     if (group.length === 0) return;
     let outcomes: Outcome[];
     try {
-      outcomes = this.applyGroup(group);
+      if (group.length === 1) {
+        try {
+          outcomes = [{ ok: true, result: this.applyAlone(group[0]!) }];
+        } catch (error) {
+          outcomes = [{ ok: false, error }];
+        }
+      } else {
+        outcomes = this.applyGroup(group);
+      }
       this.commits++;
     } catch (error) {
       for (const a of group) a.reject(error);
@@ -234,16 +245,7 @@ export class SqliteEventStore implements EventStore {
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
     this.assertOpen();
-    return catchUpSubscription(
-      {
-        readAll: (o) => this.readAll(o),
-        onCommitted: (listener) => {
-          this.committed.on('commit', listener);
-          return () => this.committed.off('commit', listener);
-        },
-      },
-      options.fromPosition,
-    );
+    return subscribeWithCommits((o) => this.readAll(o), this.committed, options.fromPosition);
   }
 
   async headPosition(): Promise<bigint> {
