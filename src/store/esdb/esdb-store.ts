@@ -61,15 +61,11 @@ export class EsdbEventStore implements EventStore {
     return new EsdbEventStore(options);
   }
 
-  append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new StoreClosed());
+  /** Async so that invalid input (thrown by prepareAppend) arrives as a rejection like every other failure. */
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.closed) throw new StoreClosed();
     const expected = options.expected ?? 'any';
-    let prepared: PreparedEvent[];
-    try {
-      prepared = prepareAppend(streamId, events, expected);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const prepared = prepareAppend(streamId, events, expected);
     const previous = this.tails.get(streamId) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(() => this.appendNow(streamId, prepared, expected));
     this.tails.set(streamId, run);

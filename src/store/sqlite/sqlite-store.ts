@@ -111,15 +111,11 @@ export class SqliteEventStore implements EventStore {
     this.applyAlone = this.db.transaction((a: PendingAppend) => this.write(a));
   }
 
-  append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new StoreClosed());
+  /** Async so that invalid input (thrown by prepareAppend) arrives as a rejection like every other failure. */
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.closed) throw new StoreClosed();
     const expected = options.expected ?? 'any';
-    let prepared: PreparedEvent[];
-    try {
-      prepared = prepareAppend(streamId, events, expected);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const prepared = prepareAppend(streamId, events, expected);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamId, prepared, expected, resolve, reject });
       if (!this.flushScheduled) {

@@ -33,10 +33,15 @@ function exception(code: grpc.status, kind: string, details: string, extra: Reco
   return Object.assign(new Error(details), { code, details, metadata }) as grpc.ServiceError;
 }
 
+/**
+ * The expected state of AppendReq.Options and BatchAppendReq.Options: both number it 2 (a revision),
+ * 3 (no stream), 4 (any), 5 (stream exists); only the revision's getter is named differently.
+ */
 function expectedOf(options: any): ExpectedState {
-  switch (options.getExpectedStreamRevisionCase()) {
+  const revision = () => BigInt(options.getRevision?.() ?? options.getStreamPosition());
+  switch (options.getExpectedStreamRevisionCase?.() ?? options.getExpectedStreamPositionCase()) {
     case 2:
-      return { kind: 'revision', revision: BigInt(options.getRevision()) };
+      return { kind: 'revision', revision: revision() };
     case 3:
       return { kind: 'no_stream' };
     case 5:
@@ -200,20 +205,6 @@ function appendHandler(log: Log) {
   };
 }
 
-/** BatchAppendReq.Options' expected-state numbers (2–5) differ from BatchAppendResp's. */
-function batchExpectedOf(options: any): ExpectedState {
-  switch (options.getExpectedStreamPositionCase()) {
-    case 2:
-      return { kind: 'revision', revision: BigInt(options.getStreamPosition()) };
-    case 3:
-      return { kind: 'no_stream' };
-    case 5:
-      return { kind: 'stream_exists' };
-    default:
-      return { kind: 'any' };
-  }
-}
-
 /** A google.rpc.Status whose details is an Any named as EventStoreDB names its errors. */
 function rpcStatus(code: grpc.status, message: string, typeName: string, detail: any): any {
   const any = new anyPb.Any();
@@ -235,7 +226,7 @@ function batchAppendHandler(log: Log) {
       let batch = pending.get(key);
       if (!batch) {
         const o = req.getOptions();
-        batch = { name: streamName(o.getStreamIdentifier()), identifier: o.getStreamIdentifier(), expected: batchExpectedOf(o), proposed: [] };
+        batch = { name: streamName(o.getStreamIdentifier()), identifier: o.getStreamIdentifier(), expected: expectedOf(o), proposed: [] };
         pending.set(key, batch);
       }
       for (const m of req.getProposedMessagesList()) {
