@@ -11,16 +11,24 @@ import { fmt, ratio, table, writeSection } from './support/benchmarks-md.js';
 import { runHeader } from './support/machine.js';
 import { rawSelectParse } from './store.js';
 
-const PERSONS = Number(process.env.BENCH_PERSONS ?? 150_000);
+/** 160,000 synthetic persons make about 1,000,000 events. */
+const PERSONS = Number(process.env.BENCH_PERSONS ?? 160_000);
+/** Rebuilds of the same events: the median is reported, because this machine is noisy. */
+const RUNS = Number(process.env.BENCH_REBUILD_RUNS ?? 3);
 
 export interface RebuildBench {
   persons: number;
   events: number;
   generateSeconds: number;
+  /** Medians of the runs. */
   rebuildRate: number;
   rawRate: number;
+  /** Every run, in order: rebuild and raw ceiling measured one after the other. */
+  runs: { rebuild: number; raw: number; threadedBatches: number }[];
   peakRssMiB: number;
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
@@ -40,14 +48,23 @@ export async function benchRebuild(persons = PERSONS): Promise<RebuildBench> {
     const started = Date.now();
     const written = await writeWorkload(store, generateWorkload({ persons, protectId: (id) => protectIdNumber(pepper, id) }));
     const generateSeconds = (Date.now() - started) / 1000;
-    const read = openReadSide(store, join(dir, 'readmodels.db'));
-    const t0 = process.hrtime.bigint();
-    const folded = await read.runner.catchUp();
-    const rebuildRate = folded / (Number(process.hrtime.bigint() - t0) / 1e9);
-    await read.close();
     await store.close();
-    const rawRate = rawSelectParse(file);
-    return { persons, events: written.events, generateSeconds, rebuildRate, rawRate, peakRssMiB: peakRssMiB() };
+    const runs: RebuildBench['runs'] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const events = SqliteEventStore.open({ file });
+      const modelsFile = join(dir, `readmodels-${i}.db`);
+      const read = openReadSide(events, modelsFile);
+      const t0 = process.hrtime.bigint();
+      const folded = await read.runner.catchUp();
+      const rebuild = folded / (Number(process.hrtime.bigint() - t0) / 1e9);
+      await read.close();
+      await events.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${modelsFile}${suffix}`, { force: true });
+      runs.push({ rebuild, raw: rawSelectParse(file), threadedBatches: read.runner.threadedBatches });
+    }
+    const rebuildRate = median(runs.map((r) => r.rebuild));
+    const rawRate = median(runs.map((r) => r.raw));
+    return { persons, events: written.events, generateSeconds, rebuildRate, rawRate, runs, peakRssMiB: peakRssMiB() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -59,11 +76,14 @@ export function rebuildSection(r: RebuildBench, command = 'npm run bench:rebuild
     '',
     runHeader(command),
     `- ${fmt(r.persons)} synthetic persons, ${fmt(r.events)} events (written through the store port in ${r.generateSeconds.toFixed(0)} s); peak RSS of the process ${fmt(r.peakRssMiB)} MiB`,
+    `- ${r.runs.length} rebuilds of the same events, each into a new read-model file, each followed by the raw ceiling; the table gives the medians`,
     '',
     table(
       ['what', 'events/s', 'ceiling (same run)', 'ratio', 'target', 'verdict'],
       [['rebuild (read, decode, fold, evaluate every person-year, write read models)', fmt(r.rebuildRate), `raw SELECT + JSON.parse: ${fmt(r.rawRate)}`, ratio(r.rebuildRate, r.rawRate), '≥ 100,000/s', r.rebuildRate >= 100_000 ? 'met' : 'NOT met']],
     ),
+    '',
+    `Runs (rebuild / raw ceiling, events/s): ${r.runs.map((x) => `${fmt(x.rebuild)} / ${fmt(x.raw)}`).join('; ')}. Batches committed by the writer thread per run: ${r.runs[0]?.threadedBatches ?? 0}.`,
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
 import type { Jurisdiction, TitleLevel } from '../schemas/common.js';
-import type { CreditFact, PersonYearFacts } from '../src/rules/types.js';
+import type { CompletionFact, CreditFact, PersonYearFacts } from '../src/rules/types.js';
 import type { PersonRecord } from './person.js';
 import { creditYear } from './person.js';
 import type { Registry } from './registry.js';
@@ -42,13 +42,25 @@ export function personYearFacts(p: PersonRecord, registry: Registry, year: numbe
     const course = registry.courses.get(c.courseId);
     const institution = course ? registry.institutions.get(course.institutionId) : undefined;
     const purpose = c.purpose ?? p.enrolmentPurposes[c.courseId];
-    const { courseId: _c, institutionId: _i, ...rest } = c;
-    credits.push({
-      ...rest,
-      ...(purpose ? { purpose } : {}),
-      ...(course ? { course } : {}),
-      ...(institution ? { institution } : {}),
-    });
+    // Spelled out rather than spread: this runs for every credit of every year a rebuild evaluates.
+    const fact: CompletionFact = {
+      source: 'completion',
+      creditId: c.creditId,
+      category: c.category,
+      hours: c.hours,
+      completedOn: c.completedOn,
+      assessment: c.assessment,
+      creditYear: c.creditYear,
+      recordedOn: c.recordedOn,
+      revoked: c.revoked,
+      reviews: c.reviews,
+    };
+    if (c.revokedOn !== undefined) fact.revokedOn = c.revokedOn;
+    if (c.proofNumber !== undefined) fact.proofNumber = c.proofNumber;
+    if (purpose) fact.purpose = purpose;
+    if (course) fact.course = course;
+    if (institution) fact.institution = institution;
+    credits.push(fact);
   }
   const assessment = p.assessments[String(year)];
   return {

@@ -111,8 +111,26 @@ export function foldPerson(p: PersonRecord | undefined, e: DomainEvent, position
       p.enrolmentPurposes[e.data.courseId] = e.data.purpose;
       return { record: p, years: [] };
     case 'CompletionRecorded': {
-      const { personId: _id, ...d } = e.data;
-      p.credits[d.creditId] = { source: 'completion', ...d, revoked: false, reviews: [] };
+      // Field by field, not a rest-spread of the event: this runs for every completion a rebuild
+      // folds, and the spread was a tenth of the fold. A field added to CompletionRecorded goes here.
+      const d = e.data;
+      const credit: Extract<StoredCredit, { source: 'completion' }> = {
+        source: 'completion',
+        creditId: d.creditId,
+        courseId: d.courseId,
+        institutionId: d.institutionId,
+        category: d.category,
+        hours: d.hours,
+        completedOn: d.completedOn,
+        assessment: d.assessment,
+        creditYear: d.creditYear,
+        recordedOn: d.recordedOn,
+        revoked: false,
+        reviews: [],
+      };
+      if (d.proofNumber !== undefined) credit.proofNumber = d.proofNumber;
+      if (d.purpose !== undefined) credit.purpose = d.purpose;
+      p.credits[d.creditId] = credit;
       return { record: p, years: [d.creditYear] };
     }
     case 'ConversionClaimed': {

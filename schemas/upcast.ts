@@ -34,6 +34,8 @@ export function decodeTrusted(e: Pick<RecordedEvent, 'type' | 'data' | 'metadata
 
 function decode(e: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>, validate: boolean): DomainEvent | undefined {
   if (!isEventType(e.type)) return undefined;
+  // A type still at its first schema has nothing to upcast: its metadata need not even be read.
+  if (!validate && SCHEMA_VERSIONS[e.type] === 1) return { type: e.type, data: e.data } as DomainEvent;
   const declared = (e.metadata as { schemaVersion?: unknown }).schemaVersion;
   let version = typeof declared === 'number' ? declared : validate ? (EventMetadata.safeParse(e.metadata).data?.schemaVersion ?? 1) : 1;
   let data = e.data as Record<string, unknown>;

@@ -1,8 +1,6 @@
-import { certificateStatus, currentCertificate } from '../../projections/certificate-state.js';
 import type { CertificateView } from '../../projections/certificate-state.js';
 import { yearsOf } from '../../projections/person.js';
-import { personYearFacts } from '../../projections/person-year-facts.js';
-import { evaluate } from '../rules/evaluate.js';
+import { personYearState } from '../../projections/person-year-state.js';
 import type { RuleOptions } from '../rules/rule-set.js';
 import type { EventStore, JsonObject } from '../store/port.js';
 import { endOfBeijingDay } from '../time/clock.js';
@@ -52,14 +50,13 @@ export async function personHistory(store: EventStore, personId: string, asOf: R
   if (events.length === 0) return undefined;
   const years: AuditYear[] = record
     ? yearsOf(record).map((year) => {
-        const evaluation = evaluate(personYearFacts(record, registry, year), rules);
-        const cert = currentCertificate(record, year);
+        const { evaluation, current } = personYearState(record, registry, year, rules);
         return {
           year,
           jurisdiction: evaluation.jurisdiction,
           compliant: evaluation.compliant,
           counted: evaluation.counted,
-          certificate: cert ? certificateStatus(cert, evaluation) : null,
+          certificate: current?.view ?? null,
         };
       })
     : [];

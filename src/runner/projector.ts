@@ -1,79 +1,111 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { certificateStatus, currentCertificate } from '../../projections/certificate-state.js';
-import type { CertificateView } from '../../projections/certificate-state.js';
 import { foldPerson, yearsOf } from '../../projections/person.js';
 import type { PersonRecord } from '../../projections/person.js';
-import { employerInYear, personYearFacts } from '../../projections/person-year-facts.js';
-import { emptyRegistry, foldRegistry } from '../../projections/registry.js';
+import { foldRegistry } from '../../projections/registry.js';
 import type { Registry } from '../../projections/registry.js';
 import { decodeTrusted } from '../../schemas/upcast.js';
-import { evaluate } from '../rules/evaluate.js';
-import { verificationDoc } from '../certificates/verify.js';
 import type { RuleOptions } from '../rules/rule-set.js';
-import type { RecordedEvent } from '../store/port.js';
+import type { ProjectedEvent } from '../store/port.js';
+import { emptyWrites, loadRegistry, readModelWriter, writeYears } from './read-model-writes.js';
+import type { ReadModelWrites } from './read-model-writes.js';
 
 const PERSON_PREFIX = 'person-';
 
+/** A folded batch whose writes are not yet committed. */
+export interface PreparedBatch {
+  readonly seq: number;
+  readonly writes: ReadModelWrites;
+  /** Certificates whose verification the batch changes. */
+  readonly changedCertificates: string[];
+}
+
 /**
- * Folds batches of events into the read models: one SQLite transaction per batch writes the touched
- * persons, their re-evaluated years and the checkpoint together, so a crash never counts an event
- * twice or half. The course and institution registry stays in memory (it is small) and is persisted
- * with the batch; persons are loaded from the database when a batch touches them.
+ * Folds batches of events into the read models. Each batch becomes one set of writes (touched
+ * persons, their re-evaluated years, links, certificates and the checkpoint) committed in one
+ * transaction, so a crash never counts an event twice or half. The course and institution registry
+ * stays in memory (it is small) and is persisted with the batch; persons are loaded from the
+ * database when a batch touches them.
+ *
+ * `apply` folds and commits in this thread. A catch-up may instead `prepare` a batch, commit its
+ * writes elsewhere (the writer thread) and report it `committed`; until then the persons and links
+ * it wrote are kept here, so the next batches fold on top of them and not on the older rows.
  */
 export class Projector {
-  readonly registry: Registry = emptyRegistry();
-  private readonly stmt: Record<string, Statement>;
-  private readonly applyBatch: (events: RecordedEvent[]) => void;
-  private position: bigint;
-  private changedCertificates: string[] = [];
+  readonly registry: Registry;
+  private readonly stmt: Record<'loadPerson' | 'personsOfCourse', Statement>;
+  private readonly write: (w: ReadModelWrites) => void;
+  private foldedTo: bigint;
+  private durable: bigint;
+  private seq = 0;
+  private readonly pendingPersons = new Map<string, { record: PersonRecord; seq: number }>();
+  private readonly pendingLinks = new Map<number, ReadModelWrites['links']>();
+  /**
+   * While folding into read models that started empty: every person written so far. Anyone else is
+   * new, which spares a rebuild one lookup per person. Dropped once caught up (`caughtUp`).
+   */
+  private written: Set<string> | undefined;
   /** Called after each committed batch with the certificates whose verification changed. */
   onCertificatesChanged: (numbers: string[]) => void = () => {};
 
   constructor(
     private readonly db: Db,
-    private readonly options: RuleOptions = {},
+    readonly rules: RuleOptions = {},
   ) {
     this.stmt = {
-      loadRegistry: db.prepare('SELECT kind, doc FROM registry'),
-      saveRegistry: db.prepare('INSERT OR REPLACE INTO registry (kind, id, doc) VALUES (?, ?, ?)'),
-      loadPerson: db.prepare('SELECT doc FROM persons WHERE person_id = ?'),
-      savePerson: db.prepare('INSERT OR REPLACE INTO persons (person_id, doc) VALUES (?, ?)'),
-      saveYear: db.prepare(
-        `INSERT OR REPLACE INTO person_years (person_id, year, jurisdiction, employer_id, title_level, compliant,
-           counted_public, counted_professional, counted_elective, counted_total, certificate_no, certificate_status, evaluation)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      linkCourse: db.prepare('INSERT OR IGNORE INTO course_persons (course_id, person_id) VALUES (?, ?)'),
+      loadPerson: db.prepare('SELECT doc FROM persons WHERE person_id = ?').pluck(),
       personsOfCourse: db.prepare('SELECT person_id FROM course_persons WHERE course_id = ?').pluck(),
-      saveCertificate: db.prepare('INSERT OR REPLACE INTO certificates (certificate_no, person_id, year) VALUES (?, ?, ?)'),
-      saveVerification: db.prepare('INSERT OR REPLACE INTO verifications (certificate_no, doc) VALUES (?, ?)'),
-      checkpoint: db.prepare('INSERT OR REPLACE INTO checkpoint (id, position) VALUES (1, ?)'),
-      readCheckpoint: db.prepare('SELECT position FROM checkpoint WHERE id = 1').pluck(),
     };
-    for (const row of this.stmt.loadRegistry!.all() as { kind: string; doc: string }[]) {
-      const doc = JSON.parse(row.doc);
-      if (row.kind === 'institution') this.registry.institutions.set(doc.institutionId, doc);
-      else this.registry.courses.set(doc.courseId, doc);
-    }
-    const saved = this.stmt.readCheckpoint!.get() as string | undefined;
-    this.position = saved === undefined ? -1n : BigInt(saved);
-    this.applyBatch = db.transaction((events: RecordedEvent[]) => this.fold(events));
+    this.registry = loadRegistry(db);
+    const saved = db.prepare('SELECT position FROM checkpoint WHERE id = 1').pluck().get() as string | undefined;
+    this.foldedTo = this.durable = saved === undefined ? -1n : BigInt(saved);
+    if (saved === undefined) this.written = new Set();
+    this.write = readModelWriter(db);
   }
 
-  /** Position of the last event folded (-1n before any). */
+  /** Position of the last event whose read models are committed (-1n before any). */
   get checkpoint(): bigint {
-    return this.position;
+    return this.durable;
   }
 
-  apply(events: RecordedEvent[]): void {
-    const fresh = events.filter((e) => e.position > this.position);
-    if (fresh.length === 0) return;
-    this.changedCertificates = [];
-    this.applyBatch(fresh);
-    if (this.changedCertificates.length > 0) this.onCertificatesChanged(this.changedCertificates);
+  /** Position of the last event folded (-1n before any); its batch may still be being written. */
+  get folded(): bigint {
+    return this.foldedTo;
   }
 
-  private fold(events: RecordedEvent[]): void {
+  /** Folds and commits in this thread. */
+  apply(events: ProjectedEvent[]): void {
+    const batch = this.prepare(events);
+    if (!batch) return;
+    this.write(batch.writes);
+    this.committed(batch);
+  }
+
+  /** Folds events not folded yet into a batch of writes, or undefined when there are none. */
+  prepare(events: ProjectedEvent[]): PreparedBatch | undefined {
+    const fresh = events.filter((e) => e.position > this.foldedTo);
+    if (fresh.length === 0) return undefined;
+    const last = fresh[fresh.length - 1]!.position;
+    const batch: PreparedBatch = { seq: this.seq++, writes: emptyWrites(last.toString()), changedCertificates: [] };
+    this.fold(fresh, batch);
+    this.foldedTo = last;
+    return batch;
+  }
+
+  /** The catch-up is over: from now on persons not in a pending batch are looked up. */
+  caughtUp(): void {
+    this.written = undefined;
+  }
+
+  /** The batch's writes are committed: the read models now answer for it. Called in `prepare` order. */
+  committed(batch: PreparedBatch): void {
+    for (const [personId, p] of this.pendingPersons) if (p.seq === batch.seq) this.pendingPersons.delete(personId);
+    this.pendingLinks.delete(batch.seq);
+    this.durable = BigInt(batch.writes.checkpoint);
+    if (batch.changedCertificates.length > 0) this.onCertificatesChanged(batch.changedCertificates);
+  }
+
+  private fold(events: ProjectedEvent[], batch: PreparedBatch): void {
+    const w = batch.writes;
     const persons = new Map<string, PersonRecord | undefined>();
     const touched = new Map<string, Set<number>>();
     const touch = (personId: string, years: number[] | 'all') => {
@@ -90,66 +122,50 @@ export class Projector {
         const { record, years } = foldPerson(this.person(persons, personId), decoded, e.position);
         persons.set(personId, record);
         if (record) touch(personId, years);
-        if (decoded.type === 'CompletionRecorded') this.stmt.linkCourse!.run(decoded.data.courseId, personId);
+        if (decoded.type === 'CompletionRecorded') w.links.push([decoded.data.courseId, personId]);
         continue;
       }
       const changed = foldRegistry(this.registry, decoded);
       if (!changed) continue;
       if (changed.courseId) {
-        this.stmt.saveRegistry!.run('course', changed.courseId, JSON.stringify(this.registry.courses.get(changed.courseId)));
-        for (const personId of this.stmt.personsOfCourse!.all(changed.courseId) as string[]) touch(personId, 'all');
+        w.registry.push(['course', changed.courseId, JSON.stringify(this.registry.courses.get(changed.courseId))]);
+        for (const personId of this.personsOfCourse(changed.courseId, w.links)) touch(personId, 'all');
       }
       if (changed.institutionId) {
-        this.stmt.saveRegistry!.run('institution', changed.institutionId, JSON.stringify(this.registry.institutions.get(changed.institutionId)));
+        w.registry.push(['institution', changed.institutionId, JSON.stringify(this.registry.institutions.get(changed.institutionId))]);
         for (const c of this.registry.courses.values()) {
           if (c.institutionId !== changed.institutionId) continue;
-          for (const personId of this.stmt.personsOfCourse!.all(c.courseId) as string[]) touch(personId, 'all');
+          for (const personId of this.personsOfCourse(c.courseId, w.links)) touch(personId, 'all');
         }
       }
     }
     for (const [personId, years] of touched) {
       const record = persons.get(personId);
       if (!record) continue;
-      this.stmt.savePerson!.run(personId, JSON.stringify(record));
-      for (const year of years) this.saveYear(record, year);
+      w.persons.push([personId, JSON.stringify(record)]);
+      this.written?.add(personId);
+      this.pendingPersons.set(personId, { record, seq: batch.seq });
+      const certificates = w.verifications.length;
+      writeYears(w, record, years, this.registry, this.rules);
+      for (let i = certificates; i < w.verifications.length; i++) batch.changedCertificates.push(w.verifications[i]![0]);
     }
-    this.position = events[events.length - 1]!.position;
-    this.stmt.checkpoint!.run(this.position.toString());
+    if (w.links.length > 0) this.pendingLinks.set(batch.seq, w.links);
   }
 
   private person(cache: Map<string, PersonRecord | undefined>, personId: string): PersonRecord | undefined {
     if (cache.has(personId)) return cache.get(personId);
-    const doc = this.stmt.loadPerson!.get(personId) as { doc: string } | undefined;
-    const record = doc ? (JSON.parse(doc.doc) as PersonRecord) : undefined;
+    const pending = this.pendingPersons.get(personId)?.record;
+    const stored = !pending && (this.written === undefined || this.written.has(personId));
+    const doc = stored ? (this.stmt.loadPerson.get(personId) as string | undefined) : undefined;
+    const record = pending ?? (doc ? (JSON.parse(doc) as PersonRecord) : undefined);
     cache.set(personId, record);
     return record;
   }
 
-  private saveYear(record: PersonRecord, year: number): void {
-    const evaluation = evaluate(personYearFacts(record, this.registry, year), this.options);
-    const cert = currentCertificate(record, year);
-    const certificate: CertificateView | undefined = cert ? certificateStatus(cert, evaluation) : undefined;
-    for (const c of Object.values(record.certificates)) {
-      if (c.year !== year) continue;
-      this.stmt.saveCertificate!.run(c.certificateNumber, record.personId, year);
-      this.stmt.saveVerification!.run(c.certificateNumber, JSON.stringify(verificationDoc(record, c, certificateStatus(c, evaluation))));
-      this.changedCertificates.push(c.certificateNumber);
-    }
-    const c = evaluation.counted;
-    this.stmt.saveYear!.run(
-      record.personId,
-      year,
-      evaluation.jurisdiction,
-      employerInYear(record, year),
-      evaluation.titleLevel,
-      evaluation.compliant ? 1 : 0,
-      c.public,
-      c.professional,
-      c.elective,
-      c.total,
-      cert?.certificateNumber ?? null,
-      certificate?.status ?? null,
-      JSON.stringify(certificate ? { ...evaluation, certificate } : evaluation),
-    );
+  /** Persons with a completion of the course: committed, in batches still being written, and in this one. */
+  private personsOfCourse(courseId: string, current: ReadModelWrites['links']): Set<string> {
+    const ids = new Set(this.stmt.personsOfCourse.all(courseId) as string[]);
+    for (const links of [...this.pendingLinks.values(), current]) for (const [c, p] of links) if (c === courseId) ids.add(p);
+    return ids;
   }
 }

@@ -2,7 +2,10 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import { certificateStatus } from '../../projections/certificate-state.js';
 import type { CertificateView } from '../../projections/certificate-state.js';
 import type { CertificateRecord, PersonRecord } from '../../projections/person.js';
+import { personYearState } from '../../projections/person-year-state.js';
+import type { Registry } from '../../projections/registry.js';
 import type { ReportInput } from '../../projections/reports.js';
+import type { RuleOptions } from '../rules/rule-set.js';
 import type { Evaluation } from '../rules/types.js';
 import type { VerificationDoc } from '../certificates/verify.js';
 
@@ -32,7 +35,12 @@ interface RawPersonYear {
   counted_elective: number;
   counted_total: number;
   certificate_status: string | null;
-  evaluation: string;
+}
+
+/** What the read side evaluates a person-year against: the folded registry and the rule options. */
+export interface EvaluationContext {
+  registry: Registry;
+  rules?: RuleOptions;
 }
 
 /** Reads of the read-model database, for the HTTP layer. Nothing here writes. */
@@ -41,7 +49,10 @@ export class ReadModels {
   /** Verification lookups are the public hot path: the last ones stay parsed in memory. */
   private readonly verifications = new Map<string, VerificationDoc | null>();
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly context: EvaluationContext,
+  ) {
     this.stmt = {
       person: db.prepare('SELECT doc FROM persons WHERE person_id = ?'),
       personYear: db.prepare('SELECT * FROM person_years WHERE person_id = ? AND year = ?'),
@@ -67,13 +78,32 @@ export class ReadModels {
     return row ? (JSON.parse(row.doc) as PersonRecord) : undefined;
   }
 
+  /** A person-year's figures with its explanation, evaluated from the stored record. */
   personYear(personId: string, year: number): PersonYearRow | undefined {
     const row = this.stmt.personYear.get(personId, year) as RawPersonYear | undefined;
-    return row ? toRow(row) : undefined;
+    const record = row && this.person(personId);
+    return row && record ? this.toRow(row, record) : undefined;
   }
 
   personYears(personId: string): PersonYearRow[] {
-    return (this.stmt.personYears.all(personId) as RawPersonYear[]).map(toRow);
+    const rows = this.stmt.personYears.all(personId) as RawPersonYear[];
+    const record = rows.length > 0 ? this.person(personId) : undefined;
+    return record ? rows.map((r) => this.toRow(r, record)) : [];
+  }
+
+  private toRow(r: RawPersonYear, record: PersonRecord): PersonYearRow {
+    const { evaluation, current } = personYearState(record, this.context.registry, r.year, this.context.rules);
+    return {
+      personId: r.person_id,
+      year: r.year,
+      jurisdiction: r.jurisdiction,
+      employerId: r.employer_id,
+      titleLevel: r.title_level,
+      compliant: r.compliant === 1,
+      counted: { public: r.counted_public, professional: r.counted_professional, elective: r.counted_elective, total: r.counted_total },
+      ...(current ? { certificate: current.view } : {}),
+      evaluation,
+    };
   }
 
   /** What the report fold needs of every person-year of a jurisdiction and year, ordered by person. */
@@ -115,23 +145,7 @@ export class ReadModels {
     const record = owner ? this.person(owner.personId) : undefined;
     const cert = record?.certificates[certificateNumber];
     if (!owner || !record || !cert) return undefined;
-    const year = this.personYear(owner.personId, owner.year);
-    return { record, cert, status: certificateStatus(cert, year?.evaluation) };
+    const { evaluation } = personYearState(record, this.context.registry, owner.year, this.context.rules);
+    return { record, cert, status: certificateStatus(cert, evaluation) };
   }
-}
-
-function toRow(r: RawPersonYear): PersonYearRow {
-  const evaluation = JSON.parse(r.evaluation) as Evaluation & { certificate?: CertificateView };
-  const { certificate, ...rest } = evaluation;
-  return {
-    personId: r.person_id,
-    year: r.year,
-    jurisdiction: r.jurisdiction,
-    employerId: r.employer_id,
-    titleLevel: r.title_level,
-    compliant: r.compliant === 1,
-    counted: { public: r.counted_public, professional: r.counted_professional, elective: r.counted_elective, total: r.counted_total },
-    ...(certificate ? { certificate } : {}),
-    evaluation: rest,
-  };
 }

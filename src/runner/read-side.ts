@@ -19,8 +19,8 @@ export interface ReadSide {
 export function openReadSide(store: EventStore, file: string, options: { rules?: RuleOptions; logger?: Logger } = {}): ReadSide {
   const db = openReadModelDb(file);
   const projector = new Projector(db, options.rules);
-  const runner = new ProjectionRunner(store, projector, options.logger);
-  const models = new ReadModels(db);
+  const runner = new ProjectionRunner(store, projector, { file, ...(options.logger ? { logger: options.logger } : {}) });
+  const models = new ReadModels(db, { registry: projector.registry, ...(options.rules ? { rules: options.rules } : {}) });
   projector.onCertificatesChanged = (numbers) => models.forget(numbers);
   return {
     db,

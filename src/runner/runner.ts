@@ -1,8 +1,17 @@
 import type { Logger } from 'pino';
-import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
-import type { Projector } from './projector.js';
+import type { EventStore, ProjectedEvent, RecordedEvent, Subscription } from '../store/port.js';
+import type { PreparedBatch, Projector } from './projector.js';
+import { ThreadedWriter } from './threaded-writer.js';
 
-const BATCH = 5_000;
+const BATCH = 2_000;
+/** Batches folded ahead of the writer thread: enough to keep both cores busy, and memory bounded. */
+const AHEAD = 2;
+
+export interface RunnerOptions {
+  logger?: Logger;
+  /** The read-model file, when it is one: a long catch-up then commits from a writer thread. */
+  file?: string;
+}
 
 /**
  * Keeps the read models following the store: a catch-up subscription from the checkpoint, events
@@ -16,34 +25,72 @@ export class ProjectionRunner {
   private waiters: { position: bigint; resolve: (reached: boolean) => void }[] = [];
   private loop: Promise<void> | undefined;
   private failure: unknown;
+  /** Batches of the catch-ups so far that the writer thread committed. */
+  threadedBatches = 0;
+
+  private readonly logger: Logger | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly projector: Projector,
-    private readonly logger?: Logger,
-  ) {}
+    private readonly options: RunnerOptions = {},
+  ) {
+    this.logger = options.logger;
+  }
 
   get position(): bigint {
     return this.projector.checkpoint;
   }
 
-  /** Folds everything already in the store, page by page; returns how many events were read. */
+  /**
+   * Folds everything already in the store, page by page; returns how many events were read. When
+   * the first page is full (a rebuild, or a restart far behind) and the read models are a file, the
+   * rest is committed by a writer thread while the next pages are folded.
+   */
   async catchUp(onProgress?: (folded: number, position: bigint) => void): Promise<number> {
     let folded = 0;
-    for (;;) {
-      const page: RecordedEvent[] = [];
-      for await (const e of this.store.readAll({ fromPosition: this.projector.checkpoint + 1n, maxCount: BATCH })) page.push(e);
-      if (page.length === 0) return folded;
-      this.projector.apply(page);
-      folded += page.length;
-      onProgress?.(folded, this.projector.checkpoint);
-      this.release();
+    let writer: ThreadedWriter | undefined;
+    const inFlight: Promise<void>[] = [];
+    try {
+      for (;;) {
+        const page = await this.page();
+        if (page.length === 0) break;
+        folded += page.length;
+        if (!writer) {
+          this.projector.apply(page);
+          if (page.length === BATCH && this.options.file && this.options.file !== ':memory:') writer = new ThreadedWriter(this.options.file);
+        } else {
+          const batch = this.projector.prepare(page);
+          if (batch) inFlight.push(this.commitThreaded(writer, batch));
+          if (inFlight.length >= AHEAD) await inFlight.shift();
+        }
+        onProgress?.(folded, this.projector.checkpoint);
+        this.release();
+      }
+      await Promise.all(inFlight);
+    } finally {
+      await Promise.allSettled(inFlight);
+      await writer?.close();
     }
+    this.projector.caughtUp();
+    this.release();
+    return folded;
+  }
+
+  private page(): Promise<ProjectedEvent[]> {
+    return this.store.readPage(this.projector.folded + 1n, BATCH);
+  }
+
+  private async commitThreaded(writer: ThreadedWriter, batch: PreparedBatch): Promise<void> {
+    await writer.write(batch.writes);
+    this.threadedBatches++;
+    this.projector.committed(batch);
+    this.release();
   }
 
   start(): void {
     if (this.loop) return;
-    this.subscription = this.store.subscribeAll(this.projector.checkpoint >= 0n ? { fromPosition: this.projector.checkpoint } : {});
+    this.subscription = this.store.subscribeAll(this.projector.folded >= 0n ? { fromPosition: this.projector.folded } : {});
     const sub = this.subscription;
     this.loop = (async () => {
       try {

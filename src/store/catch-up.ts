@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { ReadAllOptions, RecordedEvent, Subscription } from './port.js';
+import type { ProjectedEvent, ReadAllOptions, RecordedEvent, Subscription } from './port.js';
 import { StoreClosed } from './errors.js';
 
 export interface CatchUpSource {
@@ -88,4 +88,11 @@ export function subscribeWithCommits(readAll: CatchUpSource['readAll'], commits:
     },
     fromPosition,
   );
+}
+
+/** `readPage` for a store that has no cheaper way than its `readAll`. */
+export async function pageOf(readAll: CatchUpSource['readAll'], fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]> {
+  const page: ProjectedEvent[] = [];
+  for await (const e of readAll({ fromPosition, maxCount })) page.push(e);
+  return page;
 }

@@ -40,6 +40,9 @@ export interface RecordedEvent {
   hash: string;
 }
 
+/** What a projection folds of an event; a store may read just this, more cheaply than a RecordedEvent. */
+export type ProjectedEvent = Pick<RecordedEvent, 'streamId' | 'position' | 'type' | 'data' | 'metadata'>;
+
 export interface AppendOptions {
   expected?: ExpectedRevision;
 }
@@ -94,6 +97,8 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Reads `$all` forwards, in pages, without holding the whole log in memory. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** One page of `$all` as projections need it, from `fromPosition` (inclusive); empty past the end. */
+  readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]>;
   subscribeAll(options?: SubscribeAllOptions): Subscription;
   /** Position of the newest event in `$all`, or -1n when empty. */
   headPosition(): Promise<bigint>;

@@ -150,6 +150,26 @@ export function storeConformance(t: Test, open: () => Promise<StoreUnderTest>): 
     }),
   );
 
+  t.test('readPage gives what a projection folds, as readAll has it, inclusive and bounded', (t) =>
+    withStore(async (store) => {
+      const a = `conf-p-${uid()}`;
+      await store.append(a, [ev('First', { n: 1 }, { schemaVersion: 2, actor: { role: 'system', id: 'x' } }), ev('Second', { n: 2 })]);
+      await store.append(a, [ev('Third', { n: 3, nested: { k: ['v'] } })]);
+      const all = await allOf(store, new Set([a]));
+      const page = await store.readPage(all[0]!.position, 3);
+      const mine = page.filter((e) => e.streamId === a);
+      t.same(
+        mine.map((e) => ({ streamId: e.streamId, position: e.position, type: e.type, data: e.data, metadata: e.metadata })),
+        all.map((e) => ({ streamId: e.streamId, position: e.position, type: e.type, data: e.data, metadata: e.metadata })),
+        'stream, position, type, data and metadata as readAll reads them',
+      );
+      t.equal(page[0]!.position, all[0]!.position, 'fromPosition is inclusive');
+      t.ok(page.length <= 3, 'maxCount bounds a page');
+      const head = await store.headPosition();
+      t.same(await store.readPage(head + 1n, 10), [], 'nothing past the end');
+    }),
+  );
+
   t.test('racing appenders with one exact expected revision: exactly one wins per revision', (t) =>
     withStore(async (store) => {
       const s = `conf-${uid()}`;

@@ -12,6 +12,7 @@ import {
   jsonEvent,
 } from '@eventstore/db-client';
 import type { JSONEventType } from '@eventstore/db-client';
+import { pageOf } from '../catch-up.js';
 import { StoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
 import { GENESIS_HASH, hashEvent, verifyEvents } from '../integrity.js';
 import type {
@@ -21,6 +22,7 @@ import type {
   EventStore,
   JsonObject,
   NewEvent,
+  ProjectedEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -190,6 +192,10 @@ export class EsdbEventStore implements EventStore {
       from = last;
       skipAt = last;
     }
+  }
+
+  async readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]> {
+    return pageOf((o) => this.readAll(o), fromPosition, maxCount);
   }
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { GENESIS_HASH, hashEvent, verifyEvents } from '../integrity.js';
 import { StoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
-import { subscribeWithCommits } from '../catch-up.js';
+import { pageOf, subscribeWithCommits } from '../catch-up.js';
 import { expectationHolds, prepareAppend, resolveRetry } from '../validate.js';
 import type {
   AppendOptions,
@@ -9,6 +9,7 @@ import type {
   ChainVerdict,
   EventStore,
   NewEvent,
+  ProjectedEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -85,6 +86,10 @@ export class MemoryEventStore implements EventStore {
     const start = Number(options.fromPosition ?? 0n);
     const end = Math.min(this.all.length, start + (options.maxCount ?? Number.MAX_SAFE_INTEGER));
     for (let i = start; i < end; i++) yield this.all[i]!;
+  }
+
+  async readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]> {
+    return pageOf((o) => this.readAll(o), fromPosition, maxCount);
   }
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {

@@ -10,7 +10,9 @@ import type {
   ChainVerdict,
   EventStore,
   ExpectedRevision,
+  JsonObject,
   NewEvent,
+  ProjectedEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -57,6 +59,7 @@ export class SqliteEventStore implements EventStore {
     forwards: Statement;
     backwards: Statement;
     all: Statement;
+    page: Statement;
     maxPosition: Statement;
   };
   private readonly applyOne: (a: PendingAppend) => AppendResult;
@@ -94,6 +97,7 @@ export class SqliteEventStore implements EventStore {
       forwards: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
       backwards: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
       all: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
+      page: prep('SELECT position, stream_id, type, data, metadata FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?'),
       maxPosition: prep('SELECT max(position) FROM events'),
     };
     // A transaction function called inside another one runs as a SAVEPOINT in better-sqlite3.
@@ -239,6 +243,13 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** Only the columns a projection folds: a third fewer bytes and objects than readAll. */
+  async readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]> {
+    this.assertOpen();
+    const rows = this.stmt.page.all(fromPosition, BigInt(maxCount)) as [bigint, string, string, string, string][];
+    return rows.map((r) => new PageEvent(r[0], r[1], r[2], JSON.parse(r[3]), r[4]));
+  }
+
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
     this.assertOpen();
     return subscribeWithCommits((o) => this.readAll(o), this.committed, options.fromPosition);
@@ -296,5 +307,22 @@ export class SqliteEventStore implements EventStore {
 
   private assertOpen(): void {
     if (this.closed) throw new StoreClosed();
+  }
+}
+
+/** A projected event whose metadata is parsed only if a reader asks for it (upcasting seldom does). */
+class PageEvent implements ProjectedEvent {
+  private parsed: JsonObject | undefined;
+
+  constructor(
+    readonly position: bigint,
+    readonly streamId: string,
+    readonly type: string,
+    readonly data: JsonObject,
+    private readonly metadataJson: string,
+  ) {}
+
+  get metadata(): JsonObject {
+    return (this.parsed ??= JSON.parse(this.metadataJson) as JsonObject);
   }
 }

@@ -1,0 +1,62 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { ReadModelWrites } from './read-model-writes.js';
+
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const ENTRY = new URL(FROM_SOURCE ? './writer-thread.ts' : './writer-thread.js', import.meta.url);
+
+/**
+ * The compiled worker is plain JavaScript. Run from the TypeScript sources (the tests), the worker
+ * thread does not inherit the tsx loader, so it registers tsx itself before importing its entry.
+ */
+function startWorker(workerData: unknown): Worker {
+  if (!FROM_SOURCE) return new Worker(ENTRY, { workerData });
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/**
+ * Hands folded batches to a writer thread over its own connection to the read-model file: on two
+ * cores, SQLite's inserts and commits then run beside the fold instead of after it. Batches are committed in the order they were handed over; each promise settles when
+ * its batch is durable.
+ */
+export class ThreadedWriter {
+  private readonly worker: Worker;
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private failure: Error | undefined;
+
+  constructor(file: string) {
+    this.worker = startWorker({ file });
+    this.worker.on('message', (msg: { seq: number; error?: string }) => {
+      const w = this.waiting.get(msg.seq);
+      this.waiting.delete(msg.seq);
+      if (msg.error === undefined) w?.resolve();
+      else w?.reject((this.failure ??= new Error(`read-model write failed: ${msg.error}`)));
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => this.fail(new Error(`read-model writer thread exited (${code})`)));
+  }
+
+  /** Resolves once the batch is committed. */
+  write(writes: ReadModelWrites): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const seq = this.seq++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject });
+      this.worker.postMessage({ seq, writes });
+    });
+  }
+
+  async close(): Promise<void> {
+    const exited = once(this.worker, 'exit');
+    this.worker.postMessage('close');
+    await exited;
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const w of this.waiting.values()) w.reject(this.failure);
+    this.waiting.clear();
+  }
+}
