@@ -77,7 +77,7 @@ export function verificationDoc(record: PersonRecord, cert: CertificateRecord, s
 /** Whether the person showing it is the holder: by keyed hash for an ID number, by name otherwise. */
 function isHolder(doc: VerificationDoc, holder: string, pepper: Buffer): boolean {
   const h = holder.trim();
-  if (isValidIdNumber(h)) return hashIdNumber(pepper, h) === doc.idNumberHash;
+  if (h.length === 18 && isValidIdNumber(h)) return hashIdNumber(pepper, h) === doc.idNumberHash;
   return normaliseName(h) === doc.holderName;
 }
 

@@ -64,6 +64,9 @@ t.test('verdicts: unstamped, authentic, holder-mismatch, altered, not-found', as
     issuedOn: '2014-06-20',
     stamp: { authority: '郑州市人力资源和社会保障局', stampedOn: '2014-06-20' },
   });
+  const again = await app.app.inject({ url: `/v1/verify/${no}?holder=张三丰` });
+  t.equal(again.headers['content-type'], 'application/json; charset=utf-8', 'the answer kept ready is served as JSON');
+  t.same(again.json(), authentic, 'and says the same the second time');
   t.equal((await verify(app, `/v1/verify/${no}?holder=${ID_NUMBERS.p1}`)).verdict, 'authentic', 'by ID number, compared as a keyed hash');
   const lent = await verify(app, `/v1/verify/${no}?holder=李四`);
   t.same(lent, { verdict: 'holder-mismatch', certificateNumber: no }, 'shown by someone else: nothing about the real holder');

@@ -37,6 +37,8 @@ export interface TestAppOptions {
   now?: Date;
   /** A file for the Idempotency-Key table, to test what survives a restart; in memory otherwise. */
   idempotencyFile?: string;
+  /** Settings other than the defaults, as the environment would give them. */
+  config?: Record<string, unknown>;
 }
 
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -51,7 +53,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const keyring = Keyring.inMemory();
   read.runner.start();
   const app = await buildApp({
-    config: ConfigSchema.parse({ readWaitMs: 300 }),
+    config: ConfigSchema.parse({ readWaitMs: 300, ...options.config }),
     store,
     logger,
     secrets,
