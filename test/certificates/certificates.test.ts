@@ -68,6 +68,7 @@ t.test('verdicts: unstamped, authentic, holder-mismatch, altered, not-found', as
   t.equal(again.headers['content-type'], 'application/json; charset=utf-8', 'the answer kept ready is served as JSON');
   t.same(again.json(), authentic, 'and says the same the second time');
   t.equal((await verify(app, `/v1/verify/${no}?holder=${ID_NUMBERS.p1}`)).verdict, 'authentic', 'by ID number, compared as a keyed hash');
+  t.notOk(app.logs.some((line) => line.includes(ID_NUMBERS.p1)), 'an ID number in the query never reaches a log line, though the app logs at info');
   const lent = await verify(app, `/v1/verify/${no}?holder=李四`);
   t.same(lent, { verdict: 'holder-mismatch', certificateNumber: no }, 'shown by someone else: nothing about the real holder');
   t.equal((await verify(app, `/v1/verify/${no}?holder=${ID_NUMBERS.p2}`)).verdict, 'holder-mismatch');
