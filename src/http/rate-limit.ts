@@ -17,8 +17,8 @@ const OVERFLOW = 'overflow';
 /**
  * Fixed-window counts per client, all clients on the same window, so a new window is one `clear`.
  * Synchronous on purpose: it guards the public verification path, where @fastify/rate-limit's
- * promise-based hook and per-request IP parsing cost about a tenth of the request (measured in
- * BENCHMARKS.md); counting here is a map lookup.
+ * promise-based hook and per-request IP parsing took about 1.2 µs of a 25 µs request in a CPU
+ * profile and 8–10 points of the ratio to hello-world in A/B runs; counting here is a map lookup.
  */
 export class FixedWindowLimiter {
   private counts = new Map<string, number>();
