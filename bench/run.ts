@@ -121,7 +121,7 @@ const rebuild = await benchRebuild();
 writeSection('rebuild', rebuildSection(rebuild, 'npm run bench'));
 log('verify');
 const verify = await benchVerify();
-writeSection('verify', verifySection(verify));
+writeSection('verify', verifySection(verify, 'npm run bench'));
 log('http');
 const http = await benchHttp(HTTP_PERSONS);
 const rawInsert = rawBatchedInsert();
