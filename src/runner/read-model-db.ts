@@ -39,8 +39,9 @@ export function openReadModelDb(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   db.pragma('busy_timeout = 5000');
-  const interrupted = db.pragma('user_version', { simple: true }) === SCHEMA_VERSION && db.prepare('SELECT 1 FROM unsynced').get() !== undefined;
-  if (interrupted || db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {
+  const current = db.pragma('user_version', { simple: true }) === SCHEMA_VERSION;
+  const interrupted = current && db.prepare('SELECT 1 FROM unsynced').get() !== undefined;
+  if (!current || interrupted) {
     db.transaction(() => {
       for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
       db.exec(SCHEMA);
