@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dropReadModels } from '../src/runner/read-model-db.js';
 import { openReadSide } from '../src/runner/read-side.js';
 import { protectIdNumber } from '../src/security/id-number.js';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-store.js';
@@ -59,7 +60,7 @@ export async function benchRebuild(persons = PERSONS): Promise<RebuildBench> {
       const rebuild = folded / (Number(process.hrtime.bigint() - t0) / 1e9);
       await read.close();
       await events.close();
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${modelsFile}${suffix}`, { force: true });
+      dropReadModels(modelsFile);
       runs.push({ rebuild, raw: rawSelectParse(file), threadedBatches: read.runner.threadedBatches });
     }
     const rebuildRate = median(runs.map((r) => r.rebuild));

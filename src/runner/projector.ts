@@ -15,8 +15,6 @@ const PERSON_PREFIX = 'person-';
 export interface PreparedBatch {
   readonly seq: number;
   readonly writes: ReadModelWrites;
-  /** Certificates whose verification the batch changes. */
-  readonly changedCertificates: string[];
 }
 
 /**
@@ -85,7 +83,7 @@ export class Projector {
     const fresh = events.filter((e) => e.position > this.foldedTo);
     if (fresh.length === 0) return undefined;
     const last = fresh[fresh.length - 1]!.position;
-    const batch: PreparedBatch = { seq: this.seq++, writes: emptyWrites(last.toString()), changedCertificates: [] };
+    const batch: PreparedBatch = { seq: this.seq++, writes: emptyWrites(last.toString()) };
     this.fold(fresh, batch);
     this.foldedTo = last;
     return batch;
@@ -101,7 +99,8 @@ export class Projector {
     for (const [personId, p] of this.pendingPersons) if (p.seq === batch.seq) this.pendingPersons.delete(personId);
     this.pendingLinks.delete(batch.seq);
     this.durable = BigInt(batch.writes.checkpoint);
-    if (batch.changedCertificates.length > 0) this.onCertificatesChanged(batch.changedCertificates);
+    // Every certificate whose verification the batch changed is one of its verification rows.
+    if (batch.writes.verifications.length > 0) this.onCertificatesChanged(batch.writes.verifications.map(([no]) => no));
   }
 
   private fold(events: ProjectedEvent[], batch: PreparedBatch): void {
@@ -145,9 +144,7 @@ export class Projector {
       w.persons.push([personId, JSON.stringify(record)]);
       this.written?.add(personId);
       this.pendingPersons.set(personId, { record, seq: batch.seq });
-      const certificates = w.verifications.length;
       writeYears(w, record, years, this.registry, this.rules);
-      for (let i = certificates; i < w.verifications.length; i++) batch.changedCertificates.push(w.verifications[i]![0]);
     }
     if (w.links.length > 0) this.pendingLinks.set(batch.seq, w.links);
   }

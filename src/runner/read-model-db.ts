@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 
@@ -67,4 +68,9 @@ export function endUnsynced(db: Db): void {
   db.pragma('wal_checkpoint(FULL)');
   db.prepare('DELETE FROM unsynced').run();
   db.pragma('synchronous = NORMAL');
+}
+
+/** Removes the read-model database and its WAL files. */
+export function dropReadModels(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
 }

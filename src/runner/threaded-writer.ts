@@ -17,8 +17,9 @@ function startWorker(workerData: unknown): Worker {
 
 /**
  * Hands folded batches to a writer thread over its own connection to the read-model file: on two
- * cores, SQLite's inserts and commits then run beside the fold instead of after it. Batches are committed in the order they were handed over; each promise settles when
- * its batch is durable.
+ * cores, SQLite's inserts and commits then run beside the fold instead of after it. Batches are
+ * committed in the order they were handed over; each promise settles when its batch is committed
+ * (durable only once the writer closes: see beginUnsynced).
  */
 export class ThreadedWriter {
   private readonly worker: Worker;

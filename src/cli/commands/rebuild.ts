@@ -1,16 +1,11 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/config.js';
+import { dropReadModels } from '../../runner/read-model-db.js';
 import { openReadSide } from '../../runner/read-side.js';
 import { openStore } from '../../store/open-store.js';
 import { configFlags, parseCommandArgs } from '../args.js';
 
 export const usage = 'ledger rebuild [--data-dir DIR]   drop the read models and replay every event';
-
-/** Removes the read-model database and its WAL files. */
-export function dropReadModels(file: string): void {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-}
 
 function bar(done: number, total: number, width = 30): string {
   const filled = total > 0 ? Math.round((width * done) / total) : width;
