@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
-import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { eventCatalogueJsonSchema } from '../../schemas/json-schema.js';
@@ -11,6 +11,7 @@ import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import { authenticator } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
+import { logRequests } from './request-log.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { ReadSide } from '../runner/read-side.js';
 import { personReadRoutes } from './routes/persons-read.js';
@@ -38,15 +39,16 @@ export interface AppDeps {
 
 /** Builds the HTTP app; tests call this and use `inject`, the CLI calls it and listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
-    bodyLimit: 4 * 1024 * 1024,
-  });
+  // No logger for Fastify itself: `logRequests` logs the routes that log per request (see there).
+  const app = Fastify({ bodyLimit: 4 * 1024 * 1024, logController: new LogController({ disableRequestLogging: true }) });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`));
+    // The path only: a query string may carry a holder's ID number.
+    const path = req.url.split('?')[0];
+    deps.logger.info({ method: req.method, path }, 'no such route');
+    void reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${path}`));
   });
   await app.register(fastifySwagger, {
     openapi: {
@@ -59,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const authenticate = authenticator(deps.secrets.jwtKey);
   const writeDeps = { store: deps.store, clock: deps.clock ?? systemClock, authenticate, idempotency: deps.idempotency };
   await app.register(async (scope) => {
+    logRequests(scope, deps.logger);
     await healthRoutes(scope, { store: deps.store, storeKind: deps.config.store });
     institutionRoutes(scope, writeDeps);
     courseRoutes(scope, writeDeps);
@@ -68,11 +71,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     personReadRoutes(scope, readDeps);
     reportRoutes(scope, readDeps);
     certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read });
-    verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit });
     auditRoutes(scope, { store: deps.store, authenticate });
+    const catalogue = eventCatalogueJsonSchema();
+    scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
+    scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
-  const catalogue = eventCatalogueJsonSchema();
-  app.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (scope) => {
+    verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit, log: deps.logger });
+  });
   return app;
 }

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { StoreError } from '../store/errors.js';
 
@@ -62,6 +62,11 @@ function validationDetails(err: FastifyError): { path: string; message: string }
 }
 
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  answerError(err, req.log, reply);
+}
+
+/** The answer to an error; server faults are logged to `log`, client errors are not. */
+export function answerError(err: FastifyError, log: FastifyBaseLogger, reply: FastifyReply): void {
   if (err instanceof ApiError) {
     void reply.code(err.status).send(errorBody(err.code, err.message, err.details));
     return;
@@ -76,7 +81,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     return;
   }
   if (isResponseSerializationError(err)) {
-    req.log.error({ err }, 'response did not match its schema');
+    log.error({ err }, 'response did not match its schema');
     void reply.code(500).send(errorBody('INTERNAL', 'internal error'));
     return;
   }
@@ -89,7 +94,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     // Fastify's own client errors: malformed JSON, wrong content type, empty body.
     void reply.code(400).send(errorBody('VALIDATION_FAILED', err.message));
   } else {
-    req.log.error({ err }, 'unhandled error');
+    log.error({ err }, 'unhandled error');
     void reply.code(500).send(errorBody('INTERNAL', 'internal error'));
   }
 }

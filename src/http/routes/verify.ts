@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decodeQr } from '../../certificates/content.js';
@@ -6,7 +6,8 @@ import { verifyCertificate } from '../../certificates/verify.js';
 import type { VerifyAnswer } from '../../certificates/verify.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Keyring } from '../../security/signing-keys.js';
-import { ApiError } from '../errors.js';
+import type { Logger } from 'pino';
+import { answerError, ApiError } from '../errors.js';
 import { FixedWindowLimiter, rateLimitHook } from '../rate-limit.js';
 
 const Holder = z.string().trim().min(1).max(100);
@@ -37,24 +38,20 @@ export interface VerifyDeps {
   keyring: Keyring;
   idPepper: Buffer;
   perMinute: number;
+  /** Where server faults on these routes are logged; they log nothing per request. */
+  log: Logger;
 }
 
 /**
- * Public: anyone checks that a certificate is authentic and belongs to the person showing it. The
- * routes live in their own scope so that the hottest public path logs only warnings and costs no
- * per-request logger: a route `logLevel` makes pino rebuild every log method of each request's
- * child, and binding the request id runs every binding through the wildcard redaction. Here a
- * request logs at most one line (an error), so the request id has nothing to correlate.
+ * Public: anyone checks that a certificate is authentic and belongs to the person showing it. To be
+ * registered in a scope of its own, outside `logRequests`: the hottest public path makes no
+ * per-request logger (binding the request id runs through the wildcard redaction) and no response
+ * listeners, and logs only its server faults, with no request id since there is nothing to
+ * correlate. Nor does a verifier's query string, which may hold an ID number, reach a log.
  */
 export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
-  void app.register(async (scope) => {
-    const quiet = scope.log.child({ scope: 'verify' }, { level: 'warn' });
-    scope.setChildLoggerFactory(() => quiet);
-    verifyRoutesIn(scope, deps);
-  });
-}
-
-function verifyRoutesIn(app: FastifyInstance, deps: VerifyDeps) {
+  const log = deps.log.child({ scope: 'verify' });
+  app.setErrorHandler<FastifyError>((err, _req, reply) => answerError(err, log, reply));
   const r = app.withTypeProvider<ZodTypeProvider>();
   // One count per client across both routes: a verifier scanning or typing shares the allowance.
   const onRequest = rateLimitHook(new FixedWindowLimiter({ max: deps.perMinute, windowMs: 60_000 }));
