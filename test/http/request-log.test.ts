@@ -1,7 +1,7 @@
 import t from 'tap';
 import { principals, testApp } from '../support/app.js';
 
-const lines = (logs: string[]) => logs.map((l) => JSON.parse(l) as Record<string, any>);
+const lines = (logs: string[]) => logs.map((l) => JSON.parse(l) as Record<string, unknown>);
 
 t.test('an API request logs one line when done: its id, method, path and status', async (t) => {
   const app = await testApp();
