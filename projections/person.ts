@@ -67,6 +67,16 @@ export interface PersonRecord {
 }
 
 /**
+ * A map from ids to values, as an object that serialises as is. Without a prototype, V8 keeps it as
+ * a hash table from the start: on a plain `{}`, every new id (a credit id is different for each
+ * person) would add a hidden class to a shared transition tree, and a rebuild adds a million of
+ * them (measured: a fold of 160,000 persons with 6 credits each spent twice as long building them).
+ */
+function keyedBy<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/**
  * Folds one event of a person's stream into the record (mutating it; undefined until registration).
  * Returns the years whose facts the event changed, so the runner re-evaluates only those.
  */
@@ -86,10 +96,10 @@ export function foldPerson(p: PersonRecord | undefined, e: DomainEvent, position
         registeredOn: d.registeredOn,
         titleChanges: [],
         transfers: [],
-        enrolmentPurposes: {},
-        credits: {},
+        enrolmentPurposes: keyedBy(),
+        credits: keyedBy(),
         assessments: {},
-        certificates: {},
+        certificates: keyedBy(),
       },
       years: [],
     };
