@@ -60,6 +60,7 @@ export class SqliteEventStore implements EventStore {
     backwards: Statement;
     all: Statement;
     page: Statement;
+    metadataAt: Statement;
     maxPosition: Statement;
   };
   private readonly applyOne: (a: PendingAppend) => AppendResult;
@@ -97,7 +98,8 @@ export class SqliteEventStore implements EventStore {
       forwards: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
       backwards: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
       all: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
-      page: prep('SELECT position, stream_id, type, data, metadata FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?'),
+      page: prep('SELECT position, stream_id, type, data FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?'),
+      metadataAt: prep('SELECT metadata FROM events WHERE position = ?', false).pluck(),
       maxPosition: prep('SELECT max(position) FROM events'),
     };
     // A transaction function called inside another one runs as a SAVEPOINT in better-sqlite3.
@@ -243,12 +245,21 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Only the columns a projection folds: a third fewer bytes and objects than readAll. */
+  /**
+   * Only the columns a projection folds: metadata is read when a reader asks for it, which decoding
+   * does only for a type whose schema has moved past version 1 (none yet). Reading it with every
+   * row took a fifth of the SQLite time of a rebuild.
+   */
   async readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]> {
     this.assertOpen();
-    const rows = this.stmt.page.all(fromPosition, BigInt(maxCount)) as [bigint, string, string, string, string][];
-    return rows.map((r) => new PageEvent(r[0], r[1], r[2], JSON.parse(r[3]), r[4]));
+    const rows = this.stmt.page.all(fromPosition, BigInt(maxCount)) as [bigint, string, string, string][];
+    return rows.map((r) => new PageEvent(r[0], r[1], r[2], JSON.parse(r[3]), this.metadataAt));
   }
+
+  private readonly metadataAt = (position: bigint): string => {
+    this.assertOpen();
+    return this.stmt.metadataAt.get(position) as string;
+  };
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
     this.assertOpen();
@@ -310,7 +321,7 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/** A projected event whose metadata is parsed only if a reader asks for it (upcasting seldom does). */
+/** A projected event whose metadata is read and parsed only if a reader asks for it (upcasting seldom does). */
 class PageEvent implements ProjectedEvent {
   private parsed: JsonObject | undefined;
 
@@ -319,10 +330,10 @@ class PageEvent implements ProjectedEvent {
     readonly streamId: string,
     readonly type: string,
     readonly data: JsonObject,
-    private readonly metadataJson: string,
+    private readonly metadataAt: (position: bigint) => string,
   ) {}
 
   get metadata(): JsonObject {
-    return (this.parsed ??= JSON.parse(this.metadataJson) as JsonObject);
+    return (this.parsed ??= JSON.parse(this.metadataAt(this.position)) as JsonObject);
   }
 }
