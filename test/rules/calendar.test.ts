@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import t from 'tap';
-import { addWorkingDays, isShantouStampDay, isWorkingDay, nextWorkingDayOnOrAfter, shantouStampDays, stampDayOnOrAfter } from '../../src/rules/calendar.js';
+import { addWorkingDays, daysBetween, isShantouStampDay, isWorkingDay, nextWorkingDayOnOrAfter, shantouStampDays, stampDayOnOrAfter } from '../../src/rules/calendar.js';
 
 t.test('working days follow the State Council calendar, adjusted working days included', async (t) => {
   t.equal(isWorkingDay('2014-05-10'), false, 'a Saturday');
@@ -17,4 +18,15 @@ t.test('ST-12: stamp days are the 10th…30th, moved to the next working day', a
   t.equal(stampDayOnOrAfter('2014-05-10'), '2014-05-12');
   t.equal(isShantouStampDay('2014-10-10'), true);
   t.same(shantouStampDays(2014, 2).length, 4, 'February has no 30th');
+});
+
+t.test('days between two dates: across month ends, leap days and years', async (t) => {
+  t.equal(daysBetween('2014-05-01', '2014-05-20'), 19, 'ZZ-5: filed 19 days ahead');
+  t.equal(daysBetween('2016-02-28', '2016-03-01'), 2, 'through 29 February');
+  t.equal(daysBetween('2015-02-28', '2015-03-01'), 1);
+  t.equal(daysBetween('2014-12-31', '2014-01-01'), -364, 'negative when the second date is earlier');
+  const day = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2060-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  fc.assert(
+    fc.property(day, day, (a, b) => daysBetween(a, b) === Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)),
+  );
 });
