@@ -78,6 +78,7 @@ export function rebuildSection(r: RebuildBench, command = 'npm run bench:rebuild
     runHeader(command),
     `- ${fmt(r.persons)} synthetic persons, ${fmt(r.events)} events (written through the store port in ${r.generateSeconds.toFixed(0)} s); peak RSS of the process ${fmt(r.peakRssMiB)} MiB`,
     `- ${r.runs.length} rebuilds of the same events, each into a new read-model file, each followed by the raw ceiling; the table gives the medians`,
+    `- Node options: \`${[...process.execArgv, process.env.NODE_OPTIONS].filter(Boolean).join(' ') || 'none'}\` (the young generation the \`ledger\` command also runs with: see .npmrc)`,
     '',
     table(
       ['what', 'events/s', 'ceiling (same run)', 'ratio', 'target', 'verdict'],

@@ -68,8 +68,8 @@ async function scale(persons: number): Promise<Scale> {
 function misses(batched: boolean, rebuild: boolean, verify: boolean): string[] {
   const lines = [
     batched && '- batched appends: every event is canonicalised (RFC 8785) and SHA-256-hashed in the append path (the integrity chain), about 9–11 µs of the 30–45 µs an event costs here; the raw INSERT ceiling does neither.',
-    rebuild && '- rebuild: besides reading and parsing (the raw ceiling), each person is folded, each person-year evaluated under its rules, and the person document serialised and handed to the writer thread; that fold stays on one core at about half the ceiling, so the rebuild follows this shared machine\'s speed: below ~200,000/s of raw read + parse it falls under 100,000 events/s.',
-    verify && '- verify: the answer is kept ready as bytes and the limiter is a map lookup; what remains beyond a hello-world is parsing the query string (a URL-encoded name), schema validation, the response listeners Fastify adds when the app has a logger, the larger response, and on a slower server each response write more often wakes a sleeping client.',
+    rebuild && '- rebuild: besides reading and parsing (the raw ceiling), each person is folded, each person-year evaluated under its rules, and the person document serialised (a seventh of the fold thread) and handed to the writer thread; that fold stays on one core at 50–55% of the ceiling, so the rebuild follows this shared machine\'s speed: below ~190,000/s of raw read + parse it falls under 100,000 events/s.',
+    verify && '- verify: the answer is kept ready as bytes and the limiter is a map lookup; the routes make no per-request logger; what remains beyond a hello-world is parsing the query string (a URL-encoded name), schema validation, the rate-limit hook, the larger response, and on a slower server each response write more often wakes a sleeping client.',
   ].filter((l): l is string => typeof l === 'string');
   return lines.length > 0 ? ['Why the misses, as measured by profiling on this machine:', ...lines, ''] : [];
 }
