@@ -13,6 +13,7 @@ import { runHeader } from './support/machine.js';
 import { benchVerify, verifyMet, verifySection } from './verify.js';
 import type { VerifyBench } from './verify.js';
 import { rawBatchedInsert } from './store.js';
+import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../src/cli/node-options.js';
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
 const size = (v: string | undefined, fallback: number) => (v ? (SIZES[v.toLowerCase()] ?? Number(v)) : fallback);
@@ -24,9 +25,9 @@ const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
 /** Runs a `ledger` command to its end, sampling its peak RSS; returns stdout. */
-function ledger(args: string[]): Promise<{ out: string; peakMiB: number }> {
+function ledger(args: string[], nodeOptions: readonly string[] = []): Promise<{ out: string; peakMiB: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [...nodeOptions, main, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, peakRssMiB(child.pid!))), 250);
@@ -56,7 +57,8 @@ async function scale(persons: number): Promise<Scale> {
     const gen = await ledger(['gen', '--persons', String(persons), '--data-dir', dir]);
     const genSeconds = (Date.now() - t0) / 1000;
     const events = Number(/wrote (\d+) events/.exec(gen.out)?.[1] ?? 0);
-    const rebuild = await ledger(['rebuild', '--data-dir', dir]);
+    // With its V8 options given here, `ledger rebuild` runs in this child itself, whose RSS is sampled.
+    const rebuild = await ledger(['rebuild', '--data-dir', dir], REBUILD_NODE_OPTIONS);
     const rate = Number(/([\d,]+) events\/s/.exec(rebuild.out)?.[1]?.replaceAll(',', '') ?? 0);
     return { persons, events, genSeconds, rebuildRate: rate, rebuildPeakMiB: rebuild.peakMiB };
   } finally {
@@ -113,6 +115,9 @@ function summary(store: string, rebuild: RebuildBench, verify: VerifyBench, http
   ].join('\n');
 }
 
+// The rebuild phase runs in this process, measured as `ledger rebuild` runs: with its V8 options.
+// The servers of the other phases are processes of their own and run without them.
+if (!runsWith(REBUILD_NODE_OPTIONS)) process.exit(rerunWith(REBUILD_NODE_OPTIONS));
 log('store');
 const store = await benchStore();
 writeSection('store', store);

@@ -1,5 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// The V8 flag: see .npmrc, which gives npm scripts the same.
+#!/usr/bin/env node
 import { ZodError } from 'zod';
 import { ConfigError } from '../config/config.js';
 

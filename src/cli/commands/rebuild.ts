@@ -4,6 +4,7 @@ import { dropReadModels } from '../../runner/read-model-db.js';
 import { openReadSide } from '../../runner/read-side.js';
 import { openStore } from '../../store/open-store.js';
 import { configFlags, parseCommandArgs } from '../args.js';
+import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../node-options.js';
 
 export const usage = 'ledger rebuild [--data-dir DIR]   drop the read models and replay every event';
 
@@ -13,6 +14,7 @@ function bar(done: number, total: number, width = 30): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (!runsWith(REBUILD_NODE_OPTIONS)) return rerunWith(REBUILD_NODE_OPTIONS);
   const { values } = parseCommandArgs(argv, {});
   const config = loadConfig(process.env, configFlags(values));
   const store = await openStore(config);

@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+
+/**
+ * V8 options of a rebuild: a young generation of up to 64 MB per semi-space (V8's default is 16).
+ * A rebuild allocates a page of events and the records of the persons it folds for every batch;
+ * with the default, much of that outlived the young generation, and rebuilds ran ~15% slower
+ * (measured in interleaved runs on 1 M events). A server does not get it: its allocations die young,
+ * and with it public verification served ~20% fewer requests (its nursery no longer stays in cache).
+ */
+export const REBUILD_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=64'];
+
+export function runsWith(options: readonly string[]): boolean {
+  return options.every((o) => process.execArgv.includes(o));
+}
+
+/** Runs this process's command again in a child Node with `options`; resolves to its exit code. */
+export function rerunWith(options: readonly string[]): number {
+  const child = spawnSync(process.execPath, [...process.execArgv, ...options, ...process.argv.slice(1)], { stdio: 'inherit' });
+  return child.status ?? 1;
+}
