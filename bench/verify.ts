@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, table, writeSection } from './support/benchmarks-md.js';
+import { fmt, percent, table, writeSection } from './support/benchmarks-md.js';
 import { startHelloWorld, startLedger } from './support/child-server.js';
 import type { ChildServer } from './support/child-server.js';
 import type { LoadOptions, LoadResult } from './support/http-load.js';
@@ -84,7 +84,6 @@ export async function benchVerify(dataDir?: string): Promise<VerifyBench> {
   }
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 
 export function verifySection(r: VerifyBench, command = 'npm run bench:verify'): string {
   return [
@@ -105,11 +104,11 @@ export function verifySection(r: VerifyBench, command = 'npm run bench:verify'):
         x.verify.errors,
         fmt(x.hello.requestsPerSecond),
         x.hello.p99,
-        pct(x.verify.requestsPerSecond / x.hello.requestsPerSecond),
+        percent(x.verify.requestsPerSecond / x.hello.requestsPerSecond),
       ]),
     ),
     '',
-    `Ratio: ${pct(r.ratio)} of hello-world (median round; all verify requests over all hello-world requests: ${pct(r.totalRatio)}) (target ≥ 80%), worst p99 ${r.p99} ms (target ≤ 10 ms): ${verifyMet(r) ? 'met' : 'NOT met'}.`,
+    `Ratio: ${percent(r.ratio)} of hello-world (median round; all verify requests over all hello-world requests: ${percent(r.totalRatio)}) (target ≥ 80%), worst p99 ${r.p99} ms (target ≤ 10 ms): ${verifyMet(r) ? 'met' : 'NOT met'}.`,
   ].join('\n');
 }
 

@@ -23,8 +23,13 @@ export function table(header: string[], rows: (string | number)[][]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** A fraction as a whole percent, rounded down: a figure shown at its target (80%) then meets it. */
+export function percent(fraction: number): string {
+  return `${Math.floor(100 * fraction + 1e-9)}%`;
+}
+
 export function ratio(value: number, ceiling: number): string {
-  return ceiling > 0 ? `${((100 * value) / ceiling).toFixed(0)}%` : 'n/a';
+  return ceiling > 0 ? percent(value / ceiling) : 'n/a';
 }
 
 export function fmt(n: number): string {
