@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  await app.listen({ host: config.host, port: config.port });
-  logger.info({ store: config.store, dataDir: config.dataDir }, 'celedger serving');
+  const address = await app.listen({ host: config.host, port: config.port });
+  logger.info({ address, store: config.store, dataDir: config.dataDir }, 'celedger serving');
   return new Promise<number>(() => {});
 }
