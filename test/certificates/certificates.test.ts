@@ -67,6 +67,8 @@ t.test('verdicts: unstamped, authentic, holder-mismatch, altered, not-found', as
   const again = await app.app.inject({ url: `/v1/verify/${no}?holder=张三丰` });
   t.equal(again.headers['content-type'], 'application/json; charset=utf-8', 'the answer kept ready is served as JSON');
   t.same(again.json(), authentic, 'and says the same the second time');
+  t.match(again.body, /^[\x20-\x7e]+$/, 'in ASCII: the Chinese of the answer escaped');
+  t.equal(Number(again.headers['content-length']), again.rawPayload.length);
   t.equal((await verify(app, `/v1/verify/${no}?holder=${ID_NUMBERS.p1}`)).verdict, 'authentic', 'by ID number, compared as a keyed hash');
   t.notOk(app.logs.some((line) => line.includes(ID_NUMBERS.p1)), 'an ID number in the query never reaches a log line, though the app logs at info');
   const lent = await verify(app, `/v1/verify/${no}?holder=李四`);

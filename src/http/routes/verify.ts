@@ -15,10 +15,18 @@ const Holder = z.string().trim().min(1).max(100);
 /**
  * An answer that carries a certificate is fully determined by the read model's document (whose
  * `certificate` object it shares), so its JSON is built once per document and reused until the
- * projector replaces the document; the public hot path then serializes, encodes and measures
- * nothing.
+ * projector replaces the document; the public hot path then serializes nothing.
  */
-const answerJson = new WeakMap<object, Buffer>();
+const answerJson = new WeakMap<object, string>();
+
+/**
+ * JSON with every character past ASCII escaped (`\u6d4b`): the same value to any JSON reader, but a
+ * one-byte string, which Node sends together with the headers as one string in one write, as it
+ * does any ASCII JSON; a Buffer (or a name in Chinese) is written as a second chunk.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 function sendAnswer(reply: FastifyReply, answer: VerifyAnswer): void {
   if (!answer.certificate) {
@@ -27,7 +35,7 @@ function sendAnswer(reply: FastifyReply, answer: VerifyAnswer): void {
   }
   let json = answerJson.get(answer.certificate);
   if (json === undefined) {
-    json = Buffer.from(JSON.stringify(answer));
+    json = asciiJson(answer);
     answerJson.set(answer.certificate, json);
   }
   void reply.type('application/json; charset=utf-8').send(json);
