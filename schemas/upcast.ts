@@ -12,10 +12,6 @@ export function registerUpcaster(type: EventType, fromVersion: number, step: Upc
   (UPCASTERS[type] ??= {})[fromVersion] = step;
 }
 
-export function isEventType(type: string): type is EventType {
-  return Object.hasOwn(EVENT_SCHEMAS, type);
-}
-
 /**
  * The current schema version of each known type, in a Map: a type read from the store is a fresh
  * string, and a property lookup by it first interns it, which a rebuild did twice per event.

@@ -13,7 +13,7 @@ export function runsWith(options: readonly string[]): boolean {
   return options.every((o) => process.execArgv.includes(o));
 }
 
-/** Runs this process's command again in a child Node with `options`; resolves to its exit code. */
+/** Runs this process's command again in a child Node with `options`, and returns its exit code. */
 export function rerunWith(options: readonly string[]): number {
   const child = spawnSync(process.execPath, [...process.execArgv, ...options, ...process.argv.slice(1)], { stdio: 'inherit' });
   return child.status ?? 1;

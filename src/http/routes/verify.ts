@@ -1,12 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { decodeQr } from '../../certificates/content.js';
 import { verifyCertificate } from '../../certificates/verify.js';
 import type { VerifyAnswer } from '../../certificates/verify.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Keyring } from '../../security/signing-keys.js';
-import type { Logger } from 'pino';
 import { answerError, ApiError } from '../errors.js';
 import { FixedWindowLimiter, rateLimitHook } from '../rate-limit.js';
 
