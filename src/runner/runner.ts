@@ -31,15 +31,11 @@ export class ProjectionRunner {
   /** Batches of the catch-ups so far that the writer thread committed. */
   threadedBatches = 0;
 
-  private readonly logger: Logger | undefined;
-
   constructor(
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly options: RunnerOptions = {},
-  ) {
-    this.logger = options.logger;
-  }
+  ) {}
 
   get position(): bigint {
     return this.projector.checkpoint;
@@ -107,7 +103,7 @@ export class ProjectionRunner {
         }
       } catch (err) {
         this.failure = err;
-        this.logger?.error({ err }, 'projection runner stopped');
+        this.options.logger?.error({ err }, 'projection runner stopped');
       }
     })();
   }
@@ -121,7 +117,7 @@ export class ProjectionRunner {
       this.projector.apply(batch);
     } catch (err) {
       this.failure = err;
-      this.logger?.error({ err, from: batch[0]?.position.toString() }, 'projection failed; the read side stops here');
+      this.options.logger?.error({ err, from: batch[0]?.position.toString() }, 'projection failed; the read side stops here');
       void this.subscription?.close();
       return;
     }
