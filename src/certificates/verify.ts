@@ -11,7 +11,7 @@ export interface VerifyRequest {
   /** The name or ID number of the person showing the certificate. */
   holder: string;
   /** The digest printed on (or scanned from) the certificate. */
-  digest?: string;
+  digest?: string | undefined;
   /** The QR payload, when scanned. */
   qr?: QrPayload;
 }

@@ -11,6 +11,7 @@ import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import { authenticator } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
+import { parseQueryString } from './query-string.js';
 import { logRequests } from './request-log.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { ReadSide } from '../runner/read-side.js';
@@ -40,7 +41,11 @@ export interface AppDeps {
 /** Builds the HTTP app; tests call this and use `inject`, the CLI calls it and listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // No logger for Fastify itself: `logRequests` logs the routes that log per request (see there).
-  const app = Fastify({ bodyLimit: 4 * 1024 * 1024, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    bodyLimit: 4 * 1024 * 1024,
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { querystringParser: parseQueryString },
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

@@ -52,11 +52,17 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown): 
 
 /** Field paths such as `items.3.hours` from a zod/Fastify validation error. */
 function validationDetails(err: FastifyError): { path: string; message: string }[] {
-  const issues = (err.validation ?? []) as { instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[]; message?: string } } }[];
+  const issues = (err.validation ?? []) as {
+    instancePath?: string;
+    message?: string;
+    params?: { issue?: { path?: PropertyKey[]; message?: string }; missingProperty?: string };
+  }[];
   const where = err.validationContext ?? 'body';
   return issues.map((i) => {
     const zodPath = i.params?.issue?.path;
-    const path = zodPath ? zodPath.map(String).join('.') : (i.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+    // A JSON Schema `required` error points at the object; the field is its missingProperty.
+    const jsonPath = [...(i.instancePath ?? '').split('/').slice(1), ...(i.params?.missingProperty ? [i.params.missingProperty] : [])];
+    const path = zodPath ? zodPath.map(String).join('.') : jsonPath.join('.');
     return { path: path ? `${where}.${path}` : where, message: i.params?.issue?.message ?? i.message ?? 'invalid' };
   });
 }

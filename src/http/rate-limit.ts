@@ -1,4 +1,4 @@
-import type { onRequestHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { errorBody } from './errors.js';
 
 export interface RateLimitOptions {
@@ -68,10 +68,25 @@ export function clientKey(ip: string): string {
     .join(':')}::/64`;
 }
 
+/**
+ * The client key of each connection: with no proxy trusted, `req.ip` is the socket's peer address,
+ * which a keep-alive connection keeps for all its requests, so it is read and keyed once.
+ */
+const connectionClients = new WeakMap<object, string>();
+
+function clientOf(req: FastifyRequest): string {
+  let key = connectionClients.get(req.raw.socket);
+  if (key === undefined) {
+    key = clientKey(req.ip);
+    connectionClients.set(req.raw.socket, key);
+  }
+  return key;
+}
+
 /** onRequest hook: 429 with Retry-After once the client has used up the window. */
 export function rateLimitHook(limiter: FixedWindowLimiter): onRequestHookHandler {
   return (req, reply, done) => {
-    const decision = limiter.hit(clientKey(req.ip));
+    const decision = limiter.hit(clientOf(req));
     if (decision.allowed) {
       done();
       return;

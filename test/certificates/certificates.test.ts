@@ -67,8 +67,10 @@ t.test('verdicts: unstamped, authentic, holder-mismatch, altered, not-found', as
   const again = await app.app.inject({ url: `/v1/verify/${no}?holder=张三丰` });
   t.equal(again.headers['content-type'], 'application/json; charset=utf-8', 'the answer kept ready is served as JSON');
   t.same(again.json(), authentic, 'and says the same the second time');
-  t.match(again.body, /^[\x20-\x7e]+$/, 'in ASCII: the Chinese of the answer escaped');
-  t.equal(Number(again.headers['content-length']), again.rawPayload.length);
+  t.equal(Number(again.headers['content-length']), again.rawPayload.length, 'its length in bytes, the Chinese in UTF-8');
+  t.equal(again.body, JSON.stringify(authentic));
+  const head = await app.app.inject({ method: 'HEAD', url: `/v1/verify/${no}?holder=张三丰` });
+  t.same([head.statusCode, head.headers['content-length'], head.body], [200, again.headers['content-length'], ''], 'HEAD: the same headers, no body');
   t.equal((await verify(app, `/v1/verify/${no}?holder=${ID_NUMBERS.p1}`)).verdict, 'authentic', 'by ID number, compared as a keyed hash');
   t.notOk(app.logs.some((line) => line.includes(ID_NUMBERS.p1)), 'an ID number in the query never reaches a log line, though the app logs at info');
   const lent = await verify(app, `/v1/verify/${no}?holder=李四`);
@@ -80,7 +82,17 @@ t.test('verdicts: unstamped, authentic, holder-mismatch, altered, not-found', as
   t.equal((await verify(app, `/v1/verify?qr=${encodeURIComponent(edited)}&holder=张三丰`)).verdict, 'altered', 'content edited in the QR payload');
   t.equal((await verify(app, `/v1/verify/${no}?holder=张三丰&digest=${'0'.repeat(64)}`)).verdict, 'altered', 'a printed digest that differs');
   t.equal((await verify(app, `/v1/verify/ZZ-2014-999999?holder=张三丰`)).verdict, 'not-found');
-  t.equal((await app.app.inject({ url: `/v1/verify/${no}` })).statusCode, 400, 'the holder is required');
+  const missing = await app.app.inject({ url: `/v1/verify/${no}` });
+  t.equal(missing.statusCode, 400, 'the holder is required');
+  t.same(missing.json().error.details.map((d: { path: string }) => d.path), ['querystring.holder']);
+  const blank = await app.app.inject({ url: `/v1/verify/${no}?holder=%20%20` });
+  t.equal(blank.statusCode, 400, 'a holder of spaces is no holder');
+  t.same(blank.json().error.details.map((d: { path: string }) => d.path), ['querystring.holder']);
+  const long = await app.app.inject({ url: `/v1/verify/${no}?holder=${'张'.repeat(101)}` });
+  t.same([long.statusCode, long.json().error.code], [400, 'VALIDATION_FAILED'], 'nor is a holder of 101 characters');
+  const badDigest = await app.app.inject({ url: `/v1/verify/${no}?holder=张三丰&digest=XYZ` });
+  t.same(badDigest.json().error.details.map((d: { path: string }) => d.path), ['querystring.digest'], 'a digest is 64 hex digits');
+  t.equal((await app.app.inject({ url: `/v1/verify?holder=张三丰` })).statusCode, 400, 'the QR route needs its payload');
 });
 
 t.test('revoked after stamping: revoked now, authentic in the history as of the day before', async (t) => {

@@ -8,37 +8,49 @@ import type { VerifyAnswer } from '../../certificates/verify.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Keyring } from '../../security/signing-keys.js';
 import { answerError, ApiError } from '../errors.js';
+import { jsonSchemaValidatorCompiler } from '../json-schema-validation.js';
 import { FixedWindowLimiter, rateLimitHook } from '../rate-limit.js';
 
-const Holder = z.string().trim().min(1).max(100);
+// `regex(/\S/)` says what `trim().min(1)` does in a form the JSON Schema these routes validate with keeps.
+const Holder = z.string().trim().min(1).max(100).regex(/\S/);
 
 /**
  * An answer that carries a certificate is fully determined by the read model's document (whose
- * `certificate` object it shares), so its JSON is built once per document and reused until the
- * projector replaces the document; the public hot path then serializes nothing.
+ * `certificate` object it shares), so its bytes and headers are made once per document and reused
+ * until the projector replaces the document; the public hot path then serializes nothing.
  */
-const answerJson = new WeakMap<object, string>();
+interface ReadyAnswer {
+  body: Buffer;
+  headers: string[];
+}
+const readyAnswers = new WeakMap<object, ReadyAnswer>();
 
-/**
- * JSON with every character past ASCII escaped (`\u6d4b`): the same value to any JSON reader, but a
- * one-byte string, which Node sends together with the headers as one string in one write, as it
- * does any ASCII JSON; a Buffer (or a name in Chinese) is written as a second chunk.
- */
-export function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+function readyAnswer(answer: VerifyAnswer & { certificate: object }): ReadyAnswer {
+  let ready = readyAnswers.get(answer.certificate);
+  if (ready === undefined) {
+    const body = Buffer.from(JSON.stringify(answer));
+    ready = { body, headers: ['content-type', 'application/json; charset=utf-8', 'content-length', String(body.length)] };
+    readyAnswers.set(answer.certificate, ready);
+  }
+  return ready;
 }
 
+/**
+ * A ready answer is written straight to the response (`reply.hijack()`): through `reply.send`, a
+ * string body is measured and UTF-8 encoded byte by byte on every request, and a Buffer one goes
+ * through Fastify's header object; written raw, the request cost ~5% less server CPU than either
+ * (same process, alternating 1 s rounds). The verification scope has no onSend or onResponse hooks
+ * that this would skip, and a HEAD request still gets no body (Node drops it).
+ */
 function sendAnswer(reply: FastifyReply, answer: VerifyAnswer): void {
   if (!answer.certificate) {
     void reply.send(answer);
     return;
   }
-  let json = answerJson.get(answer.certificate);
-  if (json === undefined) {
-    json = asciiJson(answer);
-    answerJson.set(answer.certificate, json);
-  }
-  void reply.type('application/json; charset=utf-8').send(json);
+  const { body, headers } = readyAnswer(answer as VerifyAnswer & { certificate: object });
+  reply.hijack();
+  reply.raw.writeHead(200, headers);
+  reply.raw.end(body);
 }
 
 export interface VerifyDeps {
@@ -67,6 +79,7 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
     '/v1/verify/:no',
     {
       onRequest,
+      validatorCompiler: jsonSchemaValidatorCompiler,
       schema: {
         summary: 'Verdict on a certificate shown by someone: authentic, unstamped, revoked, invalidated, holder-mismatch, altered, not-found',
         params: z.object({ no: z.string().min(1).max(60) }),
@@ -77,7 +90,7 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
       sendAnswer(
         reply,
         verifyCertificate(
-          { certificateNumber: req.params.no, holder: req.query.holder, ...(req.query.digest ? { digest: req.query.digest } : {}) },
+          { certificateNumber: req.params.no, holder: req.query.holder, digest: req.query.digest },
           deps.read.models.verification(req.params.no),
           deps.keyring,
           deps.idPepper,
@@ -88,6 +101,7 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
     '/v1/verify',
     {
       onRequest,
+      validatorCompiler: jsonSchemaValidatorCompiler,
       schema: {
         summary: 'Verdict from a scanned QR payload: its signature is checked first, then the ledger',
         querystring: z.object({ qr: z.string().min(1).max(400), holder: Holder }),
