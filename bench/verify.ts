@@ -15,7 +15,7 @@ const CERTIFICATES = Number(process.env.BENCH_CERTIFICATES ?? 2_000);
 const POOL = Number(process.env.BENCH_VERIFY_POOL ?? 256);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Odd, so that the median is one round's. */
-const ROUNDS = Number(process.env.BENCH_VERIFY_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_VERIFY_ROUNDS ?? 21);
 const WARMUP_SECONDS = 2;
 
 export interface VerifyRound {
@@ -59,13 +59,20 @@ export async function benchVerify(dataDir?: string): Promise<VerifyBench> {
     servers.push(hello);
     const ledger = await startLedger(dir, { LEDGER_VERIFY_RATE_LIMIT: '100000000' });
     servers.push(ledger);
-    const targets: LoadOptions[] = [{ url: hello.url }, { url: ledger.url, requests }];
+    const helloLoad: LoadOptions = { url: hello.url, durationSeconds: SECONDS };
+    const verifyLoad: LoadOptions = { url: ledger.url, requests, durationSeconds: SECONDS };
+    // Every other round runs verify first: whichever load goes first leaves the client's garbage to
+    // the second, and the machine's drift within a round then falls on each side equally often.
+    const helloFirst = (round: number) => round % 2 === 0;
     const results = await loadsInChild(
-      targets.map((o) => ({ ...o, durationSeconds: WARMUP_SECONDS })),
-      Array.from({ length: ROUNDS }, () => targets.map((o) => ({ ...o, durationSeconds: SECONDS }))).flat(),
+      [helloLoad, verifyLoad].map((o) => ({ ...o, durationSeconds: WARMUP_SECONDS })),
+      Array.from({ length: ROUNDS }, (_, i) => (helloFirst(i) ? [helloLoad, verifyLoad] : [verifyLoad, helloLoad])).flat(),
     );
     const rounds: VerifyRound[] = [];
-    for (let i = 0; i < results.length; i += 2) rounds.push({ hello: results[i]!, verify: results[i + 1]! });
+    for (let i = 0; i < ROUNDS; i++) {
+      const [first, second] = [results[2 * i]!, results[2 * i + 1]!];
+      rounds.push(helloFirst(i) ? { hello: first, verify: second } : { hello: second, verify: first });
+    }
     const ratioOf = (r: VerifyRound) => r.verify.requestsPerSecond / r.hello.requestsPerSecond;
     const median = [...rounds].sort((a, b) => ratioOf(a) - ratioOf(b))[Math.floor(rounds.length / 2)]!;
     const total = (pick: (r: VerifyRound) => LoadResult) => rounds.reduce((sum, r) => sum + pick(r).total, 0);
@@ -91,7 +98,7 @@ export function verifySection(r: VerifyBench, command = 'npm run bench:verify'):
     '',
     runHeader(command),
     `- ${fmt(r.certificates)} issued and stamped certificates; each request names another of ${fmt(r.pool)} of them and its holder (a list longer than that measures autocannon's cache misses, since it copies the list into every connection); autocannon, 64 connections, loopback; both servers in their own process`,
-    `- both servers run throughout; one fresh client process warms up ${WARMUP_SECONDS} s on each, then alternates ${r.rounds.length} rounds of ${SECONDS} s on hello-world and ${SECONDS} s on verify; the ratio is the median round's`,
+    `- both servers run throughout; one fresh client process warms up ${WARMUP_SECONDS} s on each, then runs ${r.rounds.length} rounds of ${SECONDS} s on each server, hello-world first in odd rounds and verify first in even ones; the ratio is the median round's`,
     '',
     table(
       ['round', 'verify req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'hello-world req/s', 'hello p99 ms', 'ratio'],

@@ -13,6 +13,7 @@ export interface RateLimitOptions {
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 const OVERFLOW = 'overflow';
+const ALLOWED: RateDecision = Object.freeze({ allowed: true });
 
 /**
  * Fixed-window counts per client, all clients on the same window, so a new window is one `clear`.
@@ -45,7 +46,7 @@ export class FixedWindowLimiter {
     const key = this.counts.size >= this.maxClients && !this.counts.has(client) ? OVERFLOW : client;
     const count = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, count);
-    if (count <= this.max) return { allowed: true };
+    if (count <= this.max) return ALLOWED;
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((this.windowStart + this.windowMs - now) / 1000)) };
   }
 }

@@ -67,8 +67,8 @@ t.test('verdicts: unstamped, authentic, holder-mismatch, altered, not-found', as
   const again = await app.app.inject({ url: `/v1/verify/${no}?holder=张三丰` });
   t.equal(again.headers['content-type'], 'application/json; charset=utf-8', 'the answer kept ready is served as JSON');
   t.same(again.json(), authentic, 'and says the same the second time');
-  t.equal(Number(again.headers['content-length']), again.rawPayload.length, 'its length in bytes, the Chinese in UTF-8');
-  t.equal(again.body, JSON.stringify(authentic));
+  t.match(again.body, /^[\x20-\x7e]+$/, 'in ASCII: the Chinese of the answer escaped');
+  t.equal(Number(again.headers['content-length']), again.rawPayload.length);
   const head = await app.app.inject({ method: 'HEAD', url: `/v1/verify/${no}?holder=张三丰` });
   t.same([head.statusCode, head.headers['content-length'], head.body], [200, again.headers['content-length'], ''], 'HEAD: the same headers, no body');
   t.equal((await verify(app, `/v1/verify/${no}?holder=${ID_NUMBERS.p1}`)).verdict, 'authentic', 'by ID number, compared as a keyed hash');
