@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import { z } from 'zod';
 
-const ajv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: false });
+const ajv = new Ajv();
 
 /**
  * A route-level validator compiler for the public hot path: the route's zod schema stays the one

@@ -35,12 +35,12 @@ function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function readyAnswer(answer: VerifyAnswer & { certificate: object }): ReadyAnswer {
-  let ready = readyAnswers.get(answer.certificate);
+function readyAnswer(answer: VerifyAnswer, certificate: object): ReadyAnswer {
+  let ready = readyAnswers.get(certificate);
   if (ready === undefined) {
     const body = Buffer.from(asciiJson(answer), 'latin1');
     ready = { body, headers: ['content-type', 'application/json; charset=utf-8', 'content-length', String(body.length)] };
-    readyAnswers.set(answer.certificate, ready);
+    readyAnswers.set(certificate, ready);
   }
   return ready;
 }
@@ -57,7 +57,7 @@ function sendAnswer(reply: FastifyReply, answer: VerifyAnswer): void {
     void reply.send(answer);
     return;
   }
-  const { body, headers } = readyAnswer(answer as VerifyAnswer & { certificate: object });
+  const { body, headers } = readyAnswer(answer, answer.certificate);
   reply.hijack();
   reply.raw.writeHead(200, headers);
   reply.raw.end(body);
