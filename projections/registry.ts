@@ -2,9 +2,12 @@ import type { DomainEvent } from '../schemas/events.js';
 import type { CourseFact, InstitutionFact } from '../src/rules/types.js';
 
 /** Courses and institutions as the rules see them. */
+export type RegistryInstitution = InstitutionFact & { name: string };
+export type RegistryCourse = CourseFact & { institutionId: string; jurisdiction: string };
+
 export interface Registry {
-  institutions: Map<string, InstitutionFact & { name: string }>;
-  courses: Map<string, CourseFact & { institutionId: string; jurisdiction: string }>;
+  institutions: Map<string, RegistryInstitution>;
+  courses: Map<string, RegistryCourse>;
 }
 
 export const emptyRegistry = (): Registry => ({ institutions: new Map(), courses: new Map() });

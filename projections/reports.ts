@@ -59,13 +59,5 @@ export function yearTotals(jurisdiction: string, year: number, rows: readonly Re
   return [...groups.values()].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
 }
 
-const COLUMNS: (keyof ReportRow)[] = ['jurisdiction', 'year', 'group', 'persons', 'compliantPersons', 'hoursPublic', 'hoursProfessional', 'hoursElective', 'hoursTotal'];
-
-function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function toCsv(rows: readonly ReportRow[]): string {
-  return [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
-}
+/** The columns of a report row, in the order a CSV export shows them. */
+export const REPORT_COLUMNS: (keyof ReportRow)[] = ['jurisdiction', 'year', 'group', 'persons', 'compliantPersons', 'hoursPublic', 'hoursProfessional', 'hoursElective', 'hoursTotal'];

@@ -1,14 +1,19 @@
 import type { z } from 'zod';
 import { currentCertificate, certificateStatus } from '../../projections/certificate-state.js';
 import { foldPerson } from '../../projections/person.js';
-import type { PersonRecord } from '../../projections/person.js';
+import type { CertificateRecord, PersonRecord } from '../../projections/person.js';
 import { personYearFacts } from '../../projections/person-year-facts.js';
+import type { Registry } from '../../projections/registry.js';
 import type { RevokeCertificate, StampCertificate } from '../../schemas/commands.js';
-import type { DomainEvent } from '../../schemas/events.js';
+import type { Jurisdiction } from '../../schemas/common.js';
 import { checkScope } from '../domain/authorize.js';
-import { execute } from '../domain/handle.js';
-import type { CommandContext, Evolve } from '../domain/handle.js';
+import { execute, toNewEvent } from '../domain/handle.js';
+import type { CommandContext, Draft, Evolve } from '../domain/handle.js';
 import { accept, reject } from '../domain/result.js';
+import type { Decision } from '../domain/result.js';
+import { streams } from '../domain/streams.js';
+import { StreamNotFound, WrongExpectedVersion } from '../store/errors.js';
+import type { EventStore } from '../store/port.js';
 import { evaluate } from '../rules/evaluate.js';
 import type { RuleOptions } from '../rules/rule-set.js';
 import type { Keyring } from '../security/signing-keys.js';
@@ -17,7 +22,7 @@ import { beijingDate } from '../time/clock.js';
 import { competentLevel, stampDate } from './competence.js';
 import { contentDigest, encodeQr } from './content.js';
 import type { Content } from './content.js';
-import { certificateNumber, parseCertificateNumber, sequenceStream } from './numbers.js';
+import { certificateNumber, parseCertificateNumber } from './numbers.js';
 import { loadRegistry } from './replay.js';
 
 export interface CertificateDeps {
@@ -29,76 +34,136 @@ export interface CertificateDeps {
 
 const evolveRecord: Evolve<PersonRecord | undefined> = (s, e, recorded) => foldPerson(s, e, recorded.position).record;
 
-async function evaluateYear(ctx: CommandContext, record: PersonRecord, year: number, deps: CertificateDeps) {
-  const courseIds = Object.values(record.credits).flatMap((c) => (c.source === 'completion' ? [c.courseId] : []));
-  const registry = await loadRegistry(ctx.store, courseIds);
-  return evaluate(personYearFacts(record, registry, year), deps.rules);
+const completedCourses = (record: PersonRecord | undefined) =>
+  Object.values(record?.credits ?? {}).flatMap((c) => (c.source === 'completion' ? [c.courseId] : []));
+
+/** The number a new certificate would take, and whether it still has to be reserved. */
+export interface NumberToUse {
+  certificateNumber: string;
+  sequence: number;
+  /** The sequence stream's revision to reserve at; undefined when this person-year's reservation is already there. */
+  reserveAt?: bigint | 'no_stream';
 }
 
-/** Takes the next number of a jurisdiction and year; the exact expected revision makes it unique. */
-async function reserveNumber(ctx: CommandContext, jurisdiction: PersonRecord['jurisdiction'], year: number, personId: string) {
-  let reserved = '';
-  const outcome = await execute(ctx, {
-    streamId: sequenceStream(jurisdiction, year),
-    initial: () => 0,
-    evolve: (n: number) => n + 1,
-    decide: ({ state }) => {
-      reserved = certificateNumber(jurisdiction, year, state + 1);
-      return accept({ type: 'CertificateNumberReserved', data: { certificateNumber: reserved, jurisdiction, year, sequence: state + 1, personId } });
-    },
-  });
-  return outcome.ok ? { ok: true as const, number: reserved } : outcome;
+/** How far back a reservation left unused by a lost race is looked for, to be taken again. */
+const REUSE_WINDOW = 50;
+
+/**
+ * The next certificate number of a jurisdiction and year, read before deciding. A reservation that
+ * this person-year made and no certificate took (its issue lost a race on the person's stream) is
+ * used again, so a retry burns no number.
+ */
+async function nextNumber(ctx: CommandContext, record: PersonRecord, jurisdiction: Jurisdiction, year: number): Promise<NumberToUse> {
+  const stream = streams.certificateSequence(jurisdiction, year);
+  let tail: Awaited<ReturnType<EventStore['readStream']>> = [];
+  try {
+    tail = await ctx.store.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount: REUSE_WINDOW });
+  } catch (err) {
+    if (!(err instanceof StreamNotFound)) throw err;
+  }
+  for (const e of tail) {
+    const d = e.data as { certificateNumber: string; personId: string; sequence: number };
+    if (d.personId === record.personId && !record.certificates[d.certificateNumber]) return { certificateNumber: d.certificateNumber, sequence: d.sequence };
+  }
+  const head = tail[0]?.revision;
+  const sequence = head === undefined ? 1 : Number(head) + 2;
+  return { certificateNumber: certificateNumber(jurisdiction, year, sequence), sequence, reserveAt: head ?? 'no_stream' };
+}
+
+interface IssueContext {
+  registry: Registry;
+  today: string;
+  number?: NumberToUse;
+}
+
+/** What deciding an issue needs besides the person's record, all loaded before. */
+export interface IssueInputs {
+  record: PersonRecord | undefined;
+  personId: string;
+  year: number;
+  registry: Registry;
+  number: NumberToUse | undefined;
+  actor: CommandContext['actor'];
+  today: string;
+  deps: CertificateDeps;
 }
 
 /**
  * ST-11 everywhere: a certificate only for a compliant year, decided from the events (not from a
- * read model that may lag); its content is signed with the bureau's current key.
+ * read model that may lag); its content is signed with the bureau's current key. Pure: everything
+ * is loaded before.
  */
+export function decideIssue(i: IssueInputs): Decision<Draft> {
+  const { record, year } = i;
+  if (!record) return reject('NOT_FOUND', `person ${i.personId} is not registered`);
+  const evaluation = evaluate(personYearFacts(record, i.registry, year), i.deps.rules);
+  const denied = checkScope(i.actor, ['bureau'], { jurisdiction: evaluation.jurisdiction });
+  if (denied) return denied;
+  if (!evaluation.compliant) {
+    return reject('RULE_VIOLATION', `the ${year} year is not compliant: no certificate`, {
+      ruleId: evaluation.jurisdiction === 'shantou' ? 'ST-11' : evaluation.required.ruleIds[0]!,
+      details: { shortfall: evaluation.shortfall, required: evaluation.required, counted: evaluation.counted },
+    });
+  }
+  const current = currentCertificate(record, year);
+  if (current && !current.revocation && certificateStatus(current, evaluation).status !== 'invalidated') {
+    return reject('CONFLICT', `certificate ${current.certificateNumber} already stands for ${year}`, { details: { certificateNumber: current.certificateNumber } });
+  }
+  if (!i.number) throw new Error('a certificate number is loaded before deciding an issue');
+  const number = i.number.certificateNumber;
+  const content: Content = {
+    certificateNumber: number,
+    holderMaskedName: maskName(record.name),
+    idNumberMasked: record.idNumberMasked,
+    year,
+    jurisdiction: evaluation.jurisdiction,
+    titleLevel: evaluation.titleLevel,
+    hours: { ...evaluation.counted },
+    ruleSet: `${evaluation.ruleSet.id}@${evaluation.ruleSet.version}`,
+    issuer: i.deps.issuer?.(evaluation.jurisdiction) ?? `${evaluation.jurisdiction} human resources and social security bureau`,
+    issuedOn: i.today,
+  };
+  const digest = contentDigest(content);
+  const { signature, keyId } = i.deps.keyring.sign(digest);
+  return accept({ type: 'CertificateIssued', data: { certificateNumber: number, personId: record.personId, year, content, digest, signature, keyId, issuedOn: i.today } });
+}
+
+/** Issues a year certificate: loads the person, the courses and the next number, decides, reserves the number, appends. */
 export async function issueCertificate(ctx: CommandContext, personId: string, year: number, deps: CertificateDeps) {
-  const streamId = `person-${personId}`;
-  let qr = '';
-  let number = '';
-  return execute(ctx, {
-    streamId,
-    initial: () => undefined as PersonRecord | undefined,
+  return execute<PersonRecord | undefined, { certificateNumber: string; qr: string }, IssueContext>(ctx, {
+    streamId: streams.person(personId),
+    initial: () => undefined,
     evolve: evolveRecord,
-    decide: async ({ state: record }) => {
-      if (!record) return reject('NOT_FOUND', `person ${personId} is not registered`);
-      const evaluation = await evaluateYear(ctx, record, year, deps);
-      const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: evaluation.jurisdiction });
-      if (denied) return denied;
-      if (!evaluation.compliant) {
-        return reject('RULE_VIOLATION', `the ${year} year is not compliant: no certificate`, {
-          ruleId: evaluation.jurisdiction === 'shantou' ? 'ST-11' : evaluation.required.ruleIds[0]!,
-          details: { shortfall: evaluation.shortfall, required: evaluation.required, counted: evaluation.counted },
-        });
-      }
-      const current = currentCertificate(record, year);
-      if (current && !current.revocation && certificateStatus(current, evaluation).status !== 'invalidated') {
-        return reject('CONFLICT', `certificate ${current.certificateNumber} already stands for ${year}`, { details: { certificateNumber: current.certificateNumber } });
-      }
-      const reserved = await reserveNumber(ctx, evaluation.jurisdiction, year, personId);
-      if (!reserved.ok) return reserved;
-      number = reserved.number;
-      const issuedOn = beijingDate(ctx.clock());
-      const content: Content = {
-        certificateNumber: number,
-        holderMaskedName: maskName(record.name),
-        idNumberMasked: record.idNumberMasked,
-        year,
-        jurisdiction: evaluation.jurisdiction,
-        titleLevel: evaluation.titleLevel,
-        hours: { ...evaluation.counted },
-        ruleSet: `${evaluation.ruleSet.id}@${evaluation.ruleSet.version}`,
-        issuer: deps.issuer?.(evaluation.jurisdiction) ?? `${evaluation.jurisdiction} human resources and social security bureau`,
-        issuedOn,
-      };
-      const digest = contentDigest(content);
-      const { signature, keyId } = deps.keyring.sign(digest);
-      qr = encodeQr({ certificateNumber: number, digest, signature, keyId });
-      return accept({ type: 'CertificateIssued', data: { certificateNumber: number, personId, year, content, digest, signature, keyId, issuedOn } });
+    prepare: async ({ state: record }) => {
+      const registry = await loadRegistry(ctx.store, completedCourses(record));
+      const today = beijingDate(ctx.clock());
+      if (!record) return { registry, today };
+      const jurisdiction = personYearFacts(record, registry, year).jurisdiction;
+      return { registry, today, number: await nextNumber(ctx, record, jurisdiction, year) };
     },
-    result: () => ({ certificateNumber: number, qr }),
+    decide: ({ state: record }, prepared) =>
+      decideIssue({ record, personId, year, registry: prepared.registry, number: prepared.number, actor: ctx.actor, today: prepared.today, deps }),
+    beforeAppend: async (prepared) => {
+      const n = prepared.number!;
+      if (n.reserveAt === undefined) return undefined;
+      const parsed = parseCertificateNumber(n.certificateNumber)!;
+      const reservation = toNewEvent(ctx, streams.certificateSequence(parsed.jurisdiction, parsed.year), {
+        type: 'CertificateNumberReserved',
+        data: { certificateNumber: n.certificateNumber, jurisdiction: parsed.jurisdiction, year: parsed.year, sequence: n.sequence, personId },
+        key: `certificate-number:${n.certificateNumber}`,
+      }, 0);
+      try {
+        await ctx.store.append(streams.certificateSequence(parsed.jurisdiction, parsed.year), [reservation], { expected: n.reserveAt });
+        return undefined;
+      } catch (err) {
+        if (err instanceof WrongExpectedVersion) return 'retry';
+        throw err;
+      }
+    },
+    result: (_loaded, drafts) => {
+      const d = drafts[0]!.data as { certificateNumber: string; digest: string; signature: string; keyId: string };
+      return { certificateNumber: d.certificateNumber, qr: encodeQr({ certificateNumber: d.certificateNumber, digest: d.digest, signature: d.signature, keyId: d.keyId }) };
+    },
   });
 }
 
@@ -107,49 +172,56 @@ async function ownerOf(ctx: CommandContext, no: string): Promise<string | undefi
   const parsed = parseCertificateNumber(no);
   if (!parsed) return undefined;
   try {
-    const [e] = await ctx.store.readStream(sequenceStream(parsed.jurisdiction, parsed.year), { fromRevision: BigInt(parsed.sequence - 1), maxCount: 1 });
+    const [e] = await ctx.store.readStream(streams.certificateSequence(parsed.jurisdiction, parsed.year), { fromRevision: BigInt(parsed.sequence - 1), maxCount: 1 });
     return e && e.data.certificateNumber === no ? String(e.data.personId) : undefined;
   } catch {
     return undefined;
   }
 }
 
-type CertificateDecision = (record: PersonRecord, cert: NonNullable<ReturnType<typeof currentCertificate>>) => Promise<ReturnType<typeof accept<DomainEvent>> | ReturnType<typeof reject>>;
+/** Loaded before a decision on an issued certificate: the courses its year rests on, and today's date. */
+interface Loaded {
+  registry: Registry;
+  today: string;
+}
+
+type CertificateDecision = (record: PersonRecord, cert: CertificateRecord, loaded: Loaded) => Decision<Draft>;
 
 async function onCertificate(ctx: CommandContext, no: string, decide: CertificateDecision) {
   const personId = await ownerOf(ctx, no);
   if (!personId) return reject('NOT_FOUND', `certificate ${no} not found`);
-  return execute(ctx, {
-    streamId: `person-${personId}`,
-    initial: () => undefined as PersonRecord | undefined,
+  return execute<PersonRecord | undefined, { certificateNumber: string }, Loaded>(ctx, {
+    streamId: streams.person(personId),
+    initial: () => undefined,
     evolve: evolveRecord,
-    decide: async ({ state: record }) => {
+    prepare: async ({ state: record }) => ({ registry: await loadRegistry(ctx.store, completedCourses(record)), today: beijingDate(ctx.clock()) }),
+    decide: ({ state: record }, loaded) => {
       const cert = record?.certificates[no];
       if (!record || !cert) return reject('NOT_FOUND', `certificate ${no} not found`);
-      return decide(record, cert);
+      return decide(record, cert, loaded);
     },
     result: () => ({ certificateNumber: no }),
   });
 }
 
 export function stampCertificate(ctx: CommandContext, no: string, cmd: z.infer<typeof StampCertificate>, deps: CertificateDeps) {
-  return onCertificate(ctx, no, async (record, cert) => {
+  return onCertificate(ctx, no, (record, cert, { registry, today }) => {
     const content = cert.issued.content;
     const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: content.jurisdiction });
     if (denied) return denied;
     if (cert.revocation) return reject('CONFLICT', `certificate ${no} was revoked on ${cert.revocation.revokedOn}`);
     if (cert.stamps.length > 0) return reject('CONFLICT', `certificate ${no} was already stamped on ${cert.stamps[0]!.stampedOn}`);
-    if (cmd.stampedOn < cert.issued.issuedOn || cmd.stampedOn > beijingDate(ctx.clock())) {
+    if (cmd.stampedOn < cert.issued.issuedOn || cmd.stampedOn > today) {
       return reject('RULE_VIOLATION', `a stamp dated ${cmd.stampedOn} must fall between the issue (${cert.issued.issuedOn}) and today`);
     }
-    const evaluation = await evaluateYear(ctx, record, cert.year, deps);
+    const evaluation = evaluate(personYearFacts(record, registry, cert.year), deps.rules);
     if (certificateStatus(cert, evaluation).status === 'invalidated') {
       return reject('RULE_VIOLATION', `certificate ${no} no longer matches the ledger (a credit behind it changed): re-issue it`, { ruleId: 'ST-11' });
     }
     for (const check of [competentLevel(content.jurisdiction, content.titleLevel, ctx.actor.level), stampDate(content.jurisdiction, cert.year, cmd.stampedOn)]) {
       if (!check.ok) return reject('RULE_VIOLATION', check.message, { ruleId: check.ruleId });
     }
-    return accept<DomainEvent>({
+    return accept<Draft>({
       type: 'CertificateStamped',
       data: { certificateNumber: no, personId: record.personId, year: cert.year, stampedOn: cmd.stampedOn, authority: cmd.authority, authorityLevel: ctx.actor.level ?? 'city' },
     });
@@ -157,14 +229,14 @@ export function stampCertificate(ctx: CommandContext, no: string, cmd: z.infer<t
 }
 
 export function revokeCertificate(ctx: CommandContext, no: string, cmd: z.infer<typeof RevokeCertificate>) {
-  return onCertificate(ctx, no, async (record, cert) => {
+  return onCertificate(ctx, no, (record, cert, { today }) => {
     const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: cert.issued.content.jurisdiction });
     if (denied) return denied;
     if (cert.revocation) return reject('CONFLICT', `certificate ${no} was already revoked on ${cert.revocation.revokedOn}`);
-    return accept<DomainEvent>({
+    return accept<Draft>({
       type: 'CertificateRevoked',
-      data: { certificateNumber: no, personId: record.personId, year: cert.year, reason: cmd.reason, ...(cmd.note ? { note: cmd.note } : {}), revokedOn: beijingDate(ctx.clock()) },
+      data: { certificateNumber: no, personId: record.personId, year: cert.year, reason: cmd.reason, ...(cmd.note ? { note: cmd.note } : {}), revokedOn: today },
       key: `certificate-revocation:${no}`,
-    } as DomainEvent);
+    } as Draft);
   });
 }

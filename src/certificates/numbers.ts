@@ -15,4 +15,3 @@ export function parseCertificateNumber(no: string): { jurisdiction: Jurisdiction
   return { jurisdiction, year: Number(m[2]), sequence: Number(m[3]) };
 }
 
-export const sequenceStream = (jurisdiction: Jurisdiction, year: number) => `certseq-${jurisdiction}-${year}`;

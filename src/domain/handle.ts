@@ -63,17 +63,21 @@ export function toNewEvent(ctx: CommandContext, streamId: string, draft: Draft, 
 }
 
 /**
- * The decider loop: load the stream, decide with a pure function, append at exactly the revision
- * the decision saw; when another writer got there first, load and decide again (bounded).
+ * The decider loop: load the stream and what else the decision needs (`prepare`), decide with a
+ * pure function, append at exactly the revision the decision saw; when another writer got there
+ * first, load and decide again (bounded). `beforeAppend` runs between a decision and its append
+ * (a certificate number is reserved there); 'retry' starts over.
  */
-export async function execute<S, T extends object = object>(
+export async function execute<S, T extends object = object, C = undefined>(
   ctx: CommandContext,
   spec: {
     streamId: string;
     initial: () => S;
     evolve: Evolve<S>;
-    decide: (loaded: Loaded<S>) => Decision<Draft> | Promise<Decision<Draft>>;
-    result?: (loaded: Loaded<S>, drafts: Draft[]) => T;
+    prepare?: (loaded: Loaded<S>) => Promise<C>;
+    decide: (loaded: Loaded<S>, prepared: C) => Decision<Draft>;
+    beforeAppend?: (prepared: C, drafts: Draft[]) => Promise<'retry' | undefined>;
+    result?: (loaded: Loaded<S>, drafts: Draft[], prepared: C) => T;
   },
 ): Promise<Outcome<T>> {
   for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
@@ -83,13 +87,15 @@ export async function execute<S, T extends object = object>(
         details: { actual: String(loaded.revision) },
       });
     }
-    const decision = await spec.decide(loaded);
+    const prepared = (spec.prepare ? await spec.prepare(loaded) : undefined) as C;
+    const decision = spec.decide(loaded, prepared);
     if (!decision.ok) return decision;
-    const extra = () => (spec.result ? spec.result(loaded, decision.events) : ({} as T));
+    const extra = () => (spec.result ? spec.result(loaded, decision.events, prepared) : ({} as T));
     if (decision.events.length === 0) {
       // Nothing to add: the command's effect is already there (an idempotent retry).
       return { ok: true, streamId: spec.streamId, revision: loaded.revision === 'no_stream' ? -1n : loaded.revision, position: loaded.position, ...extra() };
     }
+    if (spec.beforeAppend && (await spec.beforeAppend(prepared, decision.events)) === 'retry') continue;
     const events = decision.events.map((d, i) => toNewEvent(ctx, spec.streamId, d, i));
     try {
       const r = await ctx.store.append(spec.streamId, events, { expected: loaded.revision });

@@ -5,6 +5,8 @@ export const streams = {
   person: (id: string) => `person-${id}`,
   /** Reserves a personal ID number for one person (appended with no_stream). */
   idNumber: (hash: string) => `idnumber-${hash}`,
+  /** Certificate numbers of a jurisdiction and year, reserved in order: the n-th number is revision n-1. */
+  certificateSequence: (jurisdiction: string, year: number) => `certseq-${jurisdiction}-${year}`,
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 import type { Category, Jurisdiction, TitleLevel } from '../../schemas/common.js';
 import type { CreditTables } from './conversions.js';
 import { hoursFromCharacters, hoursFromCredits } from './conversions.js';
-import type { CreditFact, Flag, PersonYearFacts, Reason, Requirement } from './types.js';
+import type { CreditFact, Flag, PersonYearFacts, Reason, Requirement, Reviewer } from './types.js';
 
 /** A credit while it passes through the rules: its hours shrink as rules exclude or cap them. */
 export interface CreditWork {
@@ -63,9 +63,9 @@ export function cap(w: CreditWork, to: number, ruleId: string, message: string):
 }
 
 /** Not counted yet: a review the rules require has not been given. */
-export function pend(w: CreditWork, ruleId: string, message: string): void {
+export function pend(w: CreditWork, ruleId: string, message: string, awaiting: Reviewer): void {
   if (w.status === 'excluded') return;
-  w.reasons.push({ ruleId, effect: 'pending', message, hours: 0 });
+  w.reasons.push({ ruleId, effect: 'pending', message, hours: 0, awaiting });
   w.status = 'pending';
 }
 

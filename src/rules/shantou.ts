@@ -55,10 +55,10 @@ export const SHANTOU_2014: RuleSet = {
       // the bureau from the institution's entry of a passed result, unless the bureau rejects it.
       if (w.status === 'excluded') return;
       if (w.category === 'professional') {
-        if (!isApproved(w.fact, 'employer')) pend(w, 'ST-7', 'waiting for the employer’s review');
-        else if (!isApproved(w.fact, 'bureau')) pend(w, 'ST-7', 'waiting for the bureau’s re-review');
+        if (!isApproved(w.fact, 'employer')) pend(w, 'ST-7', 'waiting for the employer’s review', 'employer');
+        else if (!isApproved(w.fact, 'bureau')) pend(w, 'ST-7', 'waiting for the bureau’s re-review', 'bureau');
       } else if (w.category === 'elective' && !isApproved(w.fact, 'employer')) {
-        pend(w, 'ST-7', 'elective hours are recognised by the employer');
+        pend(w, 'ST-7', 'elective hours are recognised by the employer', 'employer');
       } else if (w.category === 'public' && latestReview(w.fact, 'bureau')?.decision === 'rejected') {
         exclude(w, 'ST-7', 'the bureau did not recognise these public hours');
       }

@@ -24,7 +24,7 @@ export const SICHUAN_2016: RuleSet = {
       }
     }),
     forConversions((w) => {
-      if (w.fact.kind !== 'credits' && !isApproved(w.fact, 'employer')) pend(w, 'SC-2', 'self-study counts once the employer has approved and assessed it');
+      if (w.fact.kind !== 'credits' && !isApproved(w.fact, 'employer')) pend(w, 'SC-2', 'self-study counts once the employer has approved and assessed it', 'employer');
     }),
   ],
   yearRules: [

@@ -1,168 +1,204 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { foldPerson, yearsOf } from '../../projections/person.js';
-import type { PersonRecord } from '../../projections/person.js';
-import { foldRegistry } from '../../projections/registry.js';
-import type { Registry } from '../../projections/registry.js';
+import type { AnyProjection, ProjectionDefinition, ProjectionEvent, StateReader } from '../../projections/define.js';
 import { decodeTrusted } from '../../schemas/upcast.js';
-import type { RuleOptions } from '../rules/rule-set.js';
 import type { ProjectedEvent } from '../store/port.js';
-import { emptyWrites, loadRegistry, readModelWriter, writeYears } from './read-model-writes.js';
-import type { ReadModelWrites } from './read-model-writes.js';
+import { batchWriter, commitPlan } from './commit.js';
+import type { BatchWrites, SerialisedWrites } from './commit.js';
+import { checkpoints } from './read-model-db.js';
 
-const PERSON_PREFIX = 'person-';
+/** Documents kept parsed per collection; past this, those not waiting for a commit are let go. */
+const DOC_CACHE = 20_000;
 
 /** A folded batch whose writes are not yet committed. */
 export interface PreparedBatch {
   readonly seq: number;
-  readonly writes: ReadModelWrites;
+  readonly writes: BatchWrites;
+}
+
+/** Per projection: where it stands, and the documents it folds on. */
+interface Slot {
+  readonly def: AnyProjection;
+  readonly queries: unknown;
+  folded: bigint;
+  durable: bigint;
+  readonly docs: Map<string, Map<string, unknown>>;
+  /** Documents of batches not committed yet, by `collection\0key`, with the batch that wrote them last. */
+  readonly pending: Map<string, number>;
+  /**
+   * While folding into tables that started empty: every key written so far. Any other is new, which
+   * spares a rebuild one lookup per document. Dropped once caught up.
+   */
+  written: Map<string, Set<string>> | undefined;
+  readonly docStmt: Map<string, Statement>;
 }
 
 /**
- * Folds batches of events into the read models. Each batch becomes one set of writes (touched
- * persons, their re-evaluated years, links, certificates and the checkpoint) committed in one
- * transaction, so a crash never counts an event twice or half. The course and institution registry
- * stays in memory (it is small) and is persisted with the batch; persons are loaded from the
- * database when a batch touches them.
+ * Folds batches of events into every registered projection. Each batch becomes one set of writes,
+ * for all projections with their checkpoints, committed in one transaction, so a crash never counts
+ * an event twice or half. A projection folds only the event types it handles and only past its own
+ * checkpoint, so one rebuilt alone catches up while the others wait at theirs.
  *
  * `apply` folds and commits in this thread. A catch-up may instead `prepare` a batch, commit its
- * writes elsewhere (the writer thread) and report it `committed`; until then the persons and links
- * it wrote are kept here, so the next batches fold on top of them and not on the older rows.
+ * writes elsewhere (the writer thread) and report it `committed`; until then the documents it wrote
+ * are kept here, so the next batches fold on top of them, and a projection's `rows` query waits
+ * (`drain`) for the commits in flight. Projections never see that pipeline.
  */
 export class Projector {
-  readonly registry: Registry;
-  private readonly stmt: Record<'loadPerson' | 'personsOfCourse', Statement>;
-  private readonly write: (w: ReadModelWrites) => void;
-  private foldedTo: bigint;
-  private durable: bigint;
+  private readonly slots: Slot[];
+  private readonly write: (w: BatchWrites) => void;
+  private readonly rowStmt = new Map<string, Statement>();
   private seq = 0;
-  private readonly pendingPersons = new Map<string, { record: PersonRecord; seq: number }>();
-  private readonly pendingLinks = new Map<number, ReadModelWrites['links']>();
-  /**
-   * While folding into read models that started empty: every person written so far. Anyone else is
-   * new, which spares a rebuild one lookup per person. Dropped once caught up (`caughtUp`).
-   */
-  private written: Set<string> | undefined;
-  /** Called after each committed batch with the certificates whose verification changed. */
-  onCertificatesChanged: (numbers: string[]) => void = () => {};
+  /** Waits for every batch handed elsewhere to be committed; set by whoever commits them. */
+  drain: () => Promise<void> = async () => {};
+  /** Called after each committed batch. */
+  onCommitted: (batch: PreparedBatch) => void = () => {};
 
   constructor(
     private readonly db: Db,
-    readonly rules: RuleOptions = {},
+    readonly projections: readonly AnyProjection[],
   ) {
-    this.stmt = {
-      loadPerson: db.prepare('SELECT doc FROM persons WHERE person_id = ?').pluck(),
-      personsOfCourse: db.prepare('SELECT person_id FROM course_persons WHERE course_id = ?').pluck(),
-    };
-    this.registry = loadRegistry(db);
-    const saved = db.prepare('SELECT position FROM checkpoint WHERE id = 1').pluck().get() as string | undefined;
-    this.foldedTo = this.durable = saved === undefined ? -1n : BigInt(saved);
-    if (saved === undefined) this.written = new Set();
-    this.write = readModelWriter(db);
+    const saved = checkpoints(db);
+    this.slots = projections.map((def) => {
+      const position = saved.get(def.name) ?? -1n;
+      const docs = new Map<string, Map<string, unknown>>();
+      const written = position < 0n ? new Map<string, Set<string>>() : undefined;
+      for (const collection of Object.keys(def.documents ?? {})) {
+        docs.set(collection, new Map());
+        written?.set(collection, new Set());
+      }
+      return { def, queries: def.queries(db), folded: position, durable: position, docs, pending: new Map(), written, docStmt: new Map() };
+    });
+    this.write = batchWriter(db, commitPlan(projections));
   }
 
-  /** Position of the last event whose read models are committed (-1n before any). */
+  /** Position up to which every projection's read models are committed (-1n before any). */
   get checkpoint(): bigint {
-    return this.durable;
+    return this.slots.reduce((min, s) => (s.durable < min ? s.durable : min), this.slots[0]?.durable ?? -1n);
   }
 
-  /** Position of the last event folded (-1n before any); its batch may still be being written. */
+  /** Position up to which every projection has folded; its batch may still be being written. */
   get folded(): bigint {
-    return this.foldedTo;
+    return this.slots.reduce((min, s) => (s.folded < min ? s.folded : min), this.slots[0]?.folded ?? -1n);
+  }
+
+  /** Each projection's name, version and committed position. */
+  status(): { name: string; version: number; position: bigint }[] {
+    return this.slots.map((s) => ({ name: s.def.name, version: s.def.version, position: s.durable }));
+  }
+
+  /** The queries of a registered projection. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  queries<Q>(def: ProjectionDefinition<any, Q> | string): Q {
+    const name = typeof def === 'string' ? def : def.name;
+    const slot = this.slots.find((s) => s.def.name === name);
+    if (!slot) throw new Error(`projection ${name} is not registered`);
+    return slot.queries as Q;
   }
 
   /** Folds and commits in this thread. */
-  apply(events: ProjectedEvent[]): void {
-    const batch = this.prepare(events);
+  async apply(events: readonly ProjectedEvent[]): Promise<void> {
+    const batch = await this.prepare(events);
     if (!batch) return;
     this.write(batch.writes);
     this.committed(batch);
   }
 
   /** Folds events not folded yet into a batch of writes, or undefined when there are none. */
-  prepare(events: ProjectedEvent[]): PreparedBatch | undefined {
-    const fresh = events.filter((e) => e.position > this.foldedTo);
-    if (fresh.length === 0) return undefined;
-    const last = fresh[fresh.length - 1]!.position;
-    const batch: PreparedBatch = { seq: this.seq++, writes: emptyWrites(last.toString()) };
-    this.fold(fresh, batch);
-    this.foldedTo = last;
-    return batch;
+  async prepare(events: readonly ProjectedEvent[]): Promise<PreparedBatch | undefined> {
+    const from = this.folded;
+    const decoded: ProjectionEvent[] = [];
+    for (const e of events) {
+      if (e.position <= from) continue;
+      const d = decodeTrusted(e) as ProjectionEvent | undefined;
+      if (!d) continue;
+      d.streamId = e.streamId;
+      d.position = e.position;
+      decoded.push(d);
+    }
+    const last = events.at(-1)?.position;
+    if (last === undefined || last <= from) return undefined;
+    const seq = this.seq++;
+    const writes: BatchWrites = { projections: [], checkpoints: [] };
+    for (const slot of this.slots) {
+      if (slot.folded >= last) continue;
+      const mine = decoded.filter((e) => e.position > slot.folded && slot.def.handles.has(e.type));
+      if (mine.length > 0) writes.projections.push([slot.def.name, await this.fold(slot, mine, seq)]);
+      slot.folded = last;
+      writes.checkpoints.push([slot.def.name, last.toString()]);
+    }
+    return { seq, writes };
   }
 
-  /** The catch-up is over: from now on persons not in a pending batch are looked up. */
+  private async fold(slot: Slot, events: ProjectionEvent[], seq: number): Promise<SerialisedWrites> {
+    try {
+      const state = await slot.def.load(events, this.reader(slot));
+      const w = slot.def.apply(events, state);
+      const latest = new Map<string, [string, string, unknown]>();
+      for (const d of w.docs) latest.set(`${d[0]}\0${d[1]}`, d);
+      const docs: SerialisedWrites['docs'] = [];
+      for (const [id, [collection, key, value]] of latest) {
+        this.remember(slot, collection, key, value);
+        slot.pending.set(id, seq);
+        slot.written?.get(collection)?.add(key);
+        docs.push([collection, key, JSON.stringify(value)]);
+      }
+      return { docs, rows: w.rows };
+    } catch (err) {
+      // The documents it was handed may be half changed: read them again.
+      for (const m of slot.docs.values()) m.clear();
+      throw err;
+    }
+  }
+
+  private remember(slot: Slot, collection: string, key: string, value: unknown): void {
+    const cache = slot.docs.get(collection)!;
+    if (cache.size >= DOC_CACHE && !cache.has(key)) {
+      for (const k of cache.keys()) if (!slot.pending.has(`${collection}\0${k}`)) cache.delete(k);
+    }
+    cache.set(key, value);
+  }
+
+  private reader(slot: Slot): StateReader {
+    return {
+      doc: <T>(collection: string, key: string): T | undefined => {
+        const cache = slot.docs.get(collection);
+        if (!cache) throw new Error(`projection ${slot.def.name} declares no document collection ${collection}`);
+        const cached = cache.get(key);
+        if (cached !== undefined) return cached as T;
+        if (slot.written && !slot.written.get(collection)!.has(key)) return undefined;
+        let stmt = slot.docStmt.get(collection);
+        if (!stmt) slot.docStmt.set(collection, (stmt = this.db.prepare(`SELECT doc FROM ${slot.def.documents![collection]} WHERE id = ?`).pluck()));
+        const text = stmt.get(key) as string | undefined;
+        if (text === undefined) return undefined;
+        const value = JSON.parse(text) as T;
+        this.remember(slot, collection, key, value);
+        return value;
+      },
+      rows: async <T>(sql: string, ...params: unknown[]): Promise<T[]> => {
+        await this.drain();
+        let stmt = this.rowStmt.get(sql);
+        if (!stmt) this.rowStmt.set(sql, (stmt = this.db.prepare(sql)));
+        return stmt.all(...params) as T[];
+      },
+    };
+  }
+
+  /** The catch-up is over: from now on documents not cached are looked up. */
   caughtUp(): void {
-    this.written = undefined;
+    for (const s of this.slots) s.written = undefined;
   }
 
   /** The batch's writes are committed: the read models now answer for it. Called in `prepare` order. */
   committed(batch: PreparedBatch): void {
-    for (const [personId, p] of this.pendingPersons) if (p.seq === batch.seq) this.pendingPersons.delete(personId);
-    this.pendingLinks.delete(batch.seq);
-    this.durable = BigInt(batch.writes.checkpoint);
-    // Every certificate whose verification the batch changed is one of its verification rows.
-    if (batch.writes.verifications.length > 0) this.onCertificatesChanged(batch.writes.verifications.map(([no]) => no));
-  }
-
-  private fold(events: ProjectedEvent[], batch: PreparedBatch): void {
-    const w = batch.writes;
-    const persons = new Map<string, PersonRecord | undefined>();
-    const touched = new Map<string, Set<number>>();
-    const touch = (personId: string, years: number[] | 'all') => {
-      let set = touched.get(personId);
-      if (!set) touched.set(personId, (set = new Set()));
-      const record = this.person(persons, personId);
-      for (const y of years === 'all' ? (record ? yearsOf(record) : []) : years) set.add(y);
-    };
-    for (const e of events) {
-      const decoded = decodeTrusted(e);
-      if (!decoded) continue;
-      if (e.streamId.startsWith(PERSON_PREFIX)) {
-        const personId = e.streamId.slice(PERSON_PREFIX.length);
-        const { record, years } = foldPerson(this.person(persons, personId), decoded, e.position);
-        persons.set(personId, record);
-        if (record) touch(personId, years);
-        if (decoded.type === 'CompletionRecorded') w.links.push([decoded.data.courseId, personId]);
-        continue;
-      }
-      const changed = foldRegistry(this.registry, decoded);
-      if (!changed) continue;
-      if (changed.courseId) {
-        w.registry.push(['course', changed.courseId, JSON.stringify(this.registry.courses.get(changed.courseId))]);
-        for (const personId of this.personsOfCourse(changed.courseId, w.links)) touch(personId, 'all');
-      }
-      if (changed.institutionId) {
-        w.registry.push(['institution', changed.institutionId, JSON.stringify(this.registry.institutions.get(changed.institutionId))]);
-        for (const c of this.registry.courses.values()) {
-          if (c.institutionId !== changed.institutionId) continue;
-          for (const personId of this.personsOfCourse(c.courseId, w.links)) touch(personId, 'all');
-        }
-      }
+    for (const slot of this.slots) {
+      for (const [id, seq] of slot.pending) if (seq === batch.seq) slot.pending.delete(id);
+      const cp = batch.writes.checkpoints.find(([name]) => name === slot.def.name);
+      if (cp) slot.durable = BigInt(cp[1]);
     }
-    for (const [personId, years] of touched) {
-      const record = persons.get(personId);
-      if (!record) continue;
-      w.persons.push([personId, JSON.stringify(record)]);
-      this.written?.add(personId);
-      this.pendingPersons.set(personId, { record, seq: batch.seq });
-      writeYears(w, record, years, this.registry, this.rules);
+    for (const [name, w] of batch.writes.projections) {
+      const slot = this.slots.find((s) => s.def.name === name)!;
+      slot.def.committed?.(slot.queries, { docs: w.docs, rows: w.rows });
     }
-    if (w.links.length > 0) this.pendingLinks.set(batch.seq, w.links);
-  }
-
-  private person(cache: Map<string, PersonRecord | undefined>, personId: string): PersonRecord | undefined {
-    if (cache.has(personId)) return cache.get(personId);
-    const pending = this.pendingPersons.get(personId)?.record;
-    const stored = !pending && (this.written === undefined || this.written.has(personId));
-    const doc = stored ? (this.stmt.loadPerson.get(personId) as string | undefined) : undefined;
-    const record = pending ?? (doc ? (JSON.parse(doc) as PersonRecord) : undefined);
-    cache.set(personId, record);
-    return record;
-  }
-
-  /** Persons with a completion of the course: committed, in batches still being written, and in this one. */
-  private personsOfCourse(courseId: string, current: ReadModelWrites['links']): Set<string> {
-    const ids = new Set(this.stmt.personsOfCourse.all(courseId) as string[]);
-    for (const links of [...this.pendingLinks.values(), current]) for (const [c, p] of links) if (c === courseId) ids.add(p);
-    return ids;
+    this.onCommitted(batch);
   }
 }

@@ -1,55 +1,80 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
+import type { AnyProjection } from '../../projections/define.js';
 
-/** Bumped whenever a table changes shape: an older read-model file is then dropped and rebuilt. */
-const SCHEMA_VERSION = 3;
+/** Bumped when the runner's own tables change shape: an older file is then dropped whole. */
+const RUNNER_SCHEMA_VERSION = 5;
 
-const TABLES = ['checkpoint', 'registry', 'persons', 'person_years', 'course_persons', 'certificates', 'verifications', 'unsynced'];
-
-// persons keeps its rowid: its rows are kilobytes of JSON, which a WITHOUT ROWID b-tree packs badly
-// (measured 2.8× the bytes and a third slower to rebuild). person_years holds the figures reports
-// and lists need; the full explanation is evaluated from the person's record when asked for, which
-// costs a read less than it costs a rebuild to store it.
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS registry (kind TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS persons (person_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS person_years (
-  person_id TEXT NOT NULL, year INTEGER NOT NULL, jurisdiction TEXT NOT NULL, employer_id TEXT NOT NULL,
-  title_level TEXT NOT NULL, compliant INTEGER NOT NULL,
-  counted_public REAL NOT NULL, counted_professional REAL NOT NULL, counted_elective REAL NOT NULL, counted_total REAL NOT NULL,
-  certificate_no TEXT, certificate_status TEXT,
-  PRIMARY KEY (person_id, year)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS person_years_report ON person_years (jurisdiction, year);
-CREATE TABLE IF NOT EXISTS course_persons (course_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (course_id, person_id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS certificates (certificate_no TEXT PRIMARY KEY, person_id TEXT NOT NULL, year INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS verifications (certificate_no TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
+const RUNNER_SCHEMA = `
+CREATE TABLE IF NOT EXISTS projections (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS unsynced (id INTEGER PRIMARY KEY CHECK (id = 1));
 `;
 
+/** Every table a projection owns: its own and those of its documents. */
+export function tablesOf(p: AnyProjection): string[] {
+  return [...p.tables, ...Object.values(p.documents ?? {})];
+}
+
+function documentTables(p: AnyProjection): string {
+  return Object.values(p.documents ?? {})
+    .map((t) => `CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, doc TEXT NOT NULL);`)
+    .join('\n');
+}
+
+function dropAll(db: Db): void {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+  for (const t of tables) db.exec(`DROP TABLE IF EXISTS "${t}"`);
+}
+
+/** Drops a projection's tables and forgets its checkpoint: it is folded again from the start. */
+function resetProjection(db: Db, p: AnyProjection): void {
+  for (const t of tablesOf(p)) db.exec(`DROP TABLE IF EXISTS ${t}`);
+  db.exec(p.schema);
+  db.exec(documentTables(p));
+  db.prepare('INSERT OR REPLACE INTO projections (name, version, position) VALUES (?, ?, ?)').run(p.name, p.version, '-1');
+}
+
+export interface OpenOptions {
+  /** Projections to fold again from the start (`ledger rebuild --projection NAME`). */
+  reset?: readonly string[];
+}
+
 /**
  * The read-model database: derived data only, rebuilt from the events at will. Written by the
- * projector alone, in one transaction per batch together with the checkpoint. Durability is relaxed
- * (synchronous=NORMAL): a crash can lose the last batches, never half of one, and the runner then
- * replays them from the checkpoint.
+ * runner alone, in one transaction per batch together with every projection's checkpoint.
+ * A projection whose version differs from the one its tables were built by is dropped and folded
+ * again alone. Durability is relaxed (synchronous=NORMAL): a crash can lose the last batches, never
+ * half of one, and the runner then replays them from the checkpoints.
  */
-export function openReadModelDb(file: string): Db {
+export function openReadModelDb(file: string, projections: readonly AnyProjection[], options: OpenOptions = {}): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   db.pragma('busy_timeout = 5000');
-  const current = db.pragma('user_version', { simple: true }) === SCHEMA_VERSION;
+  const current = db.pragma('user_version', { simple: true }) === RUNNER_SCHEMA_VERSION;
   const interrupted = current && db.prepare('SELECT 1 FROM unsynced').get() !== undefined;
-  if (!current || interrupted) {
-    db.transaction(() => {
-      for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
-      db.exec(SCHEMA);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
-  }
+  db.transaction(() => {
+    if (!current || interrupted) {
+      dropAll(db);
+      db.pragma(`user_version = ${RUNNER_SCHEMA_VERSION}`);
+    }
+    db.exec(RUNNER_SCHEMA);
+    const versions = new Map(
+      (db.prepare('SELECT name, version FROM projections').all() as { name: string; version: number }[]).map((r) => [r.name, r.version]),
+    );
+    for (const p of projections) {
+      if (versions.get(p.name) !== p.version || options.reset?.includes(p.name)) resetProjection(db, p);
+    }
+  })();
   return db;
+}
+
+/** Each projection's committed position (-1n before any event). */
+export function checkpoints(db: Db): Map<string, bigint> {
+  const rows = db.prepare('SELECT name, position FROM projections').all() as { name: string; position: string }[];
+  return new Map(rows.map((r) => [r.name, BigInt(r.position)]));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventStore, ProjectedEvent, RecordedEvent, Subscription } from '../store/port.js';
 import type { PreparedBatch, Projector } from './projector.js';
+import { commitPlan } from './commit.js';
 import { ThreadedWriter } from './threaded-writer.js';
 
 const BATCH = 2_000;
@@ -27,6 +28,8 @@ export class ProjectionRunner {
   private flushScheduled = false;
   private waiters: { position: bigint; resolve: (reached: boolean) => void }[] = [];
   private loop: Promise<void> | undefined;
+  /** Live batches fold one after another. */
+  private flushing: Promise<void> = Promise.resolve();
   private failure: unknown;
   /** Batches of the catch-ups so far that the writer thread committed. */
   threadedBatches = 0;
@@ -50,16 +53,21 @@ export class ProjectionRunner {
     let folded = 0;
     let writer: ThreadedWriter | undefined;
     const inFlight: Promise<void>[] = [];
+    this.projector.drain = async () => {
+      await Promise.all(inFlight);
+    };
     try {
       for (;;) {
         const page = await this.page();
         if (page.length === 0) break;
         folded += page.length;
         if (!writer) {
-          this.projector.apply(page);
-          if (page.length === BATCH && this.options.file && this.options.file !== ':memory:') writer = new ThreadedWriter(this.options.file);
+          await this.projector.apply(page);
+          if (page.length === BATCH && this.options.file && this.options.file !== ':memory:') {
+            writer = new ThreadedWriter(this.options.file, commitPlan(this.projector.projections));
+          }
         } else {
-          const batch = this.projector.prepare(page);
+          const batch = await this.projector.prepare(page);
           if (batch) inFlight.push(this.commitThreaded(writer, batch));
           if (inFlight.length >= AHEAD) await inFlight.shift();
         }
@@ -70,6 +78,7 @@ export class ProjectionRunner {
     } finally {
       await Promise.allSettled(inFlight);
       await writer?.close();
+      this.projector.drain = async () => {};
     }
     this.projector.caughtUp();
     this.release();
@@ -95,10 +104,10 @@ export class ProjectionRunner {
       try {
         for await (const e of sub) {
           this.buffer.push(e);
-          if (this.buffer.length >= BATCH) this.flush();
+          if (this.buffer.length >= BATCH) this.scheduleFlush();
           else if (!this.flushScheduled) {
             this.flushScheduled = true;
-            setImmediate(() => this.flush());
+            setImmediate(() => this.scheduleFlush());
           }
         }
       } catch (err) {
@@ -108,13 +117,17 @@ export class ProjectionRunner {
     })();
   }
 
-  private flush(): void {
+  private scheduleFlush(): void {
     this.flushScheduled = false;
-    if (this.buffer.length === 0) return;
+    this.flushing = this.flushing.then(() => this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    if (this.buffer.length === 0 || this.failure) return;
     const batch = this.buffer;
     this.buffer = [];
     try {
-      this.projector.apply(batch);
+      await this.projector.apply(batch);
     } catch (err) {
       this.failure = err;
       this.options.logger?.error({ err, from: batch[0]?.position.toString() }, 'projection failed; the read side stops here');
@@ -122,6 +135,16 @@ export class ProjectionRunner {
       return;
     }
     this.release();
+  }
+
+  /** Each projection's committed position and how far it trails the store's head. */
+  async status(): Promise<{ head: bigint; stopped: boolean; projections: { name: string; version: number; position: bigint; lag: bigint }[] }> {
+    const head = await this.store.headPosition();
+    return {
+      head,
+      stopped: this.failure !== undefined,
+      projections: this.projector.status().map((p) => ({ ...p, lag: head > p.position ? head - p.position : 0n })),
+    };
   }
 
   private release(): void {
@@ -150,7 +173,8 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     await this.subscription?.close();
     await this.loop;
-    this.flush();
+    await this.flushing;
+    await this.flush();
     for (const w of this.waiters) w.resolve(false);
     this.waiters = [];
   }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { ReadModelWrites } from './read-model-writes.js';
+import type { BatchWrites, CommitPlan } from './commit.js';
 
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const ENTRY = new URL(FROM_SOURCE ? './writer-thread.ts' : './writer-thread.js', import.meta.url);
@@ -27,8 +27,8 @@ export class ThreadedWriter {
   private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   private failure: Error | undefined;
 
-  constructor(file: string) {
-    this.worker = startWorker({ file });
+  constructor(file: string, plan: CommitPlan) {
+    this.worker = startWorker({ file, plan });
     this.worker.on('message', (msg: { seq: number; error?: string }) => {
       const w = this.waiting.get(msg.seq);
       this.waiting.delete(msg.seq);
@@ -40,7 +40,7 @@ export class ThreadedWriter {
   }
 
   /** Resolves once the batch is committed. */
-  write(writes: ReadModelWrites): Promise<void> {
+  write(writes: BatchWrites): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = this.seq++;
     return new Promise<void>((resolve, reject) => {

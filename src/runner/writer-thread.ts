@@ -1,21 +1,26 @@
+import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { beginUnsynced, endUnsynced, openReadModelDb } from './read-model-db.js';
-import { readModelWriter } from './read-model-writes.js';
-import type { ReadModelWrites } from './read-model-writes.js';
+import { batchWriter } from './commit.js';
+import type { BatchWrites, CommitPlan } from './commit.js';
+import { beginUnsynced, endUnsynced } from './read-model-db.js';
 
 /**
  * The writer thread of a catch-up: it commits the batches the projector folded, in order, while
- * the projector folds the next ones, without fsync until the end (see beginUnsynced).
- * After one failure it commits nothing more, so the checkpoint never moves past a batch that was
- * not written.
+ * the projector folds the next ones, without fsync until the end (see beginUnsynced). The tables
+ * exist already: the projector's thread opened the file first. After one failure it commits
+ * nothing more, so a checkpoint never moves past a batch that was not written.
  */
 const port = parentPort!;
-const db = openReadModelDb((workerData as { file: string }).file);
+const { file, plan } = workerData as { file: string; plan: CommitPlan };
+const db = new Database(file);
+db.pragma('journal_mode = WAL');
+db.pragma('cache_size = -65536');
+db.pragma('busy_timeout = 5000');
 beginUnsynced(db);
-const write = readModelWriter(db);
+const write = batchWriter(db, plan);
 let failed = false;
 
-port.on('message', (msg: { seq: number; writes: ReadModelWrites } | 'close') => {
+port.on('message', (msg: { seq: number; writes: BatchWrites } | 'close') => {
   if (msg === 'close') {
     if (!failed) endUnsynced(db);
     db.close();

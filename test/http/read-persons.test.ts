@@ -52,9 +52,9 @@ t.test('reports group and export CSV', async (t) => {
   t.match(csv.headers['content-type'], /text\/csv/);
   t.equal(
     csv.body,
-    'jurisdiction,year,group,persons,compliantPersons,hoursPublic,hoursProfessional,hoursElective,hoursTotal\n' +
-      'zhengzhou,2014,professional,1,1,0,60,0,60\n' +
-      'zhengzhou,2014,public,1,1,26,0,0,26\n',
+    '\uFEFFjurisdiction,year,group,persons,compliantPersons,hoursPublic,hoursProfessional,hoursElective,hoursTotal\r\n' +
+      'zhengzhou,2014,professional,1,1,0,60,0,60\r\n' +
+      'zhengzhou,2014,public,1,1,26,0,0,26\r\n',
   );
   const other = await app.as(principals.szBureau, { url: '/v1/reports/year-totals?jurisdiction=zhengzhou&year=2014' });
   t.equal(other.statusCode, 403, 'a bureau reports on its own jurisdiction only');

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import t from 'tap';
-import { Projector } from '../../src/runner/projector.js';
+import { registeredProjections } from '../../projections/index.js';
 import { openReadModelDb } from '../../src/runner/read-model-db.js';
 import { openReadSide } from '../../src/runner/read-side.js';
 import { protectIdNumber } from '../../src/security/id-number.js';
@@ -8,13 +8,8 @@ import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { RecordedEvent } from '../../src/store/port.js';
 import { generateWorkload } from '../../src/workload/generate.js';
 import { writeWorkload } from '../../src/workload/write.js';
+import { dumpReadModels as dump, openProjector } from '../support/read-models.js';
 import { tempDir } from '../support/tmp.js';
-
-const TABLES = ['persons', 'person_years', 'registry', 'certificates', 'verifications', 'course_persons', 'checkpoint'];
-
-function dump(db: ReturnType<typeof openReadModelDb>): string {
-  return TABLES.map((table) => JSON.stringify(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all())).join('\n');
-}
 
 t.test('a long catch-up committed from the writer thread gives the read models of one pass in this thread', async (t) => {
   const store = new MemoryEventStore();
@@ -23,15 +18,13 @@ t.test('a long catch-up committed from the writer thread gives the read models o
   for await (const e of store.readAll()) events.push(e);
   t.ok(events.length > 6_000, `${events.length} events: more than the first page`);
 
-  const reference = openReadModelDb(':memory:');
-  new Projector(reference).apply(events);
+  const { db: reference, projector } = openProjector();
+  await projector.apply(events);
 
   const tmp = tempDir();
   t.teardown(tmp.remove);
   const file = join(tmp.dir, 'readmodels.db');
   const read = openReadSide(store, file);
-  const changed: string[] = [];
-  read.projector.onCertificatesChanged = (numbers) => changed.push(...numbers);
   t.equal(await read.runner.catchUp(), events.length, 'every event folded once');
   t.ok(read.runner.threadedBatches >= 2, `${read.runner.threadedBatches} batches committed by the writer thread`);
   t.equal(read.runner.position, events.at(-1)!.position, 'the checkpoint is the last event');
@@ -44,20 +37,20 @@ t.test('read models left unsynced by a crash are started over when opened', asyn
   const tmp = tempDir();
   t.teardown(tmp.remove);
   const file = join(tmp.dir, 'readmodels.db');
-  const db = openReadModelDb(file);
-  db.prepare("INSERT INTO persons (person_id, doc) VALUES ('p1', '{}')").run();
-  db.prepare("INSERT INTO checkpoint (id, position) VALUES (1, '41')").run();
+  const db = openReadModelDb(file, registeredProjections());
+  db.prepare("INSERT INTO persons (id, doc) VALUES ('p1', '{}')").run();
+  db.prepare("UPDATE projections SET position = '41'").run();
   db.prepare('INSERT INTO unsynced (id) VALUES (1)').run();
   db.close();
-  const reopened = openReadModelDb(file);
-  t.same(reopened.prepare('SELECT count(*) AS n FROM persons').get(), { n: 0 }, 'persons dropped');
-  t.equal(new Projector(reopened).checkpoint, -1n, 'the projector starts from the first event');
-  reopened.close();
+  const reopened = openProjector(file);
+  t.same(reopened.db.prepare('SELECT count(*) AS n FROM persons').get(), { n: 0 }, 'persons dropped');
+  t.equal(reopened.projector.checkpoint, -1n, 'the projector starts from the first event');
+  reopened.db.close();
 
-  const clean = openReadModelDb(file);
-  clean.prepare("INSERT INTO checkpoint (id, position) VALUES (1, '7')").run();
+  const clean = openReadModelDb(file, registeredProjections());
+  clean.prepare("UPDATE projections SET position = '7'").run();
   clean.close();
-  const again = openReadModelDb(file);
-  t.equal(new Projector(again).checkpoint, 7n, 'without the marker the checkpoint is kept');
-  again.close();
+  const again = openProjector(file);
+  t.equal(again.projector.checkpoint, 7n, 'without the marker the checkpoint is kept');
+  again.db.close();
 });

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../config/config.js';
 import { dropReadModels } from '../../runner/read-model-db.js';
+import { registeredProjections } from '../../../projections/index.js';
 import { openReadSide } from '../../runner/read-side.js';
 import { openStore } from '../../store/open-store.js';
 import { configFlags, parseCommandArgs } from '../args.js';
 import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../node-options.js';
 
-export const usage = 'ledger rebuild [--data-dir DIR]   drop the read models and replay every event';
+export const usage = 'ledger rebuild [--projection NAME] [--data-dir DIR]   drop the read models (or one) and replay every event';
 
 function bar(done: number, total: number, width = 30): string {
   const filled = total > 0 ? Math.round((width * done) / total) : width;
@@ -15,12 +16,18 @@ function bar(done: number, total: number, width = 30): string {
 
 export async function run(argv: string[]): Promise<number> {
   if (!runsWith(REBUILD_NODE_OPTIONS)) return rerunWith(REBUILD_NODE_OPTIONS);
-  const { values } = parseCommandArgs(argv, {});
+  const { values } = parseCommandArgs(argv, { projection: { type: 'string' } });
+  const only = values.projection;
+  const names = registeredProjections().map((p) => p.name);
+  if (only !== undefined && !names.includes(only)) {
+    process.stderr.write(`ledger rebuild: no projection named ${only}; the registered ones are ${names.join(', ')}\n`);
+    return 2;
+  }
   const config = loadConfig(process.env, configFlags(values));
   const store = await openStore(config);
   const file = join(config.dataDir, 'readmodels.db');
-  dropReadModels(file);
-  const read = openReadSide(store, file);
+  if (only === undefined) dropReadModels(file);
+  const read = openReadSide(store, file, only !== undefined ? { reset: [only] } : {});
   const head = await store.headPosition();
   const tty = process.stderr.isTTY;
   const started = process.hrtime.bigint();

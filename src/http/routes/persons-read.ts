@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Id, Year } from '../../../schemas/common.js';
+import type { DirectoryEntry } from '../../../projections/person-directory.js';
+import { personDirectoryProjection } from '../../../projections/person-directory.js';
+import { Id, Jurisdiction, TitleLevel, Year } from '../../../schemas/common.js';
+import { ErrorResponse } from '../../../schemas/responses.js';
+import { CreditView, DirectoryEntryView } from '../../../schemas/views.js';
+import { hashIdNumber } from '../../security/id-number.js';
+import { listQuery, pageSchema, sendList } from '../lists.js';
 import { inScope } from '../../domain/authorize.js';
 import type { PersonRecord } from '../../../projections/person.js';
 import type { Principal } from '../../security/principal.js';
@@ -32,6 +38,76 @@ export interface ReadDeps {
   read: ReadSide;
   authenticate: Authenticate;
   waitMs: number;
+}
+
+/** Who may search the directory, and within what: a bureau its jurisdiction, an auditor all. */
+function directoryScope(actor: Principal, asked: string | undefined): { jurisdiction?: string } {
+  if (actor.role !== 'bureau') return asked ? { jurisdiction: asked } : {};
+  if (asked !== undefined && asked !== actor.jurisdiction) throw new ApiError('FORBIDDEN', 'a bureau searches its own jurisdiction');
+  return { jurisdiction: actor.jurisdiction! };
+}
+
+const DIRECTORY_CSV = {
+  filename: 'persons',
+  columns: [
+    ['personId', (e: DirectoryEntry) => e.personId],
+    ['name', (e: DirectoryEntry) => e.name],
+    ['idNumberMasked', (e: DirectoryEntry) => e.idNumberMasked],
+    ['jurisdiction', (e: DirectoryEntry) => e.jurisdiction],
+    ['employerId', (e: DirectoryEntry) => e.employerId],
+    ['titleLevel', (e: DirectoryEntry) => e.titleLevel],
+    ['registeredOn', (e: DirectoryEntry) => e.registeredOn],
+  ],
+} as const;
+
+/** Finding persons: by name and filters in the URL; by ID number only in a body, so the number never sits in a URL. */
+export function personDirectoryRoutes(app: FastifyInstance, deps: ReadDeps & { idPepper: Buffer }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const onRequest = deps.authenticate(['bureau', 'auditor']);
+  const directory = () => deps.read.projector.queries(personDirectoryProjection);
+  r.get(
+    '/v1/persons',
+    {
+      onRequest,
+      schema: {
+        summary: 'Registered persons by name (from its start), employer or title level',
+        description: 'A bureau searches its jurisdiction, an auditor all. To find a person by ID number, POST /v1/persons/search.',
+        querystring: listQuery(2).extend({
+          name: z.string().trim().min(1).max(100).optional(),
+          employerId: Id.optional(),
+          titleLevel: TitleLevel.optional(),
+          jurisdiction: Jurisdiction.optional(),
+        }),
+        response: { 200: pageSchema(DirectoryEntryView), 403: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const filter = {
+        ...directoryScope(req.principal!, q.jurisdiction),
+        ...(q.name ? { name: q.name } : {}),
+        ...(q.employerId ? { employerId: q.employerId } : {}),
+        ...(q.titleLevel ? { titleLevel: q.titleLevel } : {}),
+      };
+      await awaitPosition(deps.read, q.minPosition, deps.waitMs);
+      return sendList(reply, q, (limit, after) => directory().search(filter, limit, after), DIRECTORY_CSV, deps.read.runner.position);
+    },
+  );
+  r.post(
+    '/v1/persons/search',
+    {
+      onRequest,
+      schema: {
+        summary: 'Find a person by ID number (matched by its keyed hash; the number is never stored)',
+        body: z.strictObject({ idNumber: z.string().min(15).max(18), jurisdiction: Jurisdiction.optional() }),
+        response: { 200: z.object({ items: z.array(DirectoryEntryView), asOfPosition: z.string() }), 403: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const filter = { ...directoryScope(req.principal!, req.body.jurisdiction), idNumberHash: hashIdNumber(deps.idPepper, req.body.idNumber) };
+      return { items: directory().search(filter, 10).items, asOfPosition: deps.read.runner.position.toString() };
+    },
+  );
 }
 
 export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
@@ -78,6 +154,28 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
       })),
     };
   });
+
+  r.get(
+    '/v1/persons/:id/credits',
+    {
+      onRequest,
+      schema: {
+        params: z.object({ id: Id }),
+        querystring: MinPosition.extend({
+          year: z.coerce.number().pipe(Year).optional(),
+          status: z.enum(['counted', 'partly-counted', 'excluded', 'pending']).optional(),
+        }),
+        summary: "A person's credits: what each counted, the rule ids behind it, and its review chain",
+        response: { 200: z.object({ personId: z.string(), credits: z.array(CreditView), asOfPosition: z.string() }) },
+      },
+    },
+    async (req) => {
+      await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
+      const p = load(req.principal!, req.params.id);
+      const credits = deps.read.models.credits(p, req.query.year).filter((c) => req.query.status === undefined || c.status === req.query.status);
+      return { personId: p.personId, credits, asOfPosition: deps.read.runner.position.toString() };
+    },
+  );
 
   r.get(
     '/v1/persons/:id/years/:year',

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { toCsv, yearTotals } from '../../../projections/reports.js';
+import { REPORT_COLUMNS, yearTotals } from '../../../projections/reports.js';
+import { csvText } from '../csv.js';
 import { Jurisdiction, Year } from '../../../schemas/common.js';
 import { ApiError } from '../errors.js';
 import { awaitPosition, MinPosition } from './persons-read.js';
@@ -32,7 +33,7 @@ export function reportRoutes(app: FastifyInstance, deps: ReadDeps) {
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="year-totals-${q.jurisdiction}-${q.year}-${q.groupBy}.csv"`)
-          .send(toCsv(rows));
+          .send(csvText(REPORT_COLUMNS, rows.map((r) => REPORT_COLUMNS.map((c) => r[c]))));
       }
       return { jurisdiction: q.jurisdiction, year: q.year, groupBy: q.groupBy, asOfPosition: deps.read.runner.position.toString(), rows };
     },

@@ -1,0 +1,196 @@
+import type { Database as Db, Statement } from 'better-sqlite3';
+import type { EventData, EventType } from '../schemas/events.js';
+import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
+import type { ProjectionEvent, StateReader } from './define.js';
+import { daysLate } from './late-entries.js';
+import { toPage, whereClause } from './paging.js';
+import type { CursorKey, Page } from './paging.js';
+
+export type CourseStatus = 'filed' | 'approved' | 'cancelled';
+
+/** A course's record: the filing, the approval with its number range, and what was entered for it. */
+export interface CourseRecord extends Omit<EventData<'CourseFiled'>, 'courseId'> {
+  courseId: string;
+  status: CourseStatus;
+  approval?: EventData<'CourseApproved'>;
+  cancellation?: EventData<'CourseCancelled'>;
+  completions: number;
+  /** ST-9: entries made after the deadline, and the most days late of them. */
+  lateEntries: number;
+  maxDaysLate: number;
+}
+
+export interface RosterEntry {
+  personId: string;
+  creditId: string;
+  completedOn: string;
+  recordedOn: string;
+  assessment: string;
+  hours: number;
+  proofNumber: string | null;
+  daysLate: number;
+  revoked: boolean;
+}
+
+export interface CourseFilter {
+  jurisdiction?: string;
+  institutionId?: string;
+  category?: string;
+  status?: CourseStatus;
+  /** Courses starting in that year. */
+  year?: number;
+}
+
+const HANDLES: EventType[] = ['CourseFiled', 'CourseApproved', 'CourseCancelled', 'CompletionRecorded', 'CreditRevoked'];
+
+/** A completion's credit id is `{personId}:{courseId}`; a conversion's matches no roster row. */
+const courseOfCredit = (d: EventData<'CreditRevoked'>) => d.creditId.slice(d.personId.length + 1);
+
+function load(events: readonly ProjectionEvent[], state: StateReader): Map<string, CourseRecord | undefined> {
+  const courses = new Map<string, CourseRecord | undefined>();
+  for (const e of events) {
+    if (e.type !== 'CourseApproved' && e.type !== 'CourseCancelled' && e.type !== 'CompletionRecorded') continue;
+    const id = e.data.courseId;
+    if (!courses.has(id)) courses.set(id, state.doc<CourseRecord>('courses', id));
+  }
+  return courses;
+}
+
+function apply(events: readonly ProjectionEvent[], courses: Map<string, CourseRecord | undefined>) {
+  const w = emptyProjectionWrites();
+  const changed = new Set<string>();
+  for (const e of events) {
+    switch (e.type) {
+      case 'CourseFiled': {
+        const d = e.data;
+        courses.set(d.courseId, { ...d, status: 'filed', completions: 0, lateEntries: 0, maxDaysLate: 0 });
+        changed.add(d.courseId);
+        break;
+      }
+      case 'CourseApproved': {
+        const c = courses.get(e.data.courseId);
+        if (!c) break;
+        c.approval = e.data;
+        if (c.status !== 'cancelled') c.status = 'approved';
+        changed.add(c.courseId);
+        break;
+      }
+      case 'CourseCancelled': {
+        const c = courses.get(e.data.courseId);
+        if (!c) break;
+        c.cancellation = e.data;
+        c.status = 'cancelled';
+        changed.add(c.courseId);
+        break;
+      }
+      case 'CompletionRecorded': {
+        const d = e.data;
+        const c = courses.get(d.courseId);
+        const late = c ? daysLate(c, d.recordedOn) : 0;
+        addRow(w, 'roster', [d.courseId, d.personId, d.creditId, d.completedOn, d.recordedOn, d.assessment, d.hours, d.proofNumber ?? null, late]);
+        if (!c) break;
+        c.completions++;
+        if (late > 0) {
+          c.lateEntries++;
+          c.maxDaysLate = Math.max(c.maxDaysLate, late);
+        }
+        changed.add(c.courseId);
+        break;
+      }
+      case 'CreditRevoked': {
+        const courseId = courseOfCredit(e.data);
+        addRow(w, 'revoke', [e.data.revokedOn, courseId, e.data.personId, e.data.creditId]);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  for (const id of changed) {
+    const c = courses.get(id)!;
+    w.docs.push(['courses', id, c]);
+    addRow(w, 'list', [id, c.institutionId, c.jurisdiction, c.category, c.status, Number(c.startsOn.slice(0, 4))]);
+  }
+  return w;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS course_list (
+  course_id TEXT PRIMARY KEY, institution_id TEXT NOT NULL, jurisdiction TEXT NOT NULL, category TEXT NOT NULL,
+  status TEXT NOT NULL, start_year INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS course_list_jurisdiction ON course_list (jurisdiction, course_id);
+CREATE INDEX IF NOT EXISTS course_list_institution ON course_list (institution_id, course_id);
+CREATE TABLE IF NOT EXISTS course_roster (
+  course_id TEXT NOT NULL, person_id TEXT NOT NULL, credit_id TEXT NOT NULL, completed_on TEXT NOT NULL, recorded_on TEXT NOT NULL,
+  assessment TEXT NOT NULL, hours REAL NOT NULL, proof_number TEXT, days_late INTEGER NOT NULL, revoked_on TEXT,
+  PRIMARY KEY (course_id, person_id)) WITHOUT ROWID;
+`;
+
+export class CourseQueries {
+  private readonly doc: Statement;
+  constructor(private readonly db: Db) {
+    this.doc = db.prepare('SELECT doc FROM course_docs WHERE id = ?').pluck();
+  }
+
+  course(courseId: string): CourseRecord | undefined {
+    const text = this.doc.get(courseId) as string | undefined;
+    return text ? (JSON.parse(text) as CourseRecord) : undefined;
+  }
+
+  list(filter: CourseFilter, limit: number, after?: CursorKey): Page<CourseRecord> {
+    const { sql: where, params } = whereClause([
+      filter.jurisdiction !== undefined && ['l.jurisdiction = ?', filter.jurisdiction],
+      filter.institutionId !== undefined && ['l.institution_id = ?', filter.institutionId],
+      filter.category !== undefined && ['l.category = ?', filter.category],
+      filter.status !== undefined && ['l.status = ?', filter.status],
+      filter.year !== undefined && ['l.start_year = ?', filter.year],
+      after && ['l.course_id > ?', after[0]],
+    ]);
+    const sql = `SELECT l.course_id AS id, d.doc FROM course_list l JOIN course_docs d ON d.id = l.course_id
+      ${where} ORDER BY l.course_id LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, limit + 1) as { id: string; doc: string }[];
+    return toPage(rows, limit, (r) => [r.id], (r) => JSON.parse(r.doc) as CourseRecord);
+  }
+
+  roster(courseId: string, limit: number, after?: CursorKey): Page<RosterEntry> {
+    type Raw = { person_id: string; credit_id: string; completed_on: string; recorded_on: string; assessment: string; hours: number; proof_number: string | null; days_late: number; revoked_on: string | null };
+    const rows = this.db
+      .prepare(`SELECT * FROM course_roster WHERE course_id = ? ${after ? 'AND person_id > ?' : ''} ORDER BY person_id LIMIT ?`)
+      .all(...[courseId, ...(after ? [after[0]] : []), limit + 1]) as Raw[];
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.person_id],
+      (r) => ({
+        personId: r.person_id,
+        creditId: r.credit_id,
+        completedOn: r.completed_on,
+        recordedOn: r.recorded_on,
+        assessment: r.assessment,
+        hours: r.hours,
+        proofNumber: r.proof_number,
+        daysLate: r.days_late,
+        revoked: r.revoked_on !== null,
+      }),
+    );
+  }
+}
+
+/** Courses with their filing, approval and certificate-number range, and who completed each with which proof. */
+export const coursesProjection = defineProjection({
+  name: 'courses',
+  version: 1,
+  schema: SCHEMA,
+  tables: ['course_list', 'course_roster'],
+  documents: { courses: 'course_docs' },
+  statements: {
+    roster: `INSERT OR IGNORE INTO course_roster (course_id, person_id, credit_id, completed_on, recorded_on, assessment, hours, proof_number, days_late)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    revoke: 'UPDATE course_roster SET revoked_on = ? WHERE course_id = ? AND person_id = ? AND credit_id = ?',
+    list: 'INSERT OR REPLACE INTO course_list (course_id, institution_id, jurisdiction, category, status, start_year) VALUES (?, ?, ?, ?, ?, ?)',
+  },
+  handles: new Set<EventType>(HANDLES),
+  load,
+  apply,
+  queries: (db) => new CourseQueries(db),
+});

@@ -1,0 +1,74 @@
+import type { Database as Db } from 'better-sqlite3';
+import type { DomainEvent, EventType } from '../schemas/events.js';
+
+/** An event as a projection receives it: decoded (upcast) once by the runner, with where it stands. */
+export type ProjectionEvent = DomainEvent & { streamId: string; position: bigint };
+
+/**
+ * A write statement of a projection. A plain string runs once per row. An insert given as its head
+ * (`INSERT OR IGNORE INTO t (a, b)`) with its column count is sent many rows to a statement, which
+ * for small rows costs a fraction of one call per row.
+ */
+export type StatementDef = string | { insert: string; columns: number; rowsPerCall: number };
+
+/**
+ * What one batch changes in a projection: keyed JSON documents to put, and rows for its statements.
+ * Plain data, so the runner can commit it in this thread or hand it to its writer thread.
+ */
+export interface ProjectionWrites {
+  docs: [collection: string, key: string, value: unknown][];
+  rows: Record<string, unknown[][]>;
+}
+
+export function emptyProjectionWrites(): ProjectionWrites {
+  return { docs: [], rows: {} };
+}
+
+/** Adds a row for a statement. */
+export function addRow(w: ProjectionWrites, statement: string, row: unknown[]): void {
+  (w.rows[statement] ??= []).push(row);
+}
+
+/**
+ * What a projection may read of its own state while loading a batch. Documents include what
+ * earlier batches wrote even when those are not committed yet; `rows` waits until they are, so a
+ * projection never sees the read models half-way through a pipeline it does not know about.
+ */
+export interface StateReader {
+  doc<T>(collection: string, key: string): T | undefined;
+  rows<T>(sql: string, ...params: unknown[]): Promise<T[]>;
+}
+
+/**
+ * One read model, declared in one place: its name and version (a new version rebuilds it alone),
+ * its tables, the event types it folds, how it loads what it needs of its own state, a pure `apply`
+ * from the batch and that state to writes, and its queries.
+ *
+ * Documents (`documents`: collection -> table with columns `id TEXT PRIMARY KEY, doc TEXT`) are the
+ * state a projection folds on: `apply` may take the loaded objects and return them changed as the
+ * new documents; it must not keep them.
+ */
+export interface ProjectionDefinition<State = unknown, Queries = unknown> {
+  readonly name: string;
+  readonly version: number;
+  /** DDL of its tables (CREATE TABLE / INDEX ... IF NOT EXISTS). */
+  readonly schema: string;
+  /** Its tables, dropped when its version changes. */
+  readonly tables: readonly string[];
+  readonly documents?: Readonly<Record<string, string>>;
+  readonly statements?: Readonly<Record<string, StatementDef>>;
+  readonly handles: ReadonlySet<EventType>;
+  load(events: readonly ProjectionEvent[], state: StateReader): State | Promise<State>;
+  apply(events: readonly ProjectionEvent[], state: State): ProjectionWrites;
+  queries(db: Db): Queries;
+  /** After a batch is committed: lets the queries drop what they cached of the documents changed. */
+  committed?(queries: Queries, writes: ProjectionWrites): void;
+}
+
+export function defineProjection<State, Queries>(d: ProjectionDefinition<State, Queries>): ProjectionDefinition<State, Queries> {
+  return d;
+}
+
+// The runner holds definitions of many state and query types side by side.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProjection = ProjectionDefinition<any, any>;

@@ -1,0 +1,46 @@
+/** A page of a list and the cursor of the next one (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  /** The key behind nextCursor, for a caller that reads on (a CSV export). */
+  nextKey?: CursorKey;
+}
+
+export type CursorKey = (string | number)[];
+
+/**
+ * Lists page by key (the last row's sort key, opaque to clients): a row written meanwhile lands
+ * before or after the cursor, so no row of a list is skipped or repeated across pages.
+ */
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** The key of a cursor, or undefined when it is not one of `arity` strings and numbers. */
+export function decodeCursor(cursor: string, arity: number): CursorKey | undefined {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(key) || key.length !== arity) return undefined;
+    return key.every((k) => typeof k === 'string' || typeof k === 'number') ? (key as CursorKey) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rows fetched one past the limit tell whether another page follows. */
+export function toPage<R, T>(rows: R[], limit: number, key: (r: R) => CursorKey, map: (r: R) => T): Page<T> {
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  if (!more || shown.length === 0) return { items: shown.map(map), nextCursor: null };
+  const nextKey = key(shown[shown.length - 1]!);
+  return { items: shown.map(map), nextCursor: encodeCursor(nextKey), nextKey };
+}
+
+/** One condition of a WHERE clause with its parameters; false or undefined leaves it out. */
+export type Condition = readonly [sql: string, ...params: unknown[]] | false | undefined;
+
+/** A WHERE clause (empty when no condition applies) and its parameters, in order. */
+export function whereClause(conditions: readonly Condition[]): { sql: string; params: unknown[] } {
+  const kept = conditions.filter((c): c is readonly [string, ...unknown[]] => Array.isArray(c));
+  return { sql: kept.length > 0 ? `WHERE ${kept.map((c) => c[0]).join(' AND ')}` : '', params: kept.flatMap((c) => c.slice(1)) };
+}

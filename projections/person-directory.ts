@@ -1,0 +1,108 @@
+import type { Database as Db } from 'better-sqlite3';
+import type { EventType } from '../schemas/events.js';
+import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
+import type { ProjectionEvent } from './define.js';
+import { toPage, whereClause } from './paging.js';
+import type { CursorKey, Page } from './paging.js';
+
+export interface DirectoryEntry {
+  personId: string;
+  name: string;
+  idNumberMasked: string;
+  jurisdiction: string;
+  employerId: string;
+  titleLevel: string;
+  registeredOn: string;
+}
+
+export interface DirectoryFilter {
+  jurisdiction?: string;
+  employerId?: string;
+  titleLevel?: string;
+  /** Names starting with this. */
+  name?: string;
+  /** The keyed hash of an ID number (the number itself is never stored). */
+  idNumberHash?: string;
+}
+
+function apply(events: readonly ProjectionEvent[]) {
+  const w = emptyProjectionWrites();
+  for (const e of events) {
+    switch (e.type) {
+      case 'PersonRegistered': {
+        const d = e.data;
+        addRow(w, 'register', [d.personId, d.name, d.idNumberHash, d.idNumberMasked, d.jurisdiction, d.employerId, d.titleLevel, d.registeredOn]);
+        break;
+      }
+      case 'PersonTransferred':
+        addRow(w, 'update', [e.data.toJurisdiction, e.data.toEmployerId, null, e.data.personId]);
+        break;
+      case 'PersonTitleChanged':
+        addRow(w, 'update', [null, null, e.data.to, e.data.personId]);
+        break;
+      default:
+        break;
+    }
+  }
+  return w;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS person_directory (
+  person_id TEXT PRIMARY KEY, name TEXT NOT NULL, id_hash TEXT NOT NULL, id_masked TEXT NOT NULL, jurisdiction TEXT NOT NULL,
+  employer_id TEXT NOT NULL, title_level TEXT NOT NULL, registered_on TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS person_directory_name ON person_directory (jurisdiction, name, person_id);
+CREATE INDEX IF NOT EXISTS person_directory_id_hash ON person_directory (id_hash);
+`;
+
+type Raw = { person_id: string; name: string; id_masked: string; jurisdiction: string; employer_id: string; title_level: string; registered_on: string };
+
+export class DirectoryQueries {
+  constructor(private readonly db: Db) {}
+
+  /** Persons ordered by name, then id; a name filter matches from the start of the name. */
+  search(filter: DirectoryFilter, limit: number, after?: CursorKey): Page<DirectoryEntry> {
+    const { sql: where, params } = whereClause([
+      filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
+      filter.employerId !== undefined && ['employer_id = ?', filter.employerId],
+      filter.titleLevel !== undefined && ['title_level = ?', filter.titleLevel],
+      filter.idNumberHash !== undefined && ['id_hash = ?', filter.idNumberHash],
+      // A range, not LIKE: names are matched as written (no wildcards) and the index serves it.
+      filter.name !== undefined && ['name >= ? AND name < ?', filter.name, `${filter.name}\u{10FFFF}`],
+      after && ['(name, person_id) > (?, ?)', after[0], after[1]],
+    ]);
+    const rows = this.db.prepare(`SELECT * FROM person_directory ${where} ORDER BY name, person_id LIMIT ?`).all(...params, limit + 1) as Raw[];
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.name, r.person_id],
+      (r) => ({
+        personId: r.person_id,
+        name: r.name,
+        idNumberMasked: r.id_masked,
+        jurisdiction: r.jurisdiction,
+        employerId: r.employer_id,
+        titleLevel: r.title_level,
+        registeredOn: r.registered_on,
+      }),
+    );
+  }
+}
+
+/** Who is registered where: the bureau finds a person by name or by ID number (matched by its keyed hash). */
+export const personDirectoryProjection = defineProjection({
+  name: 'person-directory',
+  version: 1,
+  schema: SCHEMA,
+  tables: ['person_directory'],
+  statements: {
+    register: `INSERT OR REPLACE INTO person_directory (person_id, name, id_hash, id_masked, jurisdiction, employer_id, title_level, registered_on)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    update: `UPDATE person_directory SET jurisdiction = coalesce(?, jurisdiction), employer_id = coalesce(?, employer_id),
+      title_level = coalesce(?, title_level) WHERE person_id = ?`,
+  },
+  handles: new Set<EventType>(['PersonRegistered', 'PersonTransferred', 'PersonTitleChanged']),
+  load: () => undefined,
+  apply: (events) => apply(events),
+  queries: (db) => new DirectoryQueries(db),
+});

@@ -1,0 +1,277 @@
+import type { Database as Db, Statement } from 'better-sqlite3';
+import type { VerificationDoc } from '../../src/certificates/verify.js';
+import type { RuleOptions } from '../../src/rules/rule-set.js';
+import type { CreditOutcome, Evaluation, ReviewFact } from '../../src/rules/types.js';
+import { certificateStatus } from '../certificate-state.js';
+import type { CertificateView } from '../certificate-state.js';
+import { creditYear } from '../person.js';
+import type { CertificateRecord, PersonRecord } from '../person.js';
+import { personYearState } from '../person-year-state.js';
+import { emptyRegistry } from '../registry.js';
+import type { Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
+import type { ReportInput } from '../reports.js';
+import { toPage, whereClause } from '../paging.js';
+import type { Condition, CursorKey, Page } from '../paging.js';
+import { awaitingBureau } from './writes.js';
+
+const VERIFICATION_CACHE = 100_000;
+
+export interface PersonYearRow {
+  personId: string;
+  name: string;
+  year: number;
+  jurisdiction: string;
+  employerId: string;
+  titleLevel: string;
+  compliant: boolean;
+  counted: { public: number; professional: number; elective: number; total: number };
+  certificate?: CertificateView;
+  evaluation: Evaluation;
+}
+
+interface RawPersonYear {
+  person_id: string;
+  year: number;
+  jurisdiction: string;
+  employer_id: string;
+  title_level: string;
+  compliant: number;
+  counted_public: number;
+  counted_professional: number;
+  counted_elective: number;
+  counted_total: number;
+  certificate_status: string | null;
+}
+
+/** Reads of the person-years read model, for the HTTP layer. Nothing here writes. */
+export class PersonYearQueries {
+  private readonly stmt: Record<'person' | 'personYear' | 'personYears' | 'report' | 'certificate' | 'verification' | 'registry', Statement>;
+  /** Verification lookups are the public hot path: the last ones stay parsed in memory. */
+  private readonly verifications = new Map<string, VerificationDoc | null>();
+  /** Courses and institutions, parsed once: few, small, and read by every evaluation. */
+  private registryCache = new Map<string, RegistryCourse | RegistryInstitution | null>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly rules: RuleOptions = {},
+  ) {
+    this.stmt = {
+      person: db.prepare('SELECT doc FROM persons WHERE id = ?'),
+      personYear: db.prepare('SELECT * FROM person_years WHERE person_id = ? AND year = ?'),
+      personYears: db.prepare('SELECT * FROM person_years WHERE person_id = ? ORDER BY year'),
+      report: db.prepare(
+        `SELECT person_id AS personId, employer_id AS employerId, title_level AS titleLevel, compliant,
+           counted_public AS pub, counted_professional AS prof, counted_elective AS elec, counted_total AS total
+         FROM person_years WHERE jurisdiction = ? AND year = ? ORDER BY person_id`,
+      ),
+      certificate: db.prepare('SELECT person_id AS personId, year FROM certificates WHERE certificate_no = ?'),
+      verification: db.prepare('SELECT doc FROM verifications WHERE certificate_no = ?').pluck(),
+      registry: db.prepare('SELECT doc FROM registry WHERE id = ?').pluck(),
+    };
+  }
+
+  private registryDoc<T extends RegistryCourse | RegistryInstitution>(key: string): T | undefined {
+    let doc = this.registryCache.get(key);
+    if (doc === undefined) {
+      const text = this.stmt.registry.get(key) as string | undefined;
+      doc = text ? (JSON.parse(text) as T) : null;
+      this.registryCache.set(key, doc);
+    }
+    return (doc ?? undefined) as T | undefined;
+  }
+
+  /** The courses and institutions a person's credits name. */
+  registryFor(record: PersonRecord): Registry {
+    const registry = emptyRegistry();
+    for (const c of Object.values(record.credits)) {
+      if (c.source !== 'completion' || registry.courses.has(c.courseId)) continue;
+      const course = this.registryDoc<RegistryCourse>(`course:${c.courseId}`);
+      if (!course) continue;
+      registry.courses.set(c.courseId, course);
+      const institution = this.registryDoc<RegistryInstitution>(`institution:${course.institutionId}`);
+      if (institution) registry.institutions.set(course.institutionId, institution);
+    }
+    return registry;
+  }
+
+  /** The year as the rules judge it now, from the stored record. */
+  evaluate(record: PersonRecord, year: number) {
+    return personYearState(record, this.registryFor(record), year, this.rules);
+  }
+
+  person(personId: string): PersonRecord | undefined {
+    const row = this.stmt.person.get(personId) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as PersonRecord) : undefined;
+  }
+
+  /** A person-year's figures with its explanation, evaluated from the stored record. */
+  personYear(personId: string, year: number): PersonYearRow | undefined {
+    const row = this.stmt.personYear.get(personId, year) as RawPersonYear | undefined;
+    const record = row && this.person(personId);
+    return row && record ? this.toRow(row, record) : undefined;
+  }
+
+  personYears(personId: string): PersonYearRow[] {
+    const rows = this.stmt.personYears.all(personId) as RawPersonYear[];
+    const record = rows.length > 0 ? this.person(personId) : undefined;
+    return record ? rows.map((r) => this.toRow(r, record)) : [];
+  }
+
+  private toRow(r: RawPersonYear, record: PersonRecord): PersonYearRow {
+    const { evaluation, current } = this.evaluate(record, r.year);
+    return {
+      personId: r.person_id,
+      name: record.name,
+      year: r.year,
+      jurisdiction: r.jurisdiction,
+      employerId: r.employer_id,
+      titleLevel: r.title_level,
+      compliant: r.compliant === 1,
+      counted: { public: r.counted_public, professional: r.counted_professional, elective: r.counted_elective, total: r.counted_total },
+      ...(current ? { certificate: current.view } : {}),
+      evaluation,
+    };
+  }
+
+  /** What the report fold needs of every person-year of a jurisdiction and year, ordered by person. */
+  reportInputs(jurisdiction: string, year: number): ReportInput[] {
+    type Raw = { personId: string; employerId: string; titleLevel: string; compliant: number; pub: number; prof: number; elec: number; total: number };
+    return (this.stmt.report.all(jurisdiction, year) as Raw[]).map((r) => ({
+      personId: r.personId,
+      employerId: r.employerId,
+      titleLevel: r.titleLevel,
+      compliant: r.compliant === 1,
+      counted: { public: r.pub, professional: r.prof, elective: r.elec, total: r.total },
+    }));
+  }
+
+  certificateOwner(certificateNumber: string): { personId: string; year: number } | undefined {
+    return this.stmt.certificate.get(certificateNumber) as { personId: string; year: number } | undefined;
+  }
+
+  /** What the public verification of a certificate needs, or undefined when there is none. */
+  verification(certificateNumber: string): VerificationDoc | undefined {
+    let doc = this.verifications.get(certificateNumber);
+    if (doc === undefined) {
+      const text = this.stmt.verification.get(certificateNumber) as string | undefined;
+      doc = text ? (JSON.parse(text) as VerificationDoc) : null;
+      if (this.verifications.size >= VERIFICATION_CACHE) this.verifications.clear();
+      this.verifications.set(certificateNumber, doc);
+    }
+    return doc ?? undefined;
+  }
+
+  /** Drops cached verifications the projector just changed. */
+  forget(certificateNumbers: readonly string[]): void {
+    for (const n of certificateNumbers) this.verifications.delete(n);
+  }
+
+  forgetRegistry(): void {
+    this.registryCache = new Map();
+  }
+
+  /** A certificate with its holder's record and its state against the year's current evaluation. */
+  certificate(certificateNumber: string): { record: PersonRecord; cert: CertificateRecord; status: CertificateView } | undefined {
+    const owner = this.certificateOwner(certificateNumber);
+    const record = owner ? this.person(owner.personId) : undefined;
+    const cert = record?.certificates[certificateNumber];
+    if (!owner || !record || !cert) return undefined;
+    const { evaluation } = this.evaluate(record, owner.year);
+    return { record, cert, status: certificateStatus(cert, evaluation) };
+  }
+
+  /** Person-years by (person, year) under the given conditions, with their records: the lists below page through them. */
+  private yearPage(conditions: Condition[], limit: number, after: CursorKey | undefined): Page<{ row: PersonYearRow; record: PersonRecord }> {
+    const { sql: where, params } = whereClause([...conditions, after && ['(person_id, year) > (?, ?)', after[0], after[1]]]);
+    const rows = this.db.prepare(`SELECT * FROM person_years ${where} ORDER BY person_id, year LIMIT ?`).all(...params, limit + 1) as RawPersonYear[];
+    const page = toPage(rows, limit, (r) => [r.person_id, r.year], (r) => r);
+    const items: { row: PersonYearRow; record: PersonRecord }[] = [];
+    for (const r of page.items) {
+      const record = this.person(r.person_id);
+      if (record) items.push({ row: this.toRow(r, record), record });
+    }
+    return { ...page, items };
+  }
+
+  /** An employer's staff in a year (by the employer in force that year), optionally only those short. */
+  staff(employerId: string, year: number, filter: { compliant?: boolean; jurisdiction?: string }, limit: number, after?: CursorKey): Page<PersonYearRow> {
+    const page = this.yearPage(
+      [
+        ['employer_id = ?', employerId],
+        ['year = ?', year],
+        filter.compliant !== undefined && ['compliant = ?', filter.compliant ? 1 : 0],
+        filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
+      ],
+      limit,
+      after,
+    );
+    return { ...page, items: page.items.map((i) => i.row) };
+  }
+
+  /** Certificates of a jurisdiction issued and not stamped yet (ST-12: a certificate is valid only stamped). */
+  unstamped(jurisdiction: string, year: number | undefined, limit: number, after?: CursorKey): Page<PersonYearRow & { issuedOn: string }> {
+    const page = this.yearPage([['jurisdiction = ?', jurisdiction], ["certificate_status = 'unstamped'"], year !== undefined && ['year = ?', year]], limit, after);
+    return {
+      ...page,
+      items: page.items.map(({ row, record }) => ({ ...row, issuedOn: record.certificates[row.certificate!.certificateNumber]!.issued.issuedOn })),
+    };
+  }
+
+  /** Person-years of a jurisdiction with credits waiting for the bureau's decision, with those credits. */
+  awaitingBureau(jurisdiction: string, year: number | undefined, limit: number, after?: CursorKey): Page<PersonYearRow & { credits: CreditLine[] }> {
+    const page = this.yearPage([['jurisdiction = ?', jurisdiction], ['awaiting_bureau > 0'], year !== undefined && ['year = ?', year]], limit, after);
+    return {
+      ...page,
+      items: page.items.map(({ row, record }) => {
+        const waiting = new Set(awaitingBureau(row.evaluation));
+        return { ...row, credits: creditLines(record, row.evaluation).filter((c) => waiting.has(c.creditId)) };
+      }),
+    };
+  }
+
+  /** Every credit of a person with how the rules counted it and its review chain, by year then credit id. */
+  credits(record: PersonRecord, year?: number): CreditLine[] {
+    const years = year !== undefined ? [year] : [...new Set(Object.values(record.credits).map(creditYear))].sort((a, b) => a - b);
+    return years.flatMap((y) => creditLines(record, this.evaluate(record, y).evaluation));
+  }
+}
+
+/** A credit as a clerk reads it: what was claimed, what counted and why, who reviewed it. */
+export interface CreditLine {
+  creditId: string;
+  source: 'completion' | 'conversion';
+  year: number;
+  category: string;
+  courseId?: string;
+  kind?: string;
+  claimed: number;
+  counted: number;
+  status: CreditOutcome['status'];
+  reasons: CreditOutcome['reasons'];
+  reviews: ReviewFact[];
+  revoked: boolean;
+  revokedOn?: string;
+}
+
+function creditLines(record: PersonRecord, evaluation: Evaluation): CreditLine[] {
+  const lines: CreditLine[] = [];
+  for (const o of [...evaluation.credits].sort((a, b) => (a.creditId < b.creditId ? -1 : a.creditId > b.creditId ? 1 : 0))) {
+    const c = record.credits[o.creditId];
+    if (!c) continue;
+    lines.push({
+      creditId: o.creditId,
+      source: o.source,
+      year: evaluation.year,
+      category: o.category,
+      ...(c.source === 'completion' ? { courseId: c.courseId } : { kind: c.kind }),
+      claimed: o.claimed,
+      counted: o.counted,
+      status: o.status,
+      reasons: o.reasons,
+      reviews: c.reviews,
+      revoked: c.revoked,
+      ...(c.revokedOn !== undefined ? { revokedOn: c.revokedOn } : {}),
+    });
+  }
+  return lines;
+}
