@@ -13,7 +13,7 @@ import type { Registry } from '../registry.js';
 export function awaitingBureau(evaluation: Evaluation): string[] {
   const ids: string[] = [];
   for (const c of evaluation.credits) {
-    if (c.status === 'pending' && c.reasons.some((r) => r.effect === 'pending' && (r.awaiting === 'bureau' || r.awaiting === 'either'))) ids.push(c.creditId);
+    if (c.status === 'pending' && c.reasons.some((r) => r.effect === 'pending' && r.awaiting === 'bureau')) ids.push(c.creditId);
   }
   return ids;
 }

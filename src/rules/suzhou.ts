@@ -25,9 +25,10 @@ export const SUZHOU_2013: RuleSet = {
     }),
     forConversions((w) => {
       if (w.fact.kind === 'other') {
-        if (!isApproved(w.fact, 'bureau')) pend(w, 'SZ-7', 'other conversions count only once the city bureau has decided their value', 'bureau');
+        // The employer reviews a claim first (the order every claim follows), then the bureau decides.
+        if (!isApproved(w.fact, 'bureau')) pend(w, 'SZ-7', 'other conversions count only once the city bureau has decided their value', isApproved(w.fact, 'employer') ? 'bureau' : 'employer');
       } else if (!isApproved(w.fact, 'employer') && !isApproved(w.fact, 'bureau')) {
-        pend(w, 'SZ-5', 'waiting for a reviewer to fix the value inside the range', 'either');
+        pend(w, 'SZ-5', 'waiting for a reviewer to fix the value inside the range', 'employer');
       }
     }),
   ],

@@ -92,11 +92,11 @@ export interface Reason {
   message: string;
   /** Hours this reason took away (0 for a flag or a pending state). */
   hours: number;
-  /** For a pending credit: whose decision it waits for ('either' when employer or bureau may give it). */
+  /** For a pending credit: whose decision it waits for. */
   awaiting?: Reviewer;
 }
 
-export type Reviewer = 'employer' | 'bureau' | 'either';
+export type Reviewer = 'employer' | 'bureau';
 
 export type CreditStatus = 'counted' | 'partly-counted' | 'excluded' | 'pending';
 

@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import type { Database as Db } from 'better-sqlite3';
+import t from 'tap';
+import { addRow, defineProjection, emptyProjectionWrites } from '../../projections/define.js';
+import type { ProjectionEvent, StateReader } from '../../projections/define.js';
+import { registeredProjections } from '../../projections/index.js';
+import type { EventType } from '../../schemas/events.js';
+import { openReadSide } from '../../src/runner/read-side.js';
+import { protectIdNumber } from '../../src/security/id-number.js';
+import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
+import { generateWorkload } from '../../src/workload/generate.js';
+import { writeWorkload } from '../../src/workload/write.js';
+import { tempDir } from '../support/tmp.js';
+
+/**
+ * A read model declared only here: completions per institution, kept as a document it folds on,
+ * and a row per completion. Nothing else of the runner knows it.
+ */
+function completionsPerInstitution(version = 1) {
+  return defineProjection({
+    name: 'test-completions-per-institution',
+    version,
+    schema: 'CREATE TABLE IF NOT EXISTS test_completions (credit_id TEXT PRIMARY KEY, institution_id TEXT NOT NULL) WITHOUT ROWID;',
+    tables: ['test_completions'],
+    documents: { counts: 'test_completion_counts' },
+    handles: new Set<EventType>(['CompletionRecorded']),
+    load: (events: readonly ProjectionEvent[], state: StateReader) => {
+      const counts = new Map<string, { n: number } | undefined>();
+      for (const e of events) if (e.type === 'CompletionRecorded') counts.set(e.data.institutionId, state.doc<{ n: number }>('counts', e.data.institutionId));
+      return counts;
+    },
+    apply: (events, counts) => {
+      const w = emptyProjectionWrites();
+      for (const e of events) {
+        if (e.type !== 'CompletionRecorded') continue;
+        const c = counts.get(e.data.institutionId) ?? { n: 0 };
+        c.n++;
+        counts.set(e.data.institutionId, c);
+        addRow(w, 'completion', [e.data.creditId, e.data.institutionId]);
+      }
+      for (const [id, c] of counts) if (c) w.docs.push(['counts', id, c]);
+      return w;
+    },
+    statements: { completion: 'INSERT OR IGNORE INTO test_completions (credit_id, institution_id) VALUES (?, ?)' },
+    queries: (db: Db) => ({
+      count: (institutionId: string) => {
+        const doc = db.prepare('SELECT doc FROM test_completion_counts WHERE id = ?').pluck().get(institutionId) as string | undefined;
+        return doc ? (JSON.parse(doc) as { n: number }).n : 0;
+      },
+      rows: () => (db.prepare('SELECT count(*) AS n FROM test_completions').get() as { n: number }).n,
+    }),
+  });
+}
+
+t.test('a projection registered in a test alone is rebuilt, checkpointed and queried by the generic runner', async (t) => {
+  const store = new MemoryEventStore();
+  await writeWorkload(store, generateWorkload({ persons: 600, seed: 5, protectId: (id) => protectIdNumber(Buffer.alloc(32, 3), id) }));
+  let completions = 0;
+  const byInstitution = new Map<string, number>();
+  for await (const e of store.readAll()) {
+    if (e.type !== 'CompletionRecorded') continue;
+    completions++;
+    const id = String(e.data.institutionId);
+    byInstitution.set(id, (byInstitution.get(id) ?? 0) + 1);
+  }
+  const head = await store.headPosition();
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const file = join(tmp.dir, 'readmodels.db');
+
+  const projections = [...registeredProjections(), completionsPerInstitution()];
+  const read = openReadSide(store, file, { projections });
+  await read.runner.catchUp();
+  const q = read.projector.queries(completionsPerInstitution());
+  t.ok(read.runner.threadedBatches >= 1, 'the long catch-up went through the writer thread');
+  t.equal(q.rows(), completions, `${completions} completions, one row each`);
+  for (const [id, n] of byInstitution) t.equal(q.count(id), n, `${id}: ${n} completions`);
+  t.same(
+    read.projector.status().map((s) => [s.name, s.position]),
+    projections.map((p) => [p.name, head]),
+    'every projection checkpointed at the head',
+  );
+  await read.close();
+
+  // A new version of the test projection alone: it is dropped and folded again, the others stay.
+  const before = openReadSide(store, file, { projections: [...registeredProjections(), completionsPerInstitution(1)] });
+  const personsBefore = before.db.prepare('SELECT count(*) AS n FROM persons').get();
+  await before.close();
+  const bumped = openReadSide(store, file, { projections: [...registeredProjections(), completionsPerInstitution(2)] });
+  t.same(
+    bumped.projector.status().map((s) => [s.name, s.position]),
+    [...registeredProjections().map((p) => [p.name, head]), ['test-completions-per-institution', -1n]],
+    'only the bumped projection starts over',
+  );
+  t.equal(bumped.projector.queries(completionsPerInstitution(2)).rows(), 0, 'its tables were dropped');
+  const folded = await bumped.runner.catchUp();
+  t.equal(folded, Number(head) + 1, 'the store is read again from the start for it');
+  t.equal(bumped.projector.queries(completionsPerInstitution(2)).rows(), completions);
+  t.same(bumped.db.prepare('SELECT count(*) AS n FROM persons').get(), personsBefore, 'the other read models were left as they were');
+  t.equal(bumped.runner.position, head);
+  await bumped.close();
+});
+
+t.test('rebuilding one projection by name leaves the others at their checkpoints', async (t) => {
+  const store = new MemoryEventStore();
+  await writeWorkload(store, generateWorkload({ persons: 100, seed: 9, protectId: (id) => protectIdNumber(Buffer.alloc(32, 3), id) }));
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const file = join(tmp.dir, 'readmodels.db');
+  const read = openReadSide(store, file);
+  await read.runner.catchUp();
+  const courses = read.db.prepare('SELECT * FROM course_list ORDER BY course_id').all();
+  await read.close();
+  const again = openReadSide(store, file, { reset: ['courses'] });
+  t.same(again.projector.status().find((s) => s.name === 'courses')?.position, -1n, 'courses starts over');
+  t.ok(again.projector.status().filter((s) => s.name !== 'courses').every((s) => s.position >= 0n), 'the others keep theirs');
+  await again.runner.catchUp();
+  t.same(again.db.prepare('SELECT * FROM course_list ORDER BY course_id').all(), courses, 'the same rows again');
+  await again.close();
+});
