@@ -1,6 +1,10 @@
+import { creditYear, foldPerson } from '../../../projections/person.js';
+import type { PersonRecord, StoredCredit } from '../../../projections/person.js';
 import type { Category, ConversionKind, Jurisdiction, TitleLevel } from '../../../schemas/common.js';
 import type { DomainEvent } from '../../../schemas/events.js';
+import type { RecordedEvent } from '../../store/port.js';
 
+/** A credit as the write side decides on it. */
 export interface CreditState {
   creditId: string;
   source: 'completion' | 'conversion';
@@ -12,89 +16,67 @@ export interface CreditState {
   reviews: { stage: 'employer' | 'bureau'; decision: 'approved' | 'rejected' }[];
 }
 
-export interface PersonState {
-  exists: boolean;
-  personId?: string;
-  name?: string;
-  jurisdiction?: Jurisdiction;
-  titleLevel?: TitleLevel;
-  employerId?: string;
-  industry?: string;
-  credits: Map<string, CreditState>;
-  /** Courses with a recorded completion: one completion per course and person. */
-  completedCourses: Set<string>;
-  enrolments: Set<string>;
-  assessedYears: Set<number>;
+function creditState(c: StoredCredit): CreditState {
+  return {
+    creditId: c.creditId,
+    source: c.source,
+    ...(c.source === 'completion' ? { courseId: c.courseId, category: c.category } : { kind: c.kind, category: 'professional' as const }),
+    year: creditYear(c),
+    revoked: c.revoked,
+    reviews: c.reviews,
+  };
 }
 
-export const initialPerson = (): PersonState => ({
-  exists: false,
-  credits: new Map(),
-  completedCourses: new Set(),
-  enrolments: new Set(),
-  assessedYears: new Set(),
-});
+/**
+ * What the write side knows of a person: the same fold as the read side and the certificates
+ * (`foldPerson`), seen through the questions commands ask of it.
+ */
+export class PersonState {
+  record: PersonRecord | undefined;
+
+  get exists(): boolean {
+    return this.record !== undefined;
+  }
+  get personId(): string | undefined {
+    return this.record?.personId;
+  }
+  get name(): string | undefined {
+    return this.record?.name;
+  }
+  get jurisdiction(): Jurisdiction | undefined {
+    return this.record?.jurisdiction;
+  }
+  get titleLevel(): TitleLevel | undefined {
+    return this.record?.titleLevel;
+  }
+  get employerId(): string | undefined {
+    return this.record?.employerId;
+  }
+  get industry(): string | undefined {
+    return this.record?.industry;
+  }
+  /** The person's credits by id. */
+  get credits(): ReadonlyMap<string, CreditState> {
+    return new Map(Object.values(this.record?.credits ?? {}).map((c) => [c.creditId, creditState(c)]));
+  }
+  /** Courses with a recorded completion: one completion per course and person. */
+  get completedCourses(): ReadonlySet<string> {
+    return new Set(Object.values(this.record?.credits ?? {}).flatMap((c) => (c.source === 'completion' ? [c.courseId] : [])));
+  }
+  /** Enrolment ids (`{personId}:{courseId}`). */
+  get enrolments(): ReadonlySet<string> {
+    const p = this.record;
+    return new Set(p ? Object.keys(p.enrolmentPurposes).map((courseId) => `${p.personId}:${courseId}`) : []);
+  }
+  get assessedYears(): ReadonlySet<number> {
+    return new Set(Object.keys(this.record?.assessments ?? {}).map(Number));
+  }
+}
+
+export const initialPerson = (): PersonState => new PersonState();
 
 /** Mutates and returns the state: folds over a whole stream run once per command. */
-export function evolvePerson(s: PersonState, e: DomainEvent): PersonState {
-  switch (e.type) {
-    case 'PersonRegistered':
-      Object.assign(s, {
-        exists: true,
-        personId: e.data.personId,
-        name: e.data.name,
-        jurisdiction: e.data.jurisdiction,
-        titleLevel: e.data.titleLevel,
-        employerId: e.data.employerId,
-        industry: e.data.industry,
-      });
-      break;
-    case 'PersonTitleChanged':
-      s.titleLevel = e.data.to;
-      break;
-    case 'PersonTransferred':
-      s.jurisdiction = e.data.toJurisdiction;
-      s.employerId = e.data.toEmployerId;
-      break;
-    case 'EnrolmentRecorded':
-      s.enrolments.add(e.data.enrolmentId);
-      break;
-    case 'CompletionRecorded':
-      s.completedCourses.add(e.data.courseId);
-      s.credits.set(e.data.creditId, {
-        creditId: e.data.creditId,
-        source: 'completion',
-        courseId: e.data.courseId,
-        category: e.data.category,
-        year: e.data.creditYear,
-        revoked: false,
-        reviews: [],
-      });
-      break;
-    case 'ConversionClaimed':
-      s.credits.set(e.data.creditId, {
-        creditId: e.data.creditId,
-        source: 'conversion',
-        kind: e.data.kind,
-        category: 'professional',
-        year: e.data.year,
-        revoked: false,
-        reviews: [],
-      });
-      break;
-    case 'CreditReviewed':
-      s.credits.get(e.data.creditId)?.reviews.push({ stage: e.data.stage, decision: e.data.decision });
-      break;
-    case 'CreditRevoked': {
-      const c = s.credits.get(e.data.creditId);
-      if (c) c.revoked = true;
-      break;
-    }
-    case 'AnnualAssessmentSigned':
-      s.assessedYears.add(e.data.year);
-      break;
-    default:
-      break;
-  }
+export function evolvePerson(s: PersonState, e: DomainEvent, recorded: RecordedEvent): PersonState {
+  s.record = foldPerson(s.record, e, recorded.position).record;
   return s;
 }
