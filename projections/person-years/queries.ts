@@ -194,18 +194,32 @@ export class PersonYearQueries {
   }
 
   /** An employer's staff in a year (by the employer in force that year), optionally only those short. */
-  staff(employerId: string, year: number, filter: { compliant?: boolean; jurisdiction?: string }, limit: number, after?: CursorKey): Page<PersonYearRow> {
-    const page = this.yearPage(
-      [
-        ['employer_id = ?', employerId],
-        ['year = ?', year],
-        filter.compliant !== undefined && ['compliant = ?', filter.compliant ? 1 : 0],
-        filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
-      ],
+  staff(employerId: string, year: number, filter: { compliant?: boolean; jurisdiction?: string }, limit: number, after?: CursorKey): Page<StaffMember> {
+    const { sql: where, params } = whereClause([
+      ['employer_id = ?', employerId],
+      ['year = ?', year],
+      filter.compliant !== undefined && ['compliant = ?', filter.compliant ? 1 : 0],
+      filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
+      after && ['person_id > ?', after[0]],
+    ]);
+    type Raw = RawPersonYear & { name: string; required_total: number; required_floors: string; required_rules: string; short_public: number; short_professional: number; short_elective: number; short_total: number; certificate_no: string | null };
+    const rows = this.db.prepare(`SELECT * FROM person_years ${where} ORDER BY person_id LIMIT ?`).all(...params, limit + 1) as Raw[];
+    return toPage(
+      rows,
       limit,
-      after,
+      (r) => [r.person_id],
+      (r) => ({
+        personId: r.person_id,
+        name: r.name,
+        jurisdiction: r.jurisdiction,
+        titleLevel: r.title_level,
+        compliant: r.compliant === 1,
+        counted: { public: r.counted_public, professional: r.counted_professional, elective: r.counted_elective, total: r.counted_total },
+        required: { total: r.required_total, floors: JSON.parse(r.required_floors) as Record<string, number>, ruleIds: r.required_rules === '' ? [] : r.required_rules.split(' ') },
+        shortfall: { public: r.short_public, professional: r.short_professional, elective: r.short_elective, total: r.short_total },
+        certificate: r.certificate_no ? { certificateNumber: r.certificate_no, status: r.certificate_status! } : null,
+      }),
     );
-    return { ...page, items: page.items.map((i) => i.row) };
   }
 
   /** Certificates of a jurisdiction issued and not stamped yet (ST-12: a certificate is valid only stamped). */
@@ -234,6 +248,19 @@ export class PersonYearQueries {
     const years = year !== undefined ? [year] : [...new Set(Object.values(record.credits).map(creditYear))].sort((a, b) => a - b);
     return years.flatMap((y) => creditLines(record, this.evaluate(record, y).evaluation));
   }
+}
+
+/** A line of an employer's staff list: what an HR office prints. */
+export interface StaffMember {
+  personId: string;
+  name: string;
+  jurisdiction: string;
+  titleLevel: string;
+  compliant: boolean;
+  counted: { public: number; professional: number; elective: number; total: number };
+  required: { total: number; floors: Record<string, number>; ruleIds: string[] };
+  shortfall: { public: number; professional: number; elective: number; total: number };
+  certificate: { certificateNumber: string; status: string } | null;
 }
 
 /** A credit as a clerk reads it: what was claimed, what counted and why, who reviewed it. */

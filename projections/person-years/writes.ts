@@ -29,6 +29,8 @@ export function writeYears(w: ProjectionWrites, record: PersonRecord, years: Ite
       addRow(w, 'verification', [c.certificateNumber, JSON.stringify(verificationDoc(record, c, view))]);
     }
     const n = evaluation.counted;
+    const short = evaluation.shortfall;
+    const required = evaluation.required;
     addRow(w, 'year', [
       record.personId,
       year,
@@ -43,6 +45,14 @@ export function writeYears(w: ProjectionWrites, record: PersonRecord, years: Ite
       current?.record.certificateNumber ?? null,
       current?.view.status ?? null,
       awaitingBureau(evaluation).length,
+      record.name,
+      required.total,
+      JSON.stringify(required.floors),
+      required.ruleIds.join(' '),
+      short.public,
+      short.professional,
+      short.elective,
+      short.total,
     ]);
   }
 }

@@ -4,25 +4,10 @@ import { z } from 'zod';
 import { Id, Year } from '../../../schemas/common.js';
 import { ErrorResponse } from '../../../schemas/responses.js';
 import { StaffMemberView } from '../../../schemas/views.js';
-import type { PersonYearRow } from '../../../projections/person-years/queries.js';
 import { ApiError } from '../errors.js';
 import { listQuery, pageSchema, sendList } from '../lists.js';
 import { awaitPosition } from './persons-read.js';
 import type { ReadDeps } from './persons-read.js';
-
-export function staffMember(y: PersonYearRow) {
-  return {
-    personId: y.personId,
-    name: y.name,
-    jurisdiction: y.jurisdiction,
-    titleLevel: y.titleLevel,
-    compliant: y.compliant,
-    counted: y.counted,
-    required: y.evaluation.required,
-    shortfall: y.evaluation.shortfall,
-    certificate: y.certificate ?? null,
-  };
-}
 
 export function employerReadRoutes(app: FastifyInstance, deps: ReadDeps) {
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -34,7 +19,7 @@ export function employerReadRoutes(app: FastifyInstance, deps: ReadDeps) {
         description:
           'Staff by the employer in force that year (a transfer moves later years). The employer sees all its staff, a bureau those in its jurisdiction, an auditor all. `compliant=false` lists those short; `format=csv` exports every page.',
         params: z.object({ id: Id }),
-        querystring: listQuery(2).extend({
+        querystring: listQuery(1).extend({
           year: z.coerce.number().pipe(Year),
           compliant: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
         }),
@@ -53,10 +38,7 @@ export function employerReadRoutes(app: FastifyInstance, deps: ReadDeps) {
       return sendList(
         reply,
         q,
-        (limit, after) => {
-          const page = deps.read.models.staff(req.params.id, q.year, filter, limit, after);
-          return { ...page, items: page.items.map(staffMember) };
-        },
+        (limit, after) => deps.read.models.staff(req.params.id, q.year, filter, limit, after),
         {
           filename: `staff-${req.params.id}-${q.year}`,
           columns: [
