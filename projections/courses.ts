@@ -3,7 +3,7 @@ import type { EventData, EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent, StateReader } from './define.js';
 import { daysLate } from './late-entries.js';
-import { toPage, whereClause } from './paging.js';
+import { prepared, toPage, whereClause } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
 
 export type CourseStatus = 'filed' | 'approved' | 'cancelled';
@@ -148,15 +148,13 @@ export class CourseQueries {
     ]);
     const sql = `SELECT l.course_id AS id, d.doc FROM course_list l JOIN course_docs d ON d.id = l.course_id
       ${where} ORDER BY l.course_id LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, limit + 1) as { id: string; doc: string }[];
+    const rows = prepared(this.db, sql).all(...params, limit + 1) as { id: string; doc: string }[];
     return toPage(rows, limit, (r) => [r.id], (r) => JSON.parse(r.doc) as CourseRecord);
   }
 
   roster(courseId: string, limit: number, after?: CursorKey): Page<RosterEntry> {
     type Raw = { person_id: string; credit_id: string; completed_on: string; recorded_on: string; assessment: string; hours: number; proof_number: string | null; days_late: number; revoked_on: string | null };
-    const rows = this.db
-      .prepare(`SELECT * FROM course_roster WHERE course_id = ? ${after ? 'AND person_id > ?' : ''} ORDER BY person_id LIMIT ?`)
-      .all(...[courseId, ...(after ? [after[0]] : []), limit + 1]) as Raw[];
+    const rows = prepared(this.db, `SELECT * FROM course_roster WHERE course_id = ? ${after ? 'AND person_id > ?' : ''} ORDER BY person_id LIMIT ?`).all(...[courseId, ...(after ? [after[0]] : []), limit + 1]) as Raw[];
     return toPage(
       rows,
       limit,

@@ -3,7 +3,7 @@ import type { EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent, StateReader } from './define.js';
 import { daysLate } from './late-entries.js';
-import { toPage, whereClause } from './paging.js';
+import { prepared, toPage, whereClause } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
 
 export interface InstitutionRecord {
@@ -153,7 +153,7 @@ export class InstitutionQueries {
     ]);
     const sql = `SELECT l.institution_id AS id, d.doc FROM institution_list l JOIN institution_docs d ON d.id = l.institution_id
       ${where} ORDER BY l.institution_id LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, limit + 1) as { id: string; doc: string }[];
+    const rows = prepared(this.db, sql).all(...params, limit + 1) as { id: string; doc: string }[];
     return toPage(rows, limit, (r) => [r.id], (r) => JSON.parse(r.doc) as InstitutionRecord);
   }
 }

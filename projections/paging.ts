@@ -1,3 +1,5 @@
+import type { Database as Db, Statement } from 'better-sqlite3';
+
 /** A page of a list and the cursor of the next one (null on the last page). */
 export interface Page<T> {
   items: T[];
@@ -43,4 +45,15 @@ export type Condition = readonly [sql: string, ...params: unknown[]] | false | u
 export function whereClause(conditions: readonly Condition[]): { sql: string; params: unknown[] } {
   const kept = conditions.filter((c): c is readonly [string, ...unknown[]] => Array.isArray(c));
   return { sql: kept.length > 0 ? `WHERE ${kept.map((c) => c[0]).join(' AND ')}` : '', params: kept.flatMap((c) => c.slice(1)) };
+}
+
+const statements = new WeakMap<Db, Map<string, Statement>>();
+
+/** A list's SQL differs by which filters are given: each variant is prepared once per database. */
+export function prepared(db: Db, sql: string): Statement {
+  let byText = statements.get(db);
+  if (!byText) statements.set(db, (byText = new Map()));
+  let s = byText.get(sql);
+  if (!s) byText.set(sql, (s = db.prepare(sql)));
+  return s;
 }

@@ -2,7 +2,7 @@ import type { Database as Db } from 'better-sqlite3';
 import type { EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent } from './define.js';
-import { toPage, whereClause } from './paging.js';
+import { prepared, toPage, whereClause } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
 
 export interface DirectoryEntry {
@@ -71,7 +71,7 @@ export class DirectoryQueries {
       filter.name !== undefined && ['name >= ? AND name < ?', filter.name, `${filter.name}\u{10FFFF}`],
       after && ['(name, person_id) > (?, ?)', after[0], after[1]],
     ]);
-    const rows = this.db.prepare(`SELECT * FROM person_directory ${where} ORDER BY name, person_id LIMIT ?`).all(...params, limit + 1) as Raw[];
+    const rows = prepared(this.db, `SELECT * FROM person_directory ${where} ORDER BY name, person_id LIMIT ?`).all(...params, limit + 1) as Raw[];
     return toPage(
       rows,
       limit,

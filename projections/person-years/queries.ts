@@ -10,7 +10,7 @@ import { personYearState } from '../person-year-state.js';
 import { emptyRegistry } from '../registry.js';
 import type { Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
 import type { ReportInput } from '../reports.js';
-import { toPage, whereClause } from '../paging.js';
+import { prepared, toPage, whereClause } from '../paging.js';
 import type { Condition, CursorKey, Page } from '../paging.js';
 import { awaitingBureau } from './writes.js';
 
@@ -183,7 +183,7 @@ export class PersonYearQueries {
   /** Person-years by (person, year) under the given conditions, with their records: the lists below page through them. */
   private yearPage(conditions: Condition[], limit: number, after: CursorKey | undefined): Page<{ row: PersonYearRow; record: PersonRecord }> {
     const { sql: where, params } = whereClause([...conditions, after && ['(person_id, year) > (?, ?)', after[0], after[1]]]);
-    const rows = this.db.prepare(`SELECT * FROM person_years ${where} ORDER BY person_id, year LIMIT ?`).all(...params, limit + 1) as RawPersonYear[];
+    const rows = prepared(this.db, `SELECT * FROM person_years ${where} ORDER BY person_id, year LIMIT ?`).all(...params, limit + 1) as RawPersonYear[];
     const page = toPage(rows, limit, (r) => [r.person_id, r.year], (r) => r);
     const items: { row: PersonYearRow; record: PersonRecord }[] = [];
     for (const r of page.items) {
@@ -203,7 +203,7 @@ export class PersonYearQueries {
       after && ['person_id > ?', after[0]],
     ]);
     type Raw = RawPersonYear & { name: string; required_total: number; required_floors: string; required_rules: string; short_public: number; short_professional: number; short_elective: number; short_total: number; certificate_no: string | null };
-    const rows = this.db.prepare(`SELECT * FROM person_years ${where} ORDER BY person_id LIMIT ?`).all(...params, limit + 1) as Raw[];
+    const rows = prepared(this.db, `SELECT * FROM person_years ${where} ORDER BY person_id LIMIT ?`).all(...params, limit + 1) as Raw[];
     return toPage(
       rows,
       limit,
