@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../config/config.js';
+import type { Config } from '../../config/config.js';
 import { dropReadModels } from '../../runner/read-model-db.js';
 import { openReadSide } from '../../runner/read-side.js';
+import { lockDataDir } from '../../store/data-dir-lock.js';
 import { openStore } from '../../store/open-store.js';
 import { configFlags, parseCommandArgs } from '../args.js';
-import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../node-options.js';
+import { endWithParent, REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../node-options.js';
 
 export const usage = 'ledger rebuild [--data-dir DIR]   drop the read models and replay every event';
 
@@ -15,8 +17,22 @@ function bar(done: number, total: number, width = 30): string {
 
 export async function run(argv: string[]): Promise<number> {
   if (!runsWith(REBUILD_NODE_OPTIONS)) return rerunWith(REBUILD_NODE_OPTIONS);
-  const { values } = parseCommandArgs(argv, {});
-  const config = loadConfig(process.env, configFlags(values));
+  const detach = endWithParent();
+  try {
+    const { values } = parseCommandArgs(argv, {});
+    const config = loadConfig(process.env, configFlags(values));
+    const lock = lockDataDir(config.dataDir, 'rebuild');
+    try {
+      return await rebuild(config);
+    } finally {
+      lock.release();
+    }
+  } finally {
+    detach();
+  }
+}
+
+async function rebuild(config: Config): Promise<number> {
   const store = await openStore(config);
   const file = join(config.dataDir, 'readmodels.db');
   dropReadModels(file);
