@@ -20,6 +20,8 @@ export interface PersonState {
   titleLevel?: TitleLevel;
   employerId?: string;
   industry?: string;
+  /** Keyed hash of the ID number registered; its reservation stands only for this person. */
+  idNumberHash?: string;
   credits: Map<string, CreditState>;
   /** Courses with a recorded completion: one completion per course and person. */
   completedCourses: Set<string>;
@@ -47,6 +49,7 @@ export function evolvePerson(s: PersonState, e: DomainEvent): PersonState {
         titleLevel: e.data.titleLevel,
         employerId: e.data.employerId,
         industry: e.data.industry,
+        idNumberHash: e.data.idNumberHash,
       });
       break;
     case 'PersonTitleChanged':
