@@ -67,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const writeDeps = { store: deps.store, clock: deps.clock ?? systemClock, authenticate, idempotency: deps.idempotency };
   await app.register(async (scope) => {
     logRequests(scope, deps.logger);
-    await healthRoutes(scope, { store: deps.store, storeKind: deps.config.store });
+    await healthRoutes(scope, { store: deps.store, storeKind: deps.config.store, runner: deps.read.runner, maxLagMs: deps.config.readyMaxLagMs });
     institutionRoutes(scope, writeDeps);
     courseRoutes(scope, writeDeps);
     personWriteRoutes(scope, { ...writeDeps, idPepper: deps.secrets.idPepper });

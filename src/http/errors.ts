@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   STORE_CLOSED: 503,
+  STORAGE_FULL: 507,
   UNAVAILABLE: 503,
   TIMEOUT: 504,
 } as const;
@@ -67,6 +68,15 @@ function validationDetails(err: FastifyError): { path: string; message: string }
   });
 }
 
+/** Seconds a client is told to wait before retrying a write refused for a full disk. */
+export const STORAGE_FULL_RETRY_AFTER_S = 30;
+
+/** The storage refused to grow (SQLite's SQLITE_FULL, ENOSPC): nothing was written, and a retry may pass. */
+function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC';
+}
+
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   answerError(err, req.log, reply);
 }
@@ -84,6 +94,14 @@ export function answerError(err: FastifyError, log: FastifyBaseLogger, reply: Fa
   if (err instanceof StoreError) {
     const code = err.code as ErrorCode;
     void reply.code(ERROR_STATUS[code] ?? 500).send(errorBody(code in ERROR_STATUS ? code : 'INTERNAL', err.message));
+    return;
+  }
+  if (isStorageFull(err)) {
+    log.error({ err }, 'storage full: write refused');
+    void reply
+      .code(ERROR_STATUS.STORAGE_FULL)
+      .header('retry-after', String(STORAGE_FULL_RETRY_AFTER_S))
+      .send(errorBody('STORAGE_FULL', 'the ledger cannot store more right now (its disk is full): the request was not completed; try again later (with the same Idempotency-Key a retry records nothing twice)', { retryAfterSeconds: STORAGE_FULL_RETRY_AFTER_S }));
     return;
   }
   if (isResponseSerializationError(err)) {

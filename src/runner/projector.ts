@@ -73,7 +73,14 @@ export class Projector {
   /** Folds and commits in this thread. */
   apply(events: ProjectedEvent[]): void {
     const batch = this.prepare(events);
-    if (!batch) return;
+    if (batch) this.commit(batch);
+  }
+
+  /**
+   * Writes a prepared batch in this thread (one transaction) and marks it committed. When the write
+   * fails, nothing of it is written and the batch may be committed again (the runner retries).
+   */
+  commit(batch: PreparedBatch): void {
     this.write(batch.writes);
     this.committed(batch);
   }

@@ -10,6 +10,21 @@ const BATCH = 2_000;
  */
 const AHEAD = 4;
 
+/** Write failures that pass (the disk fills up, the file is busy): the runner retries them. */
+const TRANSIENT = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|NOMEM)/;
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 2_000;
+
+export type RunnerState = 'idle' | 'running' | 'retrying' | 'stopped';
+
+export interface RunnerStatus {
+  state: RunnerState;
+  /** Position of the last event the read models answer for. */
+  position: bigint;
+  /** Why it is retrying or stopped. */
+  error?: string;
+}
+
 export interface RunnerOptions {
   logger?: Logger;
   /** The read-model file, when it is one: a long catch-up then commits from a writer thread. */
@@ -28,6 +43,10 @@ export class ProjectionRunner {
   private waiters: { position: bigint; resolve: (reached: boolean) => void }[] = [];
   private loop: Promise<void> | undefined;
   private failure: unknown;
+  /** A folded batch whose write failed, and the retry that will write it again. */
+  private unwritten: PreparedBatch | undefined;
+  private retry: { timer: NodeJS.Timeout | undefined; attempts: number; error: string } | undefined;
+  private stopped = false;
   /** Batches of the catch-ups so far that the writer thread committed. */
   threadedBatches = 0;
 
@@ -95,7 +114,11 @@ export class ProjectionRunner {
       try {
         for await (const e of sub) {
           this.buffer.push(e);
-          if (this.buffer.length >= BATCH) this.flush();
+          if (this.buffer.length >= BATCH) {
+            this.flush();
+            // While the read models cannot be written, read no further: the buffer stays bounded.
+            while (this.retry && !this.stopped) await new Promise((r) => setTimeout(r, RETRY_FIRST_MS));
+          }
           else if (!this.flushScheduled) {
             this.flushScheduled = true;
             setImmediate(() => this.flush());
@@ -110,18 +133,64 @@ export class ProjectionRunner {
 
   private flush(): void {
     this.flushScheduled = false;
+    if (this.retry?.timer || this.failure) return;
+    if (this.unwritten && !this.write(this.unwritten)) return;
     if (this.buffer.length === 0) return;
-    const batch = this.buffer;
+    const events = this.buffer;
     this.buffer = [];
+    let batch: PreparedBatch | undefined;
     try {
-      this.projector.apply(batch);
+      batch = this.projector.prepare(events);
     } catch (err) {
-      this.failure = err;
-      this.options.logger?.error({ err, from: batch[0]?.position.toString() }, 'projection failed; the read side stops here');
-      void this.subscription?.close();
+      this.halt(err, events[0]);
       return;
     }
+    if (batch) this.write(batch);
+  }
+
+  /**
+   * Commits a folded batch; true once written. A transient failure (SQLITE_FULL: the disk is full)
+   * keeps the batch and tries again with a growing pause, so the read side resumes by itself once
+   * space returns; events arriving meanwhile wait in the buffer. Any other failure stops the runner.
+   */
+  private write(batch: PreparedBatch): boolean {
+    try {
+      this.projector.commit(batch);
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code);
+      if (!TRANSIENT.test(code) || this.stopped) {
+        this.halt(err, undefined, batch);
+        return false;
+      }
+      this.unwritten = batch;
+      const attempts = (this.retry?.attempts ?? 0) + 1;
+      if (attempts === 1) this.options.logger?.warn({ err, checkpoint: this.position.toString() }, 'read models cannot be written; retrying');
+      const timer = setTimeout(() => {
+        if (this.retry) this.retry.timer = undefined;
+        this.flush();
+      }, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempts - 1)));
+      this.retry = { timer, attempts, error: `${code}: ${(err as Error).message}` };
+      return false;
+    }
+    if (this.retry) this.options.logger?.info({ attempts: this.retry.attempts, checkpoint: batch.writes.checkpoint }, 'read models written again');
+    this.unwritten = undefined;
+    this.retry = undefined;
     this.release();
+    return true;
+  }
+
+  private halt(err: unknown, from?: ProjectedEvent, batch?: PreparedBatch): void {
+    this.failure = err;
+    this.options.logger?.error({ err, from: (from?.position ?? batch?.writes.checkpoint)?.toString() }, 'projection failed; the read side stops here');
+    void this.subscription?.close();
+  }
+
+  /** What `/health` and `/ready` report. */
+  status(): RunnerStatus {
+    const position = this.position;
+    if (this.failure) return { state: 'stopped', position, error: String((this.failure as Error).message ?? this.failure) };
+    if (this.retry) return { state: 'retrying', position, error: this.retry.error };
+    return { state: this.loop && !this.stopped ? 'running' : 'idle', position };
   }
 
   private release(): void {
@@ -148,6 +217,9 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry?.timer);
+    if (this.retry) this.retry.timer = undefined;
     await this.subscription?.close();
     await this.loop;
     this.flush();
