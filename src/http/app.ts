@@ -71,18 +71,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     institutionRoutes(scope, writeDeps);
     courseRoutes(scope, writeDeps);
     personWriteRoutes(scope, { ...writeDeps, idPepper: deps.secrets.idPepper });
-    creditRoutes(scope, writeDeps);
+    creditRoutes(scope, { ...writeDeps, read: deps.read, waitMs: deps.config.readWaitMs });
     const readDeps = { read: deps.read, authenticate, waitMs: deps.config.readWaitMs };
     personReadRoutes(scope, readDeps);
     reportRoutes(scope, readDeps);
-    certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read });
+    certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read, waitMs: deps.config.readWaitMs });
     auditRoutes(scope, { store: deps.store, authenticate });
     const catalogue = eventCatalogueJsonSchema();
     scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
     scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
   await app.register(async (scope) => {
-    verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit, log: deps.logger });
+    verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit, log: deps.logger, waitMs: deps.config.readWaitMs });
   });
   return app;
 }
