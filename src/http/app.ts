@@ -10,7 +10,8 @@ import type { EventStore } from '../store/port.js';
 import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import { authenticator } from './auth.js';
-import { errorBody, errorHandler } from './errors.js';
+import { clientErrorHandler, errorBody, errorHandler, frameworkErrors } from './errors.js';
+import { boundedJsonBodies } from './json-body.js';
 import { parseQueryString } from './query-string.js';
 import { logRequests } from './request-log.js';
 import type { IdempotencyStore } from './idempotency.js';
@@ -45,7 +46,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 4 * 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { querystringParser: parseQueryString },
+    clientErrorHandler,
+    frameworkErrors,
   });
+  boundedJsonBodies(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
