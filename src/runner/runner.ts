@@ -118,8 +118,7 @@ export class ProjectionRunner {
             this.flush();
             // While the read models cannot be written, read no further: the buffer stays bounded.
             while (this.retry && !this.stopped) await new Promise((r) => setTimeout(r, RETRY_FIRST_MS));
-          }
-          else if (!this.flushScheduled) {
+          } else if (!this.flushScheduled) {
             this.flushScheduled = true;
             setImmediate(() => this.flush());
           }
@@ -181,7 +180,8 @@ export class ProjectionRunner {
 
   private halt(err: unknown, from?: ProjectedEvent, batch?: PreparedBatch): void {
     this.failure = err;
-    this.options.logger?.error({ err, from: (from?.position ?? batch?.writes.checkpoint)?.toString() }, 'projection failed; the read side stops here');
+    const at = from ? { from: from.position.toString() } : { to: batch?.writes.checkpoint };
+    this.options.logger?.error({ err, ...at }, 'projection failed; the read side stops here');
     void this.subscription?.close();
   }
 
