@@ -4,6 +4,7 @@ import type { Role } from '../../schemas/common.js';
 import type { Principal } from '../../src/security/principal.js';
 import { principals, testApp } from '../support/app.js';
 import { ok, seedZhengzhou } from '../support/fixtures.js';
+import { Rng, syntheticIdNumber } from '../../src/workload/rng.js';
 import { WRITE_CASES } from '../support/write-catalogue.js';
 import type { WriteCase } from '../support/write-catalogue.js';
 
@@ -142,3 +143,33 @@ function collect(v: unknown, out: string[] = []): string[] {
   else if (v && typeof v === 'object') for (const x of Object.values(v)) collect(x, out);
   return out;
 }
+
+t.test('text with noise around it is stored cleaned, or refused when nothing is left', async (t) => {
+  const app = await testApp();
+  t.teardown(app.close);
+  const rng = new Rng(1616);
+  let n = 0;
+  let stored = 0;
+  const noise = fc.array(fc.constantFrom(' ', '\u3000', '\t', '\u0000', '\u0007', '\u007f', '\u0085', '\u202e', '\u202a', '\u2067', '\u200e', '\u061c', '\ufeff'), { maxLength: 4 }).map((s) => s.join(''));
+  const word = fc.constantFrom('张三丰', '李四', 'O\u2019Brien', 'Zoë', 'Zoe\u0308', '', 'ﾃｽﾄ', '한국');
+  await fc.assert(
+    fc.asyncProperty(noise, word, noise, word, noise, async (a, w1, b, w2, c) => {
+      const name = `${a}${w1}${b}${w2}${c}`;
+      const expected = name.normalize('NFC').replace(/[\p{Cc}\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '').trim();
+      const personId = `fz${++n}`;
+      const head = await app.store.headPosition();
+      const res = await app.as(principals.employer, {
+        method: 'POST',
+        url: '/v1/persons',
+        payload: { personId, idNumber: syntheticIdNumber(rng, '410102'), name, jurisdiction: 'zhengzhou', titleLevel: 'junior', employerId: 'emp-1' },
+      });
+      if (expected === '') return res.statusCode === 400 && res.json().error.details[0].path === 'body.name' && (await app.store.headPosition()) === head;
+      if (res.statusCode !== 201) return false;
+      stored++;
+      const [e] = await app.store.readStream(`person-${personId}`);
+      return e!.data.name === expected;
+    }),
+    { numRuns: Math.max(100, Math.ceil(TOTAL / 10)), seed: Number(process.env.FUZZ_SEED ?? 1616) },
+  );
+  t.ok(stored > 0, `${stored} names stored cleaned`);
+});
