@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { DataDirLocked, lockDataDir } from '../../src/store/data-dir-lock.js';
@@ -43,11 +43,21 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The first child of `pid`, from /proc (its `children` file, or every process's parent when the kernel has no such file). */
 function childOf(pid: number): number | undefined {
   try {
     const first = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
     return first ? Number(first) : undefined;
   } catch {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) return Number(entry);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
     return undefined;
   }
 }
