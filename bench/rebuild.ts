@@ -92,7 +92,7 @@ export function rebuildSection(r: RebuildBench, command = 'npm run bench:rebuild
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Measured as `ledger rebuild` runs: with the rebuild's V8 options.
-  if (!runsWith(REBUILD_NODE_OPTIONS)) process.exit(rerunWith(REBUILD_NODE_OPTIONS));
+  if (!runsWith(REBUILD_NODE_OPTIONS)) process.exit(await rerunWith(REBUILD_NODE_OPTIONS));
   const r = await benchRebuild();
   const md = rebuildSection(r);
   writeSection('rebuild', md);

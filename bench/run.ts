@@ -118,7 +118,7 @@ function summary(store: string, rebuild: RebuildBench, verify: VerifyBench, http
 
 // The rebuild phase runs in this process, measured as `ledger rebuild` runs: with its V8 options.
 // The servers of the other phases are processes of their own and run without them.
-if (!runsWith(REBUILD_NODE_OPTIONS)) process.exit(rerunWith(REBUILD_NODE_OPTIONS));
+if (!runsWith(REBUILD_NODE_OPTIONS)) process.exit(await rerunWith(REBUILD_NODE_OPTIONS));
 log('store');
 const store = await benchStore();
 writeSection('store', store);

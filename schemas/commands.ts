@@ -7,6 +7,7 @@ import {
   Jurisdiction,
   LocalDate,
   Purpose,
+  Text,
   TitleLevel,
   Year,
 } from './common.js';
@@ -15,12 +16,13 @@ import { CourseCancelled, CourseFiled, Evidence, InstitutionAccreditationWithdra
 /** HTTP bodies of the write API; each is a command. Unknown fields are refused (strict). */
 
 /** The same fields as the event it records. */
-export const AccreditInstitution = z.strictObject(InstitutionAccredited.shape);
+export const AccreditInstitution = z.strictObject({ ...InstitutionAccredited.shape, name: Text(200) });
 
-export const WithdrawAccreditation = InstitutionAccreditationWithdrawn.omit({ institutionId: true }).strict();
+export const WithdrawAccreditation = InstitutionAccreditationWithdrawn.omit({ institutionId: true }).extend({ reason: Text(1000, { multiline: true }) }).strict();
 
 /** The event's fields but the jurisdiction, which the course takes from its institution. */
 export const FileCourse = CourseFiled.omit({ jurisdiction: true })
+  .extend({ title: Text(200) })
   .strict()
   .refine((c) => c.endsOn >= c.startsOn, { message: 'endsOn is before startsOn', path: ['endsOn'] });
 
@@ -28,7 +30,7 @@ const CertificateNumber = z.string().regex(/^\d{1,20}$/, 'digits only');
 
 export const ApproveCourse = z
   .strictObject({
-    approvalNo: z.string().min(1).max(100),
+    approvalNo: Text(100),
     certificateNumbers: z.strictObject({ from: CertificateNumber, to: CertificateNumber }).optional(),
     approvedOn: LocalDate,
   })
@@ -37,16 +39,16 @@ export const ApproveCourse = z
     path: ['certificateNumbers'],
   });
 
-export const CancelCourse = CourseCancelled.omit({ courseId: true }).strict();
+export const CancelCourse = CourseCancelled.omit({ courseId: true }).extend({ reason: Text(1000, { multiline: true }) }).strict();
 
 export const RegisterPerson = z.strictObject({
   personId: Id,
   idNumber: z.string().min(15).max(20),
-  name: z.string().min(1).max(100),
+  name: Text(100),
   jurisdiction: Jurisdiction,
   titleLevel: TitleLevel,
   employerId: Id,
-  industry: z.string().min(1).max(100).optional(),
+  industry: Text(100).optional(),
   registeredOn: LocalDate.optional(),
 });
 
@@ -90,20 +92,20 @@ export const ClaimConversion = z.strictObject({
   hours: Hours.optional(),
   characters: z.number().int().positive().max(10_000_000).optional(),
   credits: z.number().positive().max(1000).optional(),
-  projectRef: z.string().min(1).max(200).optional(),
-  title: z.string().min(1).max(300).optional(),
-  evidence: z.array(Evidence).max(20).default([]),
+  projectRef: Text(200).optional(),
+  title: Text(300).optional(),
+  evidence: z.array(Evidence.extend({ ref: Text(500) })).max(20).default([]),
 });
 
 export const ReviewCredit = z.strictObject({
   stage: z.enum(['employer', 'bureau']),
   decision: z.enum(['approved', 'rejected']),
   hours: Hours.optional(),
-  note: z.string().max(1000).optional(),
+  note: Text(1000, { multiline: true }).optional(),
 });
 
 export const RevokeCredit = z.strictObject({
-  reason: z.string().min(1).max(1000),
+  reason: Text(1000, { multiline: true }),
 });
 
 export const SignAssessment = z.strictObject({
@@ -112,12 +114,12 @@ export const SignAssessment = z.strictObject({
 
 export const StampCertificate = z.strictObject({
   stampedOn: LocalDate,
-  authority: z.string().min(1).max(200),
+  authority: Text(200),
 });
 
 export const RevokeCertificate = z.strictObject({
   reason: CertificateRevocationReason,
-  note: z.string().max(1000).optional(),
+  note: Text(1000, { multiline: true }).optional(),
 });
 
 export type RecordCompletionCommand = z.infer<typeof RecordCompletion>;

@@ -68,3 +68,28 @@ export const Hours = z.number().positive().max(1000).multipleOf(0.5);
 
 export const Actor = z.object({ role: Role.or(z.literal('system')), id: z.string().min(1) });
 export type Actor = z.infer<typeof Actor>;
+
+/** C0 and C1 controls (tab, newline and carriage return among them), and U+FEFF (a stray byte-order mark). */
+const CONTROLS = /[\p{Cc}\ufeff]/gu;
+/** The same but newline, in text that may span lines (a reason, a note); CR LF and CR become LF first. */
+const CONTROLS_BUT_NEWLINE = /(?!\n)[\p{Cc}\ufeff]/gu;
+/** Bidirectional embeddings, overrides, isolates and marks: they can make a name display as another. */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** A UTF-16 surrogate without its pair: not a character, and not representable in UTF-8. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Text a person typed: a name, a title, a reason. Refused when it holds a lone surrogate; then
+ * NFC-normalised (one spelling for the same characters, so equal names compare equal), cleaned of
+ * control and bidi characters and trimmed; blank or longer than `max` characters after that is refused.
+ */
+export function Text(max: number, options: { multiline?: boolean } = {}) {
+  const controls = options.multiline ? CONTROLS_BUT_NEWLINE : CONTROLS;
+  return z
+    .string()
+    .max(max * 4)
+    .refine((s) => !LONE_SURROGATE.test(s), { message: 'not valid Unicode text (a lone surrogate)', abort: true })
+    .overwrite((s) => (options.multiline ? s.replace(/\r\n?/g, '\n') : s).normalize('NFC').replace(controls, '').replace(BIDI, '').trim())
+    .min(1, 'must not be blank')
+    .max(max);
+}

@@ -35,7 +35,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof ZodError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
+    if ((err as Error).name === 'DataDirLocked') {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exitCode = 1;
+    } else if (err instanceof ConfigError || err instanceof ZodError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(err as Error).message}\n`);
       process.exitCode = 2;
     } else {

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 
 /**
  * V8 options of a rebuild: a young generation of up to 64 MB per semi-space (V8's default is 16).
@@ -9,12 +10,44 @@ import { spawnSync } from 'node:child_process';
  */
 export const REBUILD_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=64'];
 
+/** Signals an operator or a supervisor sends the wrapper; each is passed on to the child. */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export function runsWith(options: readonly string[]): boolean {
   return options.every((o) => process.execArgv.includes(o));
 }
 
-/** Runs this process's command again in a child Node with `options`, and returns its exit code. */
-export function rerunWith(options: readonly string[]): number {
-  const child = spawnSync(process.execPath, [...process.execArgv, ...options, ...process.argv.slice(1)], { stdio: 'inherit' });
-  return child.status ?? 1;
+/**
+ * Runs this process's command again in a child Node with `options`, and resolves with its exit code
+ * (128 + the signal's number when a signal ended it). The child ends with this process however it
+ * ends: signals are forwarded, and the child watches its IPC channel (`endWithParent`), which closes
+ * when this process dies, kill -9 included.
+ */
+export function rerunWith(options: readonly string[]): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, ...options, ...process.argv.slice(1)], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  for (const s of FORWARDED) process.on(s, forward);
+  return new Promise((resolve) => {
+    const done = (code: number) => {
+      for (const s of FORWARDED) process.off(s, forward);
+      resolve(code);
+    };
+    child.once('error', () => done(1));
+    child.once('exit', (code, signal) => done(code ?? (signal ? 128 + constants.signals[signal] : 1)));
+  });
+}
+
+/**
+ * In a child started by `rerunWith`: exits as soon as the parent is gone, before or while working.
+ * Returns what to call once the work is done, so the channel no longer holds the process open.
+ */
+export function endWithParent(): () => void {
+  if (!process.send) return () => {};
+  const orphaned = () => process.exit(1);
+  if (!process.connected) orphaned();
+  process.once('disconnect', orphaned);
+  return () => {
+    process.off('disconnect', orphaned);
+    if (process.connected) process.disconnect();
+  };
 }

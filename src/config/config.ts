@@ -14,6 +14,8 @@ export const ConfigSchema = z.object({
   eventstoreConnectionString: z.string().min(1).optional(),
   /** How long a query with minPosition waits for the read side before answering 504. */
   readWaitMs: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** How long the read side may take to reach the store's head before /health and /ready answer 503. */
+  readyMaxLagMs: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Public verification requests a client (IP) may make per minute. */
   verifyRateLimit: z.coerce.number().int().min(1).default(600),
 });
@@ -31,6 +33,7 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   eventstoreConnectionString: 'EVENTSTORE_CONNECTION_STRING',
   readWaitMs: 'LEDGER_READ_WAIT_MS',
   verifyRateLimit: 'LEDGER_VERIFY_RATE_LIMIT',
+  readyMaxLagMs: 'LEDGER_READY_MAX_LAG_MS',
 };
 
 export class ConfigError extends Error {

@@ -10,7 +10,8 @@ import type { EventStore } from '../store/port.js';
 import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import { authenticator } from './auth.js';
-import { errorBody, errorHandler } from './errors.js';
+import { clientErrorHandler, errorBody, errorHandler, frameworkErrors } from './errors.js';
+import { boundedJsonBodies } from './json-body.js';
 import { parseQueryString } from './query-string.js';
 import { logRequests } from './request-log.js';
 import type { IdempotencyStore } from './idempotency.js';
@@ -49,7 +50,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 4 * 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { querystringParser: parseQueryString },
+    clientErrorHandler,
+    frameworkErrors,
   });
+  boundedJsonBodies(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -71,11 +75,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const writeDeps = { store: deps.store, clock: deps.clock ?? systemClock, authenticate, idempotency: deps.idempotency };
   await app.register(async (scope) => {
     logRequests(scope, deps.logger);
-    await healthRoutes(scope, { store: deps.store, storeKind: deps.config.store, runner: deps.read.runner });
+    await healthRoutes(scope, { store: deps.store, storeKind: deps.config.store, runner: deps.read.runner, maxLagMs: deps.config.readyMaxLagMs });
     institutionRoutes(scope, writeDeps);
     courseRoutes(scope, writeDeps);
     personWriteRoutes(scope, { ...writeDeps, idPepper: deps.secrets.idPepper });
-    creditRoutes(scope, writeDeps);
+    creditRoutes(scope, { ...writeDeps, read: deps.read, waitMs: deps.config.readWaitMs });
     const readDeps = { read: deps.read, authenticate, waitMs: deps.config.readWaitMs };
     personReadRoutes(scope, readDeps);
     personDirectoryRoutes(scope, { ...readDeps, idPepper: deps.secrets.idPepper });
@@ -84,14 +88,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     employerReadRoutes(scope, readDeps);
     worklistRoutes(scope, { ...readDeps, clock: writeDeps.clock });
     reportRoutes(scope, readDeps);
-    certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read });
+    certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read, waitMs: deps.config.readWaitMs });
     auditRoutes(scope, { store: deps.store, authenticate });
     const catalogue = eventCatalogueJsonSchema();
     scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
     scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
   await app.register(async (scope) => {
-    verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit, log: deps.logger });
+    verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit, log: deps.logger, waitMs: deps.config.readWaitMs });
   });
   return app;
 }

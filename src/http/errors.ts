@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { StoreError } from '../store/errors.js';
@@ -14,13 +16,17 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   INVALID_APPEND: 400,
   RULE_VIOLATION: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   STORE_CLOSED: 503,
+  STORAGE_FULL: 507,
   UNAVAILABLE: 503,
+  REQUEST_TIMEOUT: 408,
   TIMEOUT: 504,
 } as const;
 
@@ -67,6 +73,15 @@ function validationDetails(err: FastifyError): { path: string; message: string }
   });
 }
 
+/** Seconds a client is told to wait before retrying a write refused for a full disk. */
+export const STORAGE_FULL_RETRY_AFTER_S = 30;
+
+/** The storage refused to grow (SQLite's SQLITE_FULL, ENOSPC): nothing was written, and a retry may pass. */
+function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC';
+}
+
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   answerError(err, req.log, reply);
 }
@@ -86,6 +101,14 @@ export function answerError(err: FastifyError, log: FastifyBaseLogger, reply: Fa
     void reply.code(ERROR_STATUS[code] ?? 500).send(errorBody(code in ERROR_STATUS ? code : 'INTERNAL', err.message));
     return;
   }
+  if (isStorageFull(err)) {
+    log.error({ err }, 'storage full: write refused');
+    void reply
+      .code(ERROR_STATUS.STORAGE_FULL)
+      .header('retry-after', String(STORAGE_FULL_RETRY_AFTER_S))
+      .send(errorBody('STORAGE_FULL', 'the ledger cannot store more right now (its disk is full): the request was not completed; try again later (with the same Idempotency-Key a retry records nothing twice)', { retryAfterSeconds: STORAGE_FULL_RETRY_AFTER_S }));
+    return;
+  }
   if (isResponseSerializationError(err)) {
     log.error({ err }, 'response did not match its schema');
     void reply.code(500).send(errorBody('INTERNAL', 'internal error'));
@@ -103,4 +126,34 @@ export function answerError(err: FastifyError, log: FastifyBaseLogger, reply: Fa
     log.error({ err }, 'unhandled error');
     void reply.code(500).send(errorBody('INTERNAL', 'internal error'));
   }
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them: most often raw (not
+ * percent-encoded) UTF-8 in the URL, such as `?holder=张三丰` typed into a tool that does not encode.
+ * They get the API's error shape, not Fastify's default body.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, message]: [ErrorCode, string] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? ['REQUEST_TIMEOUT', 'the request did not arrive in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? ['HEADERS_TOO_LARGE', 'the request headers are too large']
+        : ['VALIDATION_FAILED', 'the request is not valid HTTP; characters outside ASCII in the URL must be percent-encoded (holder=%E5%BC%A0…)'];
+  const body = JSON.stringify(errorBody(code, message, err.code === undefined ? undefined : { parser: err.code }));
+  const status = ERROR_STATUS[code];
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
+/** Fastify's own refusals before routing (a malformed percent-escape, a path parameter too long), in the API's shape. */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.statusCode === 414) {
+    void reply.code(414).send(errorBody('URI_TOO_LONG', 'a path segment of the URL is too long'));
+    return;
+  }
+  void reply.code(400).send(errorBody('VALIDATION_FAILED', err.message, err.code === 'FST_ERR_BAD_URL' ? [{ path: 'url', message: 'a malformed percent-escape' }] : undefined));
 }

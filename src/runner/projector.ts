@@ -98,7 +98,14 @@ export class Projector {
   /** Folds and commits in this thread. */
   async apply(events: readonly ProjectedEvent[]): Promise<void> {
     const batch = await this.prepare(events);
-    if (!batch) return;
+    if (batch) this.commit(batch);
+  }
+
+  /**
+   * Writes a prepared batch in this thread (one transaction) and marks it committed. When the write
+   * fails, nothing of it is written and the batch may be committed again (the runner retries).
+   */
+  commit(batch: PreparedBatch): void {
     this.write(batch.writes);
     this.committed(batch);
   }

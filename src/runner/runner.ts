@@ -11,6 +11,21 @@ const BATCH = 2_000;
  */
 const AHEAD = 4;
 
+/** Write failures that pass (the disk fills up, the file is busy): the runner retries them. */
+const TRANSIENT = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|NOMEM)/;
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 2_000;
+
+export type RunnerState = 'idle' | 'running' | 'retrying' | 'stopped';
+
+export interface RunnerStatus {
+  state: RunnerState;
+  /** Position of the last event every read model answers for. */
+  position: bigint;
+  /** Why it is retrying or stopped. */
+  error?: string;
+}
+
 export interface RunnerOptions {
   logger?: Logger;
   /** The read-model file, when it is one: a long catch-up then commits from a writer thread. */
@@ -31,6 +46,10 @@ export class ProjectionRunner {
   /** Live batches fold one after another. */
   private flushing: Promise<void> = Promise.resolve();
   private failure: unknown;
+  /** A folded batch whose write failed, and the retry that will write it again. */
+  private unwritten: PreparedBatch | undefined;
+  private retry: { timer: NodeJS.Timeout | undefined; attempts: number; error: string } | undefined;
+  private stopped = false;
   /** Batches of the catch-ups so far that the writer thread committed. */
   threadedBatches = 0;
 
@@ -104,8 +123,11 @@ export class ProjectionRunner {
       try {
         for await (const e of sub) {
           this.buffer.push(e);
-          if (this.buffer.length >= BATCH) this.scheduleFlush();
-          else if (!this.flushScheduled) {
+          if (this.buffer.length >= BATCH) {
+            this.scheduleFlush();
+            // While the read models cannot be written, read no further: the buffer stays bounded.
+            while (this.retry && !this.stopped) await new Promise((r) => setTimeout(r, RETRY_FIRST_MS));
+          } else if (!this.flushScheduled) {
             this.flushScheduled = true;
             setImmediate(() => this.scheduleFlush());
           }
@@ -123,28 +145,70 @@ export class ProjectionRunner {
   }
 
   private async flush(): Promise<void> {
-    if (this.buffer.length === 0 || this.failure) return;
-    const batch = this.buffer;
+    if (this.retry?.timer || this.failure) return;
+    if (this.unwritten && !this.write(this.unwritten)) return;
+    if (this.buffer.length === 0) return;
+    const events = this.buffer;
     this.buffer = [];
+    let batch: PreparedBatch | undefined;
     try {
-      await this.projector.apply(batch);
+      batch = await this.projector.prepare(events);
     } catch (err) {
-      this.failure = err;
-      this.options.logger?.error({ err, from: batch[0]?.position.toString() }, 'projection failed; the read side stops here');
-      void this.subscription?.close();
+      this.halt(err, events[0]);
       return;
     }
-    this.release();
+    if (batch) this.write(batch);
   }
 
-  /** Each projection's committed position and how far it trails the store's head. */
-  async status(): Promise<{ head: bigint; stopped: boolean; projections: { name: string; version: number; position: bigint; lag: bigint }[] }> {
-    const head = await this.store.headPosition();
-    return {
-      head,
-      stopped: this.failure !== undefined,
-      projections: this.projector.status().map((p) => ({ ...p, lag: head > p.position ? head - p.position : 0n })),
-    };
+  /**
+   * Commits a folded batch; true once written. A transient failure (SQLITE_FULL: the disk is full)
+   * keeps the batch and tries again with a growing pause, so the read side resumes by itself once
+   * space returns; events arriving meanwhile wait in the buffer. Any other failure stops the runner.
+   */
+  private write(batch: PreparedBatch): boolean {
+    try {
+      this.projector.commit(batch);
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code);
+      if (!TRANSIENT.test(code) || this.stopped) {
+        this.halt(err, undefined, batch);
+        return false;
+      }
+      this.unwritten = batch;
+      const attempts = (this.retry?.attempts ?? 0) + 1;
+      if (attempts === 1) this.options.logger?.warn({ err, checkpoint: this.position.toString() }, 'read models cannot be written; retrying');
+      const timer = setTimeout(() => {
+        if (this.retry) this.retry.timer = undefined;
+        this.scheduleFlush();
+      }, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempts - 1)));
+      this.retry = { timer, attempts, error: `${code}: ${(err as Error).message}` };
+      return false;
+    }
+    if (this.retry) this.options.logger?.info({ attempts: this.retry.attempts, checkpoint: this.position.toString() }, 'read models written again');
+    this.unwritten = undefined;
+    this.retry = undefined;
+    this.release();
+    return true;
+  }
+
+  private halt(err: unknown, from?: ProjectedEvent, batch?: PreparedBatch): void {
+    this.failure = err;
+    const at = from ? { from: from.position.toString() } : { batch: batch?.seq };
+    this.options.logger?.error({ err, ...at }, 'projection failed; the read side stops here');
+    void this.subscription?.close();
+  }
+
+  /** What `/health` and `/ready` report. */
+  status(): RunnerStatus {
+    const position = this.position;
+    if (this.failure) return { state: 'stopped', position, error: String((this.failure as Error).message ?? this.failure) };
+    if (this.retry) return { state: 'retrying', position, error: this.retry.error };
+    return { state: this.loop && !this.stopped ? 'running' : 'idle', position };
+  }
+
+  /** Each projection's committed position and how far it trails `head`. */
+  projections(head: bigint): { name: string; version: number; position: bigint; lag: bigint }[] {
+    return this.projector.status().map((p) => ({ ...p, lag: head > p.position ? head - p.position : 0n }));
   }
 
   private release(): void {
@@ -171,6 +235,9 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry?.timer);
+    if (this.retry) this.retry.timer = undefined;
     await this.subscription?.close();
     await this.loop;
     await this.flushing;

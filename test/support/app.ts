@@ -37,6 +37,8 @@ export interface TestAppOptions {
   now?: Date;
   /** A file for the Idempotency-Key table, to test what survives a restart; in memory otherwise. */
   idempotencyFile?: string;
+  /** A file for the read models (in memory otherwise). */
+  readModelFile?: string;
   /** Settings other than the defaults, as the environment would give them. */
   config?: Record<string, unknown>;
 }
@@ -49,7 +51,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const idempotency = new IdempotencyStore(options.idempotencyFile ?? ':memory:');
   const logs: string[] = [];
   const logger = pino({ ...loggerOptions('info') }, { write: (line: string) => void logs.push(line) });
-  const read = openReadSide(store, ':memory:');
+  const read = openReadSide(store, options.readModelFile ?? ':memory:');
   const keyring = Keyring.inMemory();
   read.runner.start();
   const app = await buildApp({

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/config.js';
 import { loadSecrets } from '../../security/secrets.js';
 import { protectIdNumber } from '../../security/id-number.js';
+import { lockDataDir } from '../../store/data-dir-lock.js';
 import { openStore } from '../../store/open-store.js';
 import { generateWorkload } from '../../workload/generate.js';
 import { writeWorkload } from '../../workload/write.js';
@@ -19,6 +20,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('--persons takes a count or one of 10k, 100k, 1m\n');
     return 2;
   }
+  // The embedded store has one writing process: a server on the same data dir would not see these events.
+  const lock = config.store === 'sqlite' ? lockDataDir(config.dataDir, 'gen') : undefined;
   const store = await openStore(config);
   const { idPepper } = loadSecrets(config.dataDir);
   const started = Date.now();
@@ -31,5 +34,6 @@ export async function run(argv: string[]): Promise<number> {
   process.stderr.write('\n');
   process.stdout.write(`wrote ${result.events} events in ${result.streams} streams in ${seconds.toFixed(1)} s\n`);
   await store.close();
+  lock?.release();
   return 0;
 }

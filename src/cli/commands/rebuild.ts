@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../config/config.js';
+import type { Config } from '../../config/config.js';
 import { dropReadModels } from '../../runner/read-model-db.js';
 import { registeredProjections } from '../../../projections/index.js';
 import { openReadSide } from '../../runner/read-side.js';
+import { lockDataDir } from '../../store/data-dir-lock.js';
 import { openStore } from '../../store/open-store.js';
 import { configFlags, parseCommandArgs } from '../args.js';
-import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../node-options.js';
+import { endWithParent, REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../node-options.js';
 
 export const usage = 'ledger rebuild [--projection NAME] [--data-dir DIR]   drop the read models (or one) and replay every event';
 
@@ -16,14 +18,28 @@ function bar(done: number, total: number, width = 30): string {
 
 export async function run(argv: string[]): Promise<number> {
   if (!runsWith(REBUILD_NODE_OPTIONS)) return rerunWith(REBUILD_NODE_OPTIONS);
-  const { values } = parseCommandArgs(argv, { projection: { type: 'string' } });
-  const only = values.projection;
-  const names = registeredProjections().map((p) => p.name);
-  if (only !== undefined && !names.includes(only)) {
-    process.stderr.write(`ledger rebuild: no projection named ${only}; the registered ones are ${names.join(', ')}\n`);
-    return 2;
+  const detach = endWithParent();
+  try {
+    const { values } = parseCommandArgs(argv, { projection: { type: 'string' } });
+    const only = values.projection;
+    const names = registeredProjections().map((p) => p.name);
+    if (only !== undefined && !names.includes(only)) {
+      process.stderr.write(`ledger rebuild: no projection named ${only}; the registered ones are ${names.join(', ')}\n`);
+      return 2;
+    }
+    const config = loadConfig(process.env, configFlags(values));
+    const lock = lockDataDir(config.dataDir, 'rebuild');
+    try {
+      return await rebuild(config, only);
+    } finally {
+      lock.release();
+    }
+  } finally {
+    detach();
   }
-  const config = loadConfig(process.env, configFlags(values));
+}
+
+async function rebuild(config: Config, only: string | undefined): Promise<number> {
   const store = await openStore(config);
   const file = join(config.dataDir, 'readmodels.db');
   if (only === undefined) dropReadModels(file);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
+import { lockDataDir } from '../../store/data-dir-lock.js';
 import { openStore } from '../../store/open-store.js';
 import { buildApp } from '../../http/app.js';
 import { IdempotencyStore } from '../../http/idempotency.js';
@@ -15,6 +16,8 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, {});
   const config = loadConfig(process.env, configFlags(values));
   const logger = createLogger(config.logLevel);
+  // Before anything opens a file: one process owns the data dir (the lock ends with the process).
+  const lock = lockDataDir(config.dataDir, 'serve');
   const store = await openStore(config);
   const secrets = loadSecrets(config.dataDir);
   const idempotency = new IdempotencyStore(join(config.dataDir, 'requests.db'));
@@ -29,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     await read.close();
     await store.close();
     idempotency.close();
+    lock.release();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,11 +1,10 @@
 import type { z } from 'zod';
 import type { ChangeTitle, RegisterPerson, SignAssessment, TransferPerson } from '../../../schemas/commands.js';
-import type { DomainEvent } from '../../../schemas/events.js';
 import { isValidIdNumber, protectIdNumber } from '../../security/id-number.js';
 import { beijingDate } from '../../time/clock.js';
 import { checkScope } from '../authorize.js';
-import { execute } from '../handle.js';
-import type { CommandContext, Draft } from '../handle.js';
+import { execute, load } from '../handle.js';
+import type { CommandContext, Draft, Evolve } from '../handle.js';
 import { accept, reject } from '../result.js';
 import type { Decision } from '../result.js';
 import { evolvePerson, initialPerson } from '../state/person.js';
@@ -14,13 +13,37 @@ import { streams } from '../streams.js';
 
 interface Reservation {
   personId?: string;
+  /** When the store accepted the reservation. */
+  at?: string;
 }
 
-const evolveReservation = (s: Reservation, e: DomainEvent): Reservation => (e.type === 'IdNumberReserved' ? { personId: e.data.personId } : s);
+const evolveReservation: Evolve<Reservation> = (s, e, recorded) => (e.type === 'IdNumberReserved' ? { personId: e.data.personId, at: recorded.recordedAt } : s);
 
 /**
- * Registration reserves the ID number first (its own stream, appended with no_stream) so that one
- * person cannot be registered twice under two ids; a retry by the same personId passes through.
+ * How long a reservation whose person was never registered (the process died between the two
+ * appends) holds the number for anyone but that person. A request runs its two appends within
+ * milliseconds of each other, so one this old is not still in flight.
+ */
+export const UNCLAIMED_RESERVATION_MS = 10 * 60_000;
+
+/**
+ * Whether another person's reservation still holds the number: it does once that person is
+ * registered with it, and for a while before (a registration in flight). A reservation whose person
+ * was registered with another number (the loser of a race), or that stayed unclaimed past
+ * UNCLAIMED_RESERVATION_MS (a crash), no longer does.
+ */
+export function reservationStands(holder: PersonState, idNumberHash: string, reservedAt: string | undefined, now: Date): boolean {
+  if (holder.exists) return holder.idNumberHash === idNumberHash;
+  return reservedAt === undefined || now.getTime() - Date.parse(reservedAt) < UNCLAIMED_RESERVATION_MS;
+}
+
+/**
+ * Registration is two appends, each to one stream with an exact expected revision, so that it is
+ * the same on every store (EventStoreDB has no transaction across streams): the ID number's
+ * reservation (`idnumber-{hash}`: one person per number), then the person. Everything that can
+ * refuse the person is checked before the reservation, so a refused registration appends nothing.
+ * A crash between the two leaves a reservation for this person, which the next attempt for the same
+ * person completes; nobody else is blocked by it for longer than UNCLAIMED_RESERVATION_MS.
  */
 export async function registerPerson(ctx: CommandContext, cmd: z.infer<typeof RegisterPerson>, pepper: Buffer) {
   const denied = checkScope(ctx.actor, ['bureau', 'employer'], { jurisdiction: cmd.jurisdiction, employerId: cmd.employerId });
@@ -31,14 +54,19 @@ export async function registerPerson(ctx: CommandContext, cmd: z.infer<typeof Re
     });
   }
   const id = protectIdNumber(pepper, cmd.idNumber);
-  const reserved = await execute(ctx, {
+  const already = await load(ctx.store, streams.person(cmd.personId), initialPerson, evolvePerson);
+  if (already.state.exists) return reject('CONFLICT', `person ${cmd.personId} is already registered`);
+  const reserved = await execute<Reservation, object, PersonState | undefined>(ctx, {
     streamId: streams.idNumber(id.hash),
     initial: (): Reservation => ({}),
     evolve: evolveReservation,
-    decide: ({ state }) => {
+    // The person who holds the number now, loaded before deciding.
+    prepare: async ({ state }) =>
+      state.personId && state.personId !== cmd.personId ? (await load(ctx.store, streams.person(state.personId), initialPerson, evolvePerson)).state : undefined,
+    decide: ({ state }, holder) => {
       if (state.personId === cmd.personId) return accept();
-      if (state.personId) return reject('CONFLICT', 'this ID number is already registered to another person');
-      return accept({ type: 'IdNumberReserved', data: { idNumberHash: id.hash, personId: cmd.personId }, key: cmd.personId });
+      if (holder && reservationStands(holder, id.hash, state.at, ctx.clock())) return reject('CONFLICT', 'this ID number is already registered to another person');
+      return accept({ type: 'IdNumberReserved', data: { idNumberHash: id.hash, personId: cmd.personId }, key: state.at ? `${cmd.personId}@${state.at}` : cmd.personId });
     },
   });
   if (!reserved.ok) return reserved;

@@ -55,6 +55,10 @@ export class PersonState {
   get industry(): string | undefined {
     return this.record?.industry;
   }
+  /** Keyed hash of the ID number registered; its reservation stands only for this person. */
+  get idNumberHash(): string | undefined {
+    return this.record?.idNumberHash;
+  }
   /** The person's credits by id. */
   get credits(): ReadonlyMap<string, CreditState> {
     return new Map(Object.values(this.record?.credits ?? {}).map((c) => [c.creditId, creditState(c)]));

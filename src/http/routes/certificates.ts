@@ -12,11 +12,11 @@ import type { Authenticate } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
-import { assertMayRead } from './persons-read.js';
+import { assertMayRead, onceVisible } from './persons-read.js';
 
 const CertNo = z.object({ no: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/, 'a certificate number such as ZZ-2014-000001') });
 
-export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & CertificateDeps & { read: ReadSide; authenticate: Authenticate }) {
+export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & CertificateDeps & { read: ReadSide; authenticate: Authenticate; waitMs: number }) {
   writeRoute(app, deps, {
     url: '/v1/persons/:id/years/:year/certificate',
     roles: ['bureau'],
@@ -39,7 +39,7 @@ export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & Certif
     body: RevokeCertificate,
     params: CertNo,
     summary: 'Revoke a certificate (forged, altered, transferred, lent, fraudulent credit, error)',
-    run: (ctx, body, p) => revokeCertificate(ctx, p.no, body),
+    run: async (ctx, body, p) => onceVisible(deps.read, deps.waitMs, await revokeCertificate(ctx, p.no, body)),
   });
 
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -4,10 +4,12 @@ import { ClaimConversion, RecordCompletion, RecordCompletionsBatch, RecordEnrolm
 import { CreditId } from '../../../schemas/common.js';
 import { recordCompletionsBatch } from '../../domain/commands/completion-batch.js';
 import { claimConversion, recordCompletion, recordEnrolment, reviewCredit, revokeCredit } from '../../domain/commands/credits.js';
+import type { ReadSide } from '../../runner/read-side.js';
 import { rejectionBody, writeRoute } from '../write-route.js';
+import { onceVisible } from './persons-read.js';
 import type { WriteDeps } from '../write-route.js';
 
-export function creditRoutes(app: FastifyInstance, deps: WriteDeps) {
+export function creditRoutes(app: FastifyInstance, deps: WriteDeps & { read: ReadSide; waitMs: number }) {
   const params = z.object({ creditId: CreditId });
   writeRoute(app, deps, {
     url: '/v1/enrolments',
@@ -63,6 +65,7 @@ export function creditRoutes(app: FastifyInstance, deps: WriteDeps) {
     body: RevokeCredit,
     params,
     summary: 'Revoke a credit (a compensating event; the original stays)',
-    run: (ctx, body, p) => revokeCredit(ctx, p.creditId, body),
+    // Answered once verification shows it: a certificate standing on this credit reads `invalidated`.
+    run: async (ctx, body, p) => onceVisible(deps.read, deps.waitMs, await revokeCredit(ctx, p.creditId, body)),
   });
 }

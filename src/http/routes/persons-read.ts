@@ -11,6 +11,7 @@ import { listQuery, pageSchema, sendList } from '../lists.js';
 import { inScope } from '../../domain/authorize.js';
 import type { PersonRecord } from '../../../projections/person.js';
 import type { Principal } from '../../security/principal.js';
+import type { Outcome } from '../../domain/result.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Authenticate } from '../auth.js';
 import { ApiError } from '../errors.js';
@@ -22,6 +23,16 @@ export async function awaitPosition(read: ReadSide, minPosition: string | undefi
   if (minPosition === undefined) return;
   const reached = await read.runner.waitForPosition(BigInt(minPosition), waitMs);
   if (!reached) throw new ApiError('TIMEOUT', `the read side has not reached position ${minPosition} yet`, { position: read.runner.position.toString() });
+}
+
+/**
+ * For a write whose effect readers must see on their next look (a revocation): the outcome, once
+ * the read side has folded it or `waitMs` has passed. The fact is recorded either way; past the wait
+ * a reader still gets it with `?minPosition=`.
+ */
+export async function onceVisible<O extends Outcome>(read: ReadSide, waitMs: number, outcome: O): Promise<O> {
+  if (outcome.ok) await read.runner.waitForPosition(outcome.position, waitMs);
+  return outcome;
 }
 
 /** Owner, employer, the bureau of the person's jurisdiction, and auditors may read a person's record. */

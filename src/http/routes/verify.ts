@@ -10,6 +10,7 @@ import type { Keyring } from '../../security/signing-keys.js';
 import { answerError, ApiError } from '../errors.js';
 import { jsonSchemaValidatorCompiler } from '../json-schema-validation.js';
 import { FixedWindowLimiter, rateLimitHook } from '../rate-limit.js';
+import { awaitPosition, MinPosition } from './persons-read.js';
 
 // `regex(/\S/)` says what `trim().min(1)` does in a form the JSON Schema these routes validate with keeps.
 const Holder = z.string().trim().min(1).max(100).regex(/\S/);
@@ -70,6 +71,8 @@ export interface VerifyDeps {
   perMinute: number;
   /** Where server faults on these routes are logged; they log nothing per request. */
   log: Logger;
+  /** Longest wait of a `?minPosition=` verification for the read side. */
+  waitMs: number;
 }
 
 /**
@@ -84,6 +87,9 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
   app.setErrorHandler<FastifyError>((err, _req, reply) => answerError(err, log, reply));
   const r = app.withTypeProvider<ZodTypeProvider>();
   // One count per client across both routes: a verifier scanning or typing shares the allowance.
+  // Without minPosition the answer stays synchronous: the hot path awaits nothing.
+  const afterPosition = (minPosition: string | undefined, answer: () => void): void | Promise<void> =>
+    minPosition === undefined ? answer() : awaitPosition(deps.read, minPosition, deps.waitMs).then(answer);
   const onRequest = rateLimitHook(new FixedWindowLimiter({ max: deps.perMinute, windowMs: 60_000 }));
   r.get(
     '/v1/verify/:no',
@@ -93,17 +99,19 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
       schema: {
         summary: 'Verdict on a certificate shown by someone: authentic, unstamped, revoked, invalidated, holder-mismatch, altered, not-found',
         params: z.object({ no: z.string().min(1).max(60) }),
-        querystring: z.object({ holder: Holder, digest: z.string().regex(/^[0-9a-f]{64}$/).optional() }),
+        querystring: z.object({ holder: Holder, digest: z.string().regex(/^[0-9a-f]{64}$/).optional(), ...MinPosition.shape }),
       },
     },
     (req, reply) =>
-      sendAnswer(
-        reply,
-        verifyCertificate(
-          { certificateNumber: req.params.no, holder: req.query.holder, digest: req.query.digest },
-          deps.read.models.verification(req.params.no),
-          deps.keyring,
-          deps.idPepper,
+      afterPosition(req.query.minPosition, () =>
+        sendAnswer(
+          reply,
+          verifyCertificate(
+            { certificateNumber: req.params.no, holder: req.query.holder, digest: req.query.digest },
+            deps.read.models.verification(req.params.no),
+            deps.keyring,
+            deps.idPepper,
+          ),
         ),
       ),
   );
@@ -114,13 +122,15 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
       validatorCompiler: jsonSchemaValidatorCompiler,
       schema: {
         summary: 'Verdict from a scanned QR payload: its signature is checked first, then the ledger',
-        querystring: z.object({ qr: z.string().min(1).max(400), holder: Holder }),
+        querystring: z.object({ qr: z.string().min(1).max(400), holder: Holder, ...MinPosition.shape }),
       },
     },
     (req, reply) => {
       const qr = decodeQr(req.query.qr);
       if (!qr) throw new ApiError('VALIDATION_FAILED', 'not a celedger QR payload', [{ path: 'querystring.qr', message: 'expected CEL1.<number>.<digest>.<signature>.<keyId>' }]);
-      sendAnswer(reply, verifyCertificate({ certificateNumber: qr.certificateNumber, holder: req.query.holder, qr }, deps.read.models.verification(qr.certificateNumber), deps.keyring, deps.idPepper));
+      return afterPosition(req.query.minPosition, () =>
+        sendAnswer(reply, verifyCertificate({ certificateNumber: qr.certificateNumber, holder: req.query.holder, qr }, deps.read.models.verification(qr.certificateNumber), deps.keyring, deps.idPepper)),
+      );
     },
   );
 }
