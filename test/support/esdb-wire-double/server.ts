@@ -17,6 +17,8 @@ export interface WireDouble {
   log: Log;
   /** Calls received per method, to show which append path the client took. */
   calls: Record<'append' | 'batchAppend' | 'read' | 'delete' | 'tombstone', number>;
+  /** Appends received on either path (BatchAppend carries many over one call). */
+  received: { appends: number };
   faults: Faults;
   stop(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export interface Faults {
 interface FaultState {
   lose: number;
   delays: number[];
+  received: { appends: number };
 }
 
 const { ReadResp, AppendResp, BatchAppendResp, DeleteResp, TombstoneResp } = streamsPb;
@@ -120,9 +123,10 @@ function filterOf(options: any): (e: StoredEvent) => boolean {
  * A filtered `$all` subscription's checkpoints, as EventStoreDB oss-v23.10
  * `Enumerators.AllSubscriptionFiltered` sends them: every `checkpointIntervalMultiplier × window`
  * events considered (delivered or filtered out), where the window is the filter's max search window
- * or 32. `considered(n)` counts n more and says whether a checkpoint is due.
+ * or 32. `considered(n)` counts n more; `due()` says whether a checkpoint goes out now (and restarts
+ * the count). The page that reaches the end is counted but sends none: the count goes live with it.
  */
-function checkpointsOf(filter: any): { window: number; considered(n: number): boolean } {
+function checkpointsOf(filter: any): { window: number; considered(n: number): void; due(): boolean } {
   const window = filter.hasMax() ? filter.getMax() : 32;
   const interval = filter.getCheckpointintervalmultiplier() * window;
   let counter = 0;
@@ -130,6 +134,8 @@ function checkpointsOf(filter: any): { window: number; considered(n: number): bo
     window,
     considered(n) {
       counter += n;
+    },
+    due() {
       if (counter < interval) return false;
       counter %= interval;
       return true;
@@ -209,8 +215,9 @@ function readHandler(log: Log) {
           call.write(readEvent(e));
           at = e.position;
         }
+        checkpoints.considered(page.length);
         if (i + checkpoints.window >= source.length) break;
-        if (checkpoints.considered(page.length)) call.write(checkpointAt(at));
+        if (checkpoints.due()) call.write(checkpointAt(at));
       }
     } else {
       for (const e of source) if (keep(e)) call.write(readEvent(e));
@@ -220,7 +227,9 @@ function readHandler(log: Log) {
       for (const e of written) {
         if (!afterLive(e)) continue;
         if (keep(e)) call.write(readEvent(e));
-        if (checkpoints?.considered(1)) call.write(checkpointAt(e.position));
+        if (!checkpoints) continue;
+        checkpoints.considered(1);
+        if (checkpoints.due()) call.write(checkpointAt(e.position));
       }
     };
     log.appended.on('append', live);
@@ -299,6 +308,7 @@ function appendHandler(log: Log, limits: AppendLimits, faults: FaultState) {
       }
     });
     call.on('end', async () => {
+      faults.received.appends++;
       if (refused) return;
       const deadline = call.getDeadline();
       const left = deadline instanceof Date ? deadline.getTime() - Date.now() : Number.POSITIVE_INFINITY;
@@ -372,6 +382,7 @@ function batchAppendHandler(log: Log, limits: AppendLimits, faults: FaultState) 
       const key = uuidString(correlation);
       let batch = pending.get(key);
       if (!batch && req.hasOptions()) {
+        faults.received.appends++;
         const o = req.getOptions();
         const timeoutMs = batchTimeoutMs(o, limits);
         // A deadline already past is answered at once, before anything is considered.
@@ -459,7 +470,7 @@ export async function startWireDouble(options: WireDoubleOptions = {}): Promise<
   const log = new Log();
   const version = options.serverVersion ?? '25.0.0';
   const limits: AppendLimits = { maxAppendSize: options.maxAppendSize ?? 1_048_576, sizeRule: sizeRuleOf(version), writeTimeoutMs: options.writeTimeoutMs ?? 2_000 };
-  const faultState: FaultState = { lose: 0, delays: [] };
+  const faultState: FaultState = { lose: 0, delays: [], received: { appends: 0 } };
   const faults: Faults = {
     loseAnswers: (count = 1) => void (faultState.lose += count),
     delayCommits: (ms, count = 1) => void faultState.delays.push(...Array.from({ length: count }, () => ms)),
@@ -497,6 +508,7 @@ export async function startWireDouble(options: WireDoubleOptions = {}): Promise<
     log,
     calls,
     faults,
+    received: faultState.received,
     stop: () =>
       new Promise<void>((resolve) => {
         server.forceShutdown();
