@@ -113,6 +113,19 @@ export function storeConformance(t: Test, open: () => Promise<StoreUnderTest>): 
     }),
   );
 
+  t.test('a retry expecting the head its own first attempt made is refused, not written twice', (t) =>
+    withStore(async (store) => {
+      const s = `conf-${uid()}`;
+      const batch = [ev('A'), ev('B')];
+      const first = await store.append(s, batch, { expected: 'no_stream' });
+      // On EventStoreDB an exact expected revision equal to the head is written without an id check.
+      await t.rejects(store.append(s, batch, { expected: first.nextRevision }), WrongExpectedVersion);
+      await store.append(s, [ev('C')]);
+      t.same(await store.append(s, batch, { expected: 'no_stream' }), first, 'at the place it went, still recognised after a later write');
+      t.equal((await store.readStream(s)).length, 3, 'each event once');
+    }),
+  );
+
   t.test('readStream forwards and backwards with fromRevision and maxCount', (t) =>
     withStore(async (store) => {
       const s = `conf-${uid()}`;

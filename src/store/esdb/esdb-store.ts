@@ -116,9 +116,11 @@ export class EsdbEventStore implements EventStore {
         if (landed.length > 0) send = pending = undefined;
       }
       if (!send) {
-        const [head] = await this.readOrEmpty(streamId, { direction: 'backwards', maxCount: 1 });
+        // One read gives the head and the tail a retry of this append would have left.
+        const tail = await this.readOrEmpty(streamId, { direction: 'backwards', maxCount: prepared.length + 1 });
+        const head = tail[0];
         actual = head ? head.revision : 'no_stream';
-        const retried = await this.findRetry(streamId, prepared, expected, head);
+        const retried = await this.findRetry(streamId, prepared, expected, tail);
         if (retried) return resolveRetry(streamId, prepared, retried, expected, actual);
         if (!expectationHolds(expected, actual)) throw new WrongExpectedVersion(streamId, expected, actual);
         send = this.attemptAfter(streamId, prepared, head);
@@ -164,17 +166,21 @@ export class EsdbEventStore implements EventStore {
     return events.reduce((n, e) => n + eventBytes(e.type, JSON.stringify(e.data), JSON.stringify(e.metadata ?? {})), 0);
   }
 
-  /** Stored events carrying this append's ids where a retry would find them: at the expected place or at the tail. */
-  private async findRetry(streamId: string, prepared: PreparedEvent[], expected: NonNullable<AppendOptions['expected']>, head: RecordedEvent | undefined): Promise<RecordedEvent[] | undefined> {
-    if (!head) return undefined;
+  /**
+   * Stored events carrying this append's ids, where a caller's retry would have left them: at the
+   * tail (newest first in `tail`) or at the place the expected revision names. Ids further back are
+   * not looked for: EventStoreDB has no lookup by id the adapter could use at an exact revision.
+   */
+  private async findRetry(streamId: string, prepared: PreparedEvent[], expected: NonNullable<AppendOptions['expected']>, tail: RecordedEvent[]): Promise<RecordedEvent[] | undefined> {
     const ids = new Set(prepared.map((p) => p.eventId));
+    const inTail = tail.filter((e) => ids.has(e.eventId)).reverse();
+    if (inTail.length > 0) return inTail;
     const from = typeof expected === 'bigint' ? expected + 1n : expected === 'no_stream' ? 0n : undefined;
-    const window =
-      from !== undefined
-        ? await this.readOrEmpty(streamId, { fromRevision: from, maxCount: prepared.length })
-        : await this.readOrEmpty(streamId, { direction: 'backwards', maxCount: prepared.length + 1 });
-    const found = window.filter((e) => ids.has(e.eventId));
-    return found.length > 0 ? found : undefined;
+    const oldest = tail.at(-1);
+    // Nothing to read when the place is past the head or inside the tail already searched.
+    if (from === undefined || !oldest || from >= oldest.revision) return undefined;
+    const atPlace = (await this.readOrEmpty(streamId, { fromRevision: from, maxCount: prepared.length })).filter((e) => ids.has(e.eventId));
+    return atPlace.length > 0 ? atPlace : undefined;
   }
 
   private async readOrEmpty(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
