@@ -47,6 +47,17 @@ export class InvalidAppend extends StoreError {
   }
 }
 
+/** An append over the maximum append size, counted as the server counts it (UTF-8 bytes). */
+export class AppendTooLarge extends InvalidAppend {
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`append of ${bytes} bytes exceeds ${limit} bytes`);
+    this.name = 'AppendTooLarge';
+  }
+}
+
 export class StoreClosed extends StoreError {
   readonly code = 'STORE_CLOSED';
   constructor() {

@@ -1,9 +1,18 @@
 import { canonicalJson } from './integrity.js';
-import { DuplicateEventConflict, InvalidAppend, WrongExpectedVersion } from './errors.js';
+import { AppendTooLarge, DuplicateEventConflict, InvalidAppend, WrongExpectedVersion } from './errors.js';
 import type { AppendResult, ExpectedRevision, JsonObject, NewEvent, RecordedEvent } from './port.js';
 
-/** EventStoreDB's default maximum append size; both adapters refuse larger appends the same way. */
+/** EventStoreDB's default maximum append size; every adapter refuses larger appends the same way. */
 export const MAX_APPEND_BYTES = 1_048_576;
+
+/**
+ * What one event counts against MAX_APPEND_BYTES: its data and metadata in UTF-8 bytes plus twice
+ * its type's length, as EventStoreDB 24.10.4+ and KurrentDB count it (earlier servers count the
+ * data alone, so this is never less than any server counts).
+ */
+export function eventBytes(type: string, dataJson: string, metadataJson: string): number {
+  return Buffer.byteLength(dataJson, 'utf8') + Buffer.byteLength(metadataJson, 'utf8') + type.length * 2;
+}
 export const MAX_EVENTS_PER_APPEND = 10_000;
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
@@ -64,8 +73,8 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[], exp
     } catch (err) {
       throw new InvalidAppend(`events[${i}] is not serialisable as JSON: ${(err as Error).message}`);
     }
-    bytes += dataJson.length + metadataJson.length + e.type.length;
-    if (bytes > MAX_APPEND_BYTES) throw new InvalidAppend(`append exceeds ${MAX_APPEND_BYTES} bytes`);
+    bytes += eventBytes(e.type, dataJson, metadataJson);
+    if (bytes > MAX_APPEND_BYTES) throw new AppendTooLarge(bytes, MAX_APPEND_BYTES);
     out.push({ eventId, type: e.type, dataJson, metadataJson });
   }
   return out;

@@ -1,19 +1,23 @@
 import {
   BACKWARDS,
+  DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
+  MaxAppendSizeExceededError,
   NO_STREAM,
+  NotLeaderError,
   START,
   StreamDeletedError,
   StreamNotFoundError,
+  UnavailableError,
   WrongExpectedVersionError,
   excludeSystemEvents,
   jsonEvent,
 } from '@eventstore/db-client';
-import type { JSONEventType } from '@eventstore/db-client';
+import type { JSONEventData, JSONEventType } from '@eventstore/db-client';
 import { pageOf } from '../catch-up.js';
-import { StoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
+import { AppendTooLarge, StoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
 import { GENESIS_HASH, hashEvent, verifyEvents } from '../integrity.js';
 import type {
   AppendOptions,
@@ -29,7 +33,7 @@ import type {
   SubscribeAllOptions,
   Subscription,
 } from '../port.js';
-import { expectationHolds, prepareAppend, resolveRetry } from '../validate.js';
+import { MAX_APPEND_BYTES, eventBytes, expectationHolds, prepareAppend, resolveRetry } from '../validate.js';
 import type { PreparedEvent } from '../validate.js';
 import { INTEGRITY_KEY, isSystem, toRecorded } from './convert.js';
 
@@ -40,6 +44,19 @@ export interface EsdbStoreOptions {
 
 const PAGE = 1_000;
 const MAX_TRIES = 20;
+/** Appends whose answer never came (deadline, lost connection) are tried this many times in all. */
+const MAX_UNANSWERED = 3;
+
+/** One try of an append: the events, hashed for the head they follow, and that head's revision (-1n: none). */
+interface Attempt {
+  after: bigint;
+  events: JSONEventData[];
+}
+
+/** Errors after which the server may or may not have committed the append. */
+function unanswered(err: unknown): boolean {
+  return err instanceof DeadlineExceededError || err instanceof UnavailableError || err instanceof NotLeaderError;
+}
 
 /**
  * The EventStore port on EventStoreDB / KurrentDB through `@eventstore/db-client`. Every client call
@@ -77,48 +94,93 @@ export class EsdbEventStore implements EventStore {
     return run;
   }
 
+  /**
+   * EventStoreDB checks event ids only where the expected revision says the write would go: an
+   * append at the current head revision is never recognised as a retry. So a try whose answer was
+   * lost is settled by position: its events already stand right after the head it was sent for
+   * (done), nothing stands there yet (send the very same events for the same head again: whichever
+   * copy lands first, the server recognises the other), or another writer's events do (the lost try
+   * can no longer land; start over from the new head).
+   */
   private async appendNow(streamId: string, prepared: PreparedEvent[], expected: NonNullable<AppendOptions['expected']>): Promise<AppendResult> {
     let actual: bigint | 'no_stream' = 'no_stream';
+    let pending: Attempt | undefined;
+    let unansweredTries = 0;
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       // Another process won the last round: back off a random while so the two do not meet again.
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 4 * attempt));
-      const [head] = await this.readOrEmpty(streamId, { direction: 'backwards', maxCount: 1 });
-      actual = head ? head.revision : 'no_stream';
-      const retried = await this.findRetry(streamId, prepared, expected, head);
-      if (retried) return resolveRetry(streamId, prepared, retried, expected, actual);
-      if (!expectationHolds(expected, actual)) throw new WrongExpectedVersion(streamId, expected, actual);
-      const recordedAt = this.clock().toISOString();
-      let prevHash = head?.hash ?? GENESIS_HASH;
-      let revision = head ? head.revision : -1n;
-      const toSend = prepared.map((p) => {
-        revision++;
-        const hash = hashEvent({ streamId, revision, eventId: p.eventId, type: p.type, dataJson: p.dataJson, metadataJson: p.metadataJson, recordedAt, prevHash });
-        const metadata = { ...(JSON.parse(p.metadataJson) as JsonObject), [INTEGRITY_KEY]: { prevHash, hash, recordedAt } };
-        prevHash = hash;
-        return jsonEvent({ id: p.eventId, type: p.type, data: JSON.parse(p.dataJson) as JsonObject, metadata });
-      });
+      let send = pending;
+      if (pending) {
+        const landed = await this.readOrEmpty(streamId, { fromRevision: pending.after + 1n, maxCount: prepared.length });
+        if (landed[0]?.eventId === prepared[0]!.eventId) return resolveRetry(streamId, prepared, landed, expected, landed.at(-1)!.revision);
+        if (landed.length > 0) send = pending = undefined;
+      }
+      if (!send) {
+        // One read gives the head and the tail a retry of this append would have left.
+        const tail = await this.readOrEmpty(streamId, { direction: 'backwards', maxCount: prepared.length + 1 });
+        const head = tail[0];
+        actual = head ? head.revision : 'no_stream';
+        const retried = await this.findRetry(streamId, prepared, expected, tail);
+        if (retried) return resolveRetry(streamId, prepared, retried, expected, actual);
+        if (!expectationHolds(expected, actual)) throw new WrongExpectedVersion(streamId, expected, actual);
+        send = this.attemptAfter(streamId, prepared, head);
+      }
       try {
-        const r = await this.client.appendToStream(streamId, toSend, { expectedRevision: head ? head.revision : NO_STREAM });
+        const r = await this.client.appendToStream(streamId, send.events, { expectedRevision: send.after < 0n ? NO_STREAM : send.after });
         return { nextRevision: r.nextExpectedRevision, position: r.position?.commit ?? 0n };
       } catch (err) {
+        // After a lost answer the next round looks at the position again, also when this one was refused.
         if (err instanceof WrongExpectedVersionError) continue;
+        if (unanswered(err) && ++unansweredTries < MAX_UNANSWERED) {
+          pending = send;
+          continue;
+        }
+        if (err instanceof MaxAppendSizeExceededError) throw new AppendTooLarge(this.bytesOf(send.events), err.maxAppendSize);
         throw this.mapError(err, streamId);
       }
     }
     throw new WrongExpectedVersion(streamId, expected, actual);
   }
 
-  /** Stored events carrying this append's ids where a retry would find them: at the expected place or at the tail. */
-  private async findRetry(streamId: string, prepared: PreparedEvent[], expected: NonNullable<AppendOptions['expected']>, head: RecordedEvent | undefined): Promise<RecordedEvent[] | undefined> {
-    if (!head) return undefined;
+  /** The events hashed onto `head`, refused before sending if the server would count them over its limit. */
+  private attemptAfter(streamId: string, prepared: PreparedEvent[], head: RecordedEvent | undefined): Attempt {
+    const recordedAt = this.clock().toISOString();
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    let revision = head ? head.revision : -1n;
+    const after = revision;
+    const events = prepared.map((p) => {
+      revision++;
+      const hash = hashEvent({ streamId, revision, eventId: p.eventId, type: p.type, dataJson: p.dataJson, metadataJson: p.metadataJson, recordedAt, prevHash });
+      const metadata = { ...(JSON.parse(p.metadataJson) as JsonObject), [INTEGRITY_KEY]: { prevHash, hash, recordedAt } };
+      prevHash = hash;
+      return jsonEvent({ id: p.eventId, type: p.type, data: JSON.parse(p.dataJson) as JsonObject, metadata });
+    });
+    // The integrity fields travel in the metadata, which current servers count.
+    const bytes = this.bytesOf(events);
+    if (bytes > MAX_APPEND_BYTES) throw new AppendTooLarge(bytes, MAX_APPEND_BYTES);
+    return { after, events };
+  }
+
+  /** The bytes of the events as the client serialises them (JSON.stringify, UTF-8). */
+  private bytesOf(events: JSONEventData[]): number {
+    return events.reduce((n, e) => n + eventBytes(e.type, JSON.stringify(e.data), JSON.stringify(e.metadata ?? {})), 0);
+  }
+
+  /**
+   * Stored events carrying this append's ids, where a caller's retry would have left them: at the
+   * tail (newest first in `tail`) or at the place the expected revision names. Ids further back are
+   * not looked for: EventStoreDB has no lookup by id the adapter could use at an exact revision.
+   */
+  private async findRetry(streamId: string, prepared: PreparedEvent[], expected: NonNullable<AppendOptions['expected']>, tail: RecordedEvent[]): Promise<RecordedEvent[] | undefined> {
     const ids = new Set(prepared.map((p) => p.eventId));
+    const inTail = tail.filter((e) => ids.has(e.eventId)).reverse();
+    if (inTail.length > 0) return inTail;
     const from = typeof expected === 'bigint' ? expected + 1n : expected === 'no_stream' ? 0n : undefined;
-    const window =
-      from !== undefined
-        ? await this.readOrEmpty(streamId, { fromRevision: from, maxCount: prepared.length })
-        : await this.readOrEmpty(streamId, { direction: 'backwards', maxCount: prepared.length + 1 });
-    const found = window.filter((e) => ids.has(e.eventId));
-    return found.length > 0 ? found : undefined;
+    const oldest = tail.at(-1);
+    // Nothing to read when the place is past the head or inside the tail already searched.
+    if (from === undefined || !oldest || from >= oldest.revision) return undefined;
+    const atPlace = (await this.readOrEmpty(streamId, { fromRevision: from, maxCount: prepared.length })).filter((e) => ids.has(e.eventId));
+    return atPlace.length > 0 ? atPlace : undefined;
   }
 
   private async readOrEmpty(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {

@@ -13,6 +13,8 @@ export interface StoredEvent {
   metadata: Buffer;
 }
 
+export type ProposedEvent = Omit<StoredEvent, 'streamName' | 'revision' | 'position' | 'created'>;
+
 interface StreamState {
   events: StoredEvent[];
   /** Soft delete: reads say not-found, appends continue after the old last revision. */
@@ -23,21 +25,44 @@ interface StreamState {
 export type ExpectedState = { kind: 'any' } | { kind: 'no_stream' } | { kind: 'stream_exists' } | { kind: 'revision'; revision: bigint };
 
 export type AppendOutcome =
-  | { ok: true; revision: bigint; position: bigint }
+  | { ok: true; revision: bigint; position: bigint; idempotent: boolean }
   | { ok: false; kind: 'wrong-expected-version'; current: bigint | 'no_stream' }
   | { ok: false; kind: 'stream-deleted' };
 
-/** The in-memory log of the double: `$all` in commit order, with a few system events like the real one. */
+/**
+ * What an append counts against the maximum append size. EventStoreDB `Event.SizeOnDisk` up to
+ * 24.10.3 reads `data?.Length ?? 0 + metadata?.Length ?? 0 + type.Length * 2`, which C# precedence
+ * makes the data length alone; 24.10.4 and KurrentDB 25.0 count data + metadata + 2 × type length.
+ */
+export type SizeRule = 'data' | 'data+metadata+type';
+
+export function sizeOnDisk(rule: SizeRule, e: Pick<ProposedEvent, 'type' | 'data' | 'metadata'>): number {
+  return rule === 'data' ? e.data.length : e.data.length + e.metadata.length + e.type.length * 2;
+}
+
+/**
+ * The in-memory log of the double: `$all` in commit order, with a few system events like the real one.
+ * Appends are decided as EventStoreDB oss-v23.10 `IndexWriter.CheckCommit` decides them (unchanged
+ * in KurrentDB 25.0), idempotency included; the server's bounded cache of recent event ids is taken
+ * as unbounded, which only ever makes a real server less idempotent than the double.
+ */
 export class Log {
   readonly all: StoredEvent[] = [];
   readonly streams = new Map<string, StreamState>();
   readonly appended = new EventEmitter().setMaxListeners(0);
+  /** The last stored event of every event id (EventStoreDB's `_committedEvents`). */
+  private readonly byId = new Map<string, StoredEvent>();
   private nextPosition = 1000n;
 
   constructor() {
     // The real $all holds system events and metadata streams; the adapter must filter them out.
-    this.write('$stats-127.0.0.1:2113', [{ id: '00000000-0000-4000-8000-000000000001', type: '$statsCollected', contentType: 'application/json', data: Buffer.from('{}'), metadata: Buffer.from('{}') }]);
-    this.write('$$person-none', [{ id: '00000000-0000-4000-8000-000000000002', type: '$metadata', contentType: 'application/json', data: Buffer.from('{"$maxAge":0}'), metadata: Buffer.from('{}') }]);
+    this.system('$stats-127.0.0.1:2113', '00000000-0000-4000-8000-000000000001', '$statsCollected', '{}');
+    this.system('$$person-none', '00000000-0000-4000-8000-000000000002', '$metadata', '{"$maxAge":0}');
+  }
+
+  /** Writes a system event, as the server's own statistics and scavenges do. */
+  system(streamName: string, id: string, type: string, data: string): void {
+    this.write(streamName, [{ id, type, contentType: 'application/json', data: Buffer.from(data), metadata: Buffer.from('{}') }]);
   }
 
   /** The revision of the last visible event, or 'no_stream'. */
@@ -56,28 +81,55 @@ export class Log {
     return events.length === 0 ? 'not-found' : events;
   }
 
-  append(name: string, expected: ExpectedState, proposed: Omit<StoredEvent, 'streamName' | 'revision' | 'position' | 'created'>[]): AppendOutcome {
+  /** `CheckCommit`, then the write: see the class comment. */
+  append(name: string, expected: ExpectedState, proposed: ProposedEvent[]): AppendOutcome {
     const s = this.streams.get(name);
     if (s?.tombstoned) return { ok: false, kind: 'stream-deleted' };
-    const current = this.current(name);
-    // Idempotence as EventStoreDB does it: the same ids already at the end of the stream succeed.
-    const existing = s?.events ?? [];
-    const firstAt = existing.findIndex((e) => e.id === proposed[0]?.id);
-    if (firstAt >= 0 && proposed.every((p, i) => existing[firstAt + i]?.id === p.id)) {
-      const last = existing[firstAt + proposed.length - 1]!;
-      return { ok: true, revision: last.revision, position: last.position };
+    const wrong = (): AppendOutcome => ({ ok: false, kind: 'wrong-expected-version', current: this.current(name) });
+    const last = s?.events.at(-1);
+    if (!last) {
+      // A stream never written: `CheckCommitForNewStream` takes any and no_stream only.
+      return expected.kind === 'any' || expected.kind === 'no_stream' ? this.commit(name, proposed) : wrong();
     }
-    const holds =
-      expected.kind === 'any' ||
-      (expected.kind === 'no_stream' && current === 'no_stream') ||
-      (expected.kind === 'stream_exists' && current !== 'no_stream') ||
-      (expected.kind === 'revision' && current === expected.revision);
-    if (!holds) return { ok: false, kind: 'wrong-expected-version', current };
-    const written = this.write(name, proposed);
-    return { ok: true, revision: written.at(-1)!.revision, position: written.at(-1)!.position };
+    const softDeleted = s!.deletedUpTo !== undefined && last.revision <= s!.deletedUpTo;
+    if (expected.kind === 'stream_exists' && softDeleted) return { ok: false, kind: 'stream-deleted' };
+    if (expected.kind === 'any' || expected.kind === 'stream_exists') {
+      // Ids are looked up wherever they are in the stream; the first unknown id means a new write,
+      // a later one a batch that only partly matches (answered WrongExpectedVersion).
+      const found: StoredEvent[] = [];
+      for (const p of proposed) {
+        const e = this.byId.get(p.id);
+        if (!e || e.streamName !== name) return found.length === 0 ? this.commit(name, proposed) : wrong();
+        found.push(e);
+      }
+      return this.idempotent(found.at(-1)!);
+    }
+    const expectedRevision = expected.kind === 'no_stream' ? -1n : expected.revision;
+    if (expectedRevision < last.revision) {
+      // Positional: the ids must be the events right after the expected revision.
+      for (const [i, p] of proposed.entries()) {
+        const at = s!.events.find((e) => e.revision === expectedRevision + 1n + BigInt(i));
+        if (at?.id === p.id) continue;
+        if (i > 0) return wrong();
+        return expected.kind === 'no_stream' && softDeleted ? this.commit(name, proposed) : wrong();
+      }
+      return this.idempotent(s!.events.find((e) => e.revision === expectedRevision + BigInt(proposed.length))!);
+    }
+    if (expectedRevision > last.revision) return wrong();
+    // Expected revision equal to the current one: no id check at all, the events are written again.
+    return this.commit(name, proposed);
   }
 
-  private write(name: string, proposed: Omit<StoredEvent, 'streamName' | 'revision' | 'position' | 'created'>[]): StoredEvent[] {
+  private idempotent(last: StoredEvent): AppendOutcome {
+    return { ok: true, revision: last.revision, position: last.position, idempotent: true };
+  }
+
+  private commit(name: string, proposed: ProposedEvent[]): AppendOutcome {
+    const written = this.write(name, proposed);
+    return { ok: true, revision: written.at(-1)!.revision, position: written.at(-1)!.position, idempotent: false };
+  }
+
+  private write(name: string, proposed: ProposedEvent[]): StoredEvent[] {
     let s = this.streams.get(name);
     if (!s) this.streams.set(name, (s = { events: [] }));
     let revision = s.events.at(-1)?.revision ?? -1n;
@@ -88,8 +140,22 @@ export class Log {
     });
     s.events.push(...written);
     this.all.push(...written);
+    for (const e of written) this.byId.set(e.id, e);
     this.appended.emit('append', written);
     return written;
+  }
+
+  /**
+   * Delete and tombstone take the expected state as an append does (the server writes a deletion
+   * record through the same check): no_stream on an existing stream, stream_exists on a missing one
+   * or a stale revision are WrongExpectedVersion.
+   */
+  expectationHolds(name: string, expected: ExpectedState): boolean {
+    const current = this.current(name);
+    if (expected.kind === 'no_stream') return current === 'no_stream';
+    if (expected.kind === 'stream_exists') return current !== 'no_stream';
+    if (expected.kind === 'revision') return current === expected.revision;
+    return true;
   }
 
   softDelete(name: string): boolean {
