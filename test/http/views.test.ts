@@ -254,3 +254,41 @@ t.test('OpenAPI documents the views with their response schemas', async (t) => {
   }
   t.ok(doc.paths['/v1/persons/search']?.post, 'search by ID number is a POST');
 });
+
+t.test('every list walks page by page to the same rows as one page, and exports them all as CSV', async (t) => {
+  const app = await testApp();
+  t.teardown(app.close);
+  await zhengzhouYear(app);
+  await ok(app, principals.zzBureau, '/v1/persons/p1/years/2014/certificate', {});
+  await ok(app, principals.employer, '/v1/persons', { personId: 'p4', idNumber: ID_NUMBERS.fz, name: '赵六', jurisdiction: 'zhengzhou', titleLevel: 'senior', employerId: 'emp-1' });
+  for (const courseId of ['c1', 'c2', 'c-pub']) await ok(app, principals.instA, '/v1/completions', { personId: 'p4', courseId, completedOn: '2014-05-08', assessment: 'passed' });
+  const last = await ok(app, principals.zzBureau, '/v1/persons/p4/years/2014/certificate', {});
+  const lists: [string, Parameters<TestApp['as']>[0], string, (item: Record<string, unknown>) => unknown][] = [
+    ['/v1/institutions', principals.zzBureau, 'institutionId', (i) => i.institutionId],
+    ['/v1/courses', principals.zzBureau, 'courseId', (i) => i.courseId],
+    ['/v1/courses/c1/roster', principals.instA, 'personId', (i) => i.personId],
+    ['/v1/employers/emp-1/staff?year=2014', principals.employer, 'personId', (i) => i.personId],
+    ['/v1/worklists/unstamped-certificates', principals.zzBureau, 'certificateNumber', (i) => i.certificateNumber],
+    ['/v1/persons', principals.zzBureau, 'personId', (i) => i.personId],
+  ];
+  for (const [url, who, column, key] of lists) {
+    const sep = url.includes('?') ? '&' : '?';
+    const whole = (await get(app, who, `${url}${sep}limit=200&minPosition=${last.position}`)).body;
+    t.ok(whole.items.length >= 2, `${url}: ${whole.items.length} rows to page through`);
+    t.equal(whole.nextCursor, null);
+    const walked: unknown[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Record<string, unknown>[]; nextCursor: string | null } = (await get(app, who, `${url}${sep}limit=1${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      t.ok(page.items.length <= 1);
+      walked.push(...page.items.map(key));
+      cursor = page.nextCursor;
+    } while (cursor);
+    t.same(walked, whole.items.map(key), `${url}: pages of one give the same rows in the same order`);
+    const csv = await app.as(who, { url: `${url}${sep}format=csv&limit=1` });
+    t.match(csv.headers['content-type'], /^text\/csv/);
+    const lines = csv.body.split('\r\n').filter((l) => l !== '');
+    t.ok(lines[0]!.startsWith(`\uFEFF${column},`), `${url}: BOM and header`);
+    t.same(lines.slice(1).map((l) => l.split(',')[0]), whole.items.map(key).map(String), `${url}: the CSV holds every row`);
+  }
+});
