@@ -3,7 +3,7 @@ import type { EventData, EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent, StateReader } from './define.js';
 import { daysLate } from './late-entries.js';
-import { prepared, toPage, whereClause } from './paging.js';
+import { selectPage } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
 
 export type CourseStatus = 'filed' | 'approved' | 'cancelled';
@@ -138,28 +138,34 @@ export class CourseQueries {
   }
 
   list(filter: CourseFilter, limit: number, after?: CursorKey): Page<CourseRecord> {
-    const { sql: where, params } = whereClause([
-      filter.jurisdiction !== undefined && ['l.jurisdiction = ?', filter.jurisdiction],
-      filter.institutionId !== undefined && ['l.institution_id = ?', filter.institutionId],
-      filter.category !== undefined && ['l.category = ?', filter.category],
-      filter.status !== undefined && ['l.status = ?', filter.status],
-      filter.year !== undefined && ['l.start_year = ?', filter.year],
-      after && ['l.course_id > ?', after[0]],
-    ]);
-    const sql = `SELECT l.course_id AS id, d.doc FROM course_list l JOIN course_docs d ON d.id = l.course_id
-      ${where} ORDER BY l.course_id LIMIT ?`;
-    const rows = prepared(this.db, sql).all(...params, limit + 1) as { id: string; doc: string }[];
-    return toPage(rows, limit, (r) => [r.id], (r) => JSON.parse(r.doc) as CourseRecord);
+    return selectPage<{ id: string; doc: string }, CourseRecord>(
+      this.db,
+      {
+        select: 'SELECT l.course_id AS id, d.doc FROM course_list l JOIN course_docs d ON d.id = l.course_id',
+        conditions: [
+          filter.jurisdiction !== undefined && ['l.jurisdiction = ?', filter.jurisdiction],
+          filter.institutionId !== undefined && ['l.institution_id = ?', filter.institutionId],
+          filter.category !== undefined && ['l.category = ?', filter.category],
+          filter.status !== undefined && ['l.status = ?', filter.status],
+          filter.year !== undefined && ['l.start_year = ?', filter.year],
+          after && ['l.course_id > ?', after[0]],
+        ],
+        orderBy: 'l.course_id',
+        keyOf: (r) => [r.id],
+        map: (r) => JSON.parse(r.doc) as CourseRecord,
+      },
+      limit,
+    );
   }
 
   roster(courseId: string, limit: number, after?: CursorKey): Page<RosterEntry> {
     type Raw = { person_id: string; credit_id: string; completed_on: string; recorded_on: string; assessment: string; hours: number; proof_number: string | null; days_late: number; revoked_on: string | null };
-    const rows = prepared(this.db, `SELECT * FROM course_roster WHERE course_id = ? ${after ? 'AND person_id > ?' : ''} ORDER BY person_id LIMIT ?`).all(...[courseId, ...(after ? [after[0]] : []), limit + 1]) as Raw[];
-    return toPage(
-      rows,
-      limit,
-      (r) => [r.person_id],
-      (r) => ({
+    return selectPage<Raw, RosterEntry>(this.db, {
+      select: 'SELECT * FROM course_roster',
+      conditions: [['course_id = ?', courseId], after && ['person_id > ?', after[0]]],
+      orderBy: 'person_id',
+      keyOf: (r) => [r.person_id],
+      map: (r) => ({
         personId: r.person_id,
         creditId: r.credit_id,
         completedOn: r.completed_on,
@@ -170,7 +176,7 @@ export class CourseQueries {
         daysLate: r.days_late,
         revoked: r.revoked_on !== null,
       }),
-    );
+    }, limit);
   }
 }
 

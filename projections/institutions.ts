@@ -3,7 +3,7 @@ import type { EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent, StateReader } from './define.js';
 import { daysLate } from './late-entries.js';
-import { prepared, toPage, whereClause } from './paging.js';
+import { selectPage } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
 
 export interface InstitutionRecord {
@@ -144,17 +144,23 @@ export class InstitutionQueries {
   }
 
   list(filter: InstitutionFilter, limit: number, after?: CursorKey): Page<InstitutionRecord> {
-    const { sql: where, params } = whereClause([
-      filter.jurisdiction !== undefined && ['l.jurisdiction = ?', filter.jurisdiction],
-      filter.status !== undefined && ['l.status = ?', filter.status],
-      filter.institutionId !== undefined && ['l.institution_id = ?', filter.institutionId],
-      filter.late !== undefined && [filter.late ? 'l.late_entries > 0' : 'l.late_entries = 0'],
-      after && ['l.institution_id > ?', after[0]],
-    ]);
-    const sql = `SELECT l.institution_id AS id, d.doc FROM institution_list l JOIN institution_docs d ON d.id = l.institution_id
-      ${where} ORDER BY l.institution_id LIMIT ?`;
-    const rows = prepared(this.db, sql).all(...params, limit + 1) as { id: string; doc: string }[];
-    return toPage(rows, limit, (r) => [r.id], (r) => JSON.parse(r.doc) as InstitutionRecord);
+    return selectPage<{ id: string; doc: string }, InstitutionRecord>(
+      this.db,
+      {
+        select: 'SELECT l.institution_id AS id, d.doc FROM institution_list l JOIN institution_docs d ON d.id = l.institution_id',
+        conditions: [
+          filter.jurisdiction !== undefined && ['l.jurisdiction = ?', filter.jurisdiction],
+          filter.status !== undefined && ['l.status = ?', filter.status],
+          filter.institutionId !== undefined && ['l.institution_id = ?', filter.institutionId],
+          filter.late !== undefined && [filter.late ? 'l.late_entries > 0' : 'l.late_entries = 0'],
+          after && ['l.institution_id > ?', after[0]],
+        ],
+        orderBy: 'l.institution_id',
+        keyOf: (r) => [r.id],
+        map: (r) => JSON.parse(r.doc) as InstitutionRecord,
+      },
+      limit,
+    );
   }
 }
 

@@ -57,3 +57,14 @@ export function prepared(db: Db, sql: string): Statement {
   if (!s) byText.set(sql, (s = db.prepare(sql)));
   return s;
 }
+
+/** One page of `select` under `conditions` (the cursor's among them), in `orderBy` order. */
+export function selectPage<R, T>(
+  db: Db,
+  q: { select: string; conditions: readonly Condition[]; orderBy: string; keyOf: (r: R) => CursorKey; map: (r: R) => T },
+  limit: number,
+): Page<T> {
+  const { sql: where, params } = whereClause(q.conditions);
+  const rows = prepared(db, `${q.select} ${where} ORDER BY ${q.orderBy} LIMIT ?`).all(...params, limit + 1) as R[];
+  return toPage(rows, limit, q.keyOf, q.map);
+}

@@ -2,7 +2,7 @@ import type { Database as Db } from 'better-sqlite3';
 import type { EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent } from './define.js';
-import { prepared, toPage, whereClause } from './paging.js';
+import { selectPage } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
 
 export interface DirectoryEntry {
@@ -62,29 +62,32 @@ export class DirectoryQueries {
 
   /** Persons ordered by name, then id; a name filter matches from the start of the name. */
   search(filter: DirectoryFilter, limit: number, after?: CursorKey): Page<DirectoryEntry> {
-    const { sql: where, params } = whereClause([
-      filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
-      filter.employerId !== undefined && ['employer_id = ?', filter.employerId],
-      filter.titleLevel !== undefined && ['title_level = ?', filter.titleLevel],
-      filter.idNumberHash !== undefined && ['id_hash = ?', filter.idNumberHash],
-      // A range, not LIKE: names are matched as written (no wildcards) and the index serves it.
-      filter.name !== undefined && ['name >= ? AND name < ?', filter.name, `${filter.name}\u{10FFFF}`],
-      after && ['(name, person_id) > (?, ?)', after[0], after[1]],
-    ]);
-    const rows = prepared(this.db, `SELECT * FROM person_directory ${where} ORDER BY name, person_id LIMIT ?`).all(...params, limit + 1) as Raw[];
-    return toPage(
-      rows,
+    return selectPage<Raw, DirectoryEntry>(
+      this.db,
+      {
+        select: 'SELECT * FROM person_directory',
+        conditions: [
+          filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
+          filter.employerId !== undefined && ['employer_id = ?', filter.employerId],
+          filter.titleLevel !== undefined && ['title_level = ?', filter.titleLevel],
+          filter.idNumberHash !== undefined && ['id_hash = ?', filter.idNumberHash],
+          // A range, not LIKE: names are matched as written (no wildcards) and the index serves it.
+          filter.name !== undefined && ['name >= ? AND name < ?', filter.name, `${filter.name}\u{10FFFF}`],
+          after && ['(name, person_id) > (?, ?)', after[0], after[1]],
+        ],
+        orderBy: 'name, person_id',
+        keyOf: (r) => [r.name, r.person_id],
+        map: (r) => ({
+          personId: r.person_id,
+          name: r.name,
+          idNumberMasked: r.id_masked,
+          jurisdiction: r.jurisdiction,
+          employerId: r.employer_id,
+          titleLevel: r.title_level,
+          registeredOn: r.registered_on,
+        }),
+      },
       limit,
-      (r) => [r.name, r.person_id],
-      (r) => ({
-        personId: r.person_id,
-        name: r.name,
-        idNumberMasked: r.id_masked,
-        jurisdiction: r.jurisdiction,
-        employerId: r.employer_id,
-        titleLevel: r.title_level,
-        registeredOn: r.registered_on,
-      }),
     );
   }
 }

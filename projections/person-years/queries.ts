@@ -10,7 +10,7 @@ import { personYearState } from '../person-year-state.js';
 import { emptyRegistry } from '../registry.js';
 import type { Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
 import type { ReportInput } from '../reports.js';
-import { prepared, toPage, whereClause } from '../paging.js';
+import { selectPage } from '../paging.js';
 import type { Condition, CursorKey, Page } from '../paging.js';
 import { awaitingBureau } from './writes.js';
 
@@ -182,9 +182,11 @@ export class PersonYearQueries {
 
   /** Person-years by (person, year) under the given conditions, with their records: the lists below page through them. */
   private yearPage(conditions: Condition[], limit: number, after: CursorKey | undefined): Page<{ row: PersonYearRow; record: PersonRecord }> {
-    const { sql: where, params } = whereClause([...conditions, after && ['(person_id, year) > (?, ?)', after[0], after[1]]]);
-    const rows = prepared(this.db, `SELECT * FROM person_years ${where} ORDER BY person_id, year LIMIT ?`).all(...params, limit + 1) as RawPersonYear[];
-    const page = toPage(rows, limit, (r) => [r.person_id, r.year], (r) => r);
+    const page = selectPage<RawPersonYear, RawPersonYear>(
+      this.db,
+      { select: 'SELECT * FROM person_years', conditions: [...conditions, after && ['(person_id, year) > (?, ?)', after[0], after[1]]], orderBy: 'person_id, year', keyOf: (r) => [r.person_id, r.year], map: (r) => r },
+      limit,
+    );
     const items: { row: PersonYearRow; record: PersonRecord }[] = [];
     for (const r of page.items) {
       const record = this.person(r.person_id);
@@ -195,30 +197,33 @@ export class PersonYearQueries {
 
   /** An employer's staff in a year (by the employer in force that year), optionally only those short. */
   staff(employerId: string, year: number, filter: { compliant?: boolean; jurisdiction?: string }, limit: number, after?: CursorKey): Page<StaffMember> {
-    const { sql: where, params } = whereClause([
-      ['employer_id = ?', employerId],
-      ['year = ?', year],
-      filter.compliant !== undefined && ['compliant = ?', filter.compliant ? 1 : 0],
-      filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
-      after && ['person_id > ?', after[0]],
-    ]);
     type Raw = RawPersonYear & { name: string; required_total: number; required_floors: string; required_rules: string; short_public: number; short_professional: number; short_elective: number; short_total: number; certificate_no: string | null };
-    const rows = prepared(this.db, `SELECT * FROM person_years ${where} ORDER BY person_id LIMIT ?`).all(...params, limit + 1) as Raw[];
-    return toPage(
-      rows,
+    return selectPage<Raw, StaffMember>(
+      this.db,
+      {
+        select: 'SELECT * FROM person_years',
+        conditions: [
+          ['employer_id = ?', employerId],
+          ['year = ?', year],
+          filter.compliant !== undefined && ['compliant = ?', filter.compliant ? 1 : 0],
+          filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
+          after && ['person_id > ?', after[0]],
+        ],
+        orderBy: 'person_id',
+        keyOf: (r) => [r.person_id],
+        map: (r) => ({
+          personId: r.person_id,
+          name: r.name,
+          jurisdiction: r.jurisdiction,
+          titleLevel: r.title_level,
+          compliant: r.compliant === 1,
+          counted: { public: r.counted_public, professional: r.counted_professional, elective: r.counted_elective, total: r.counted_total },
+          required: { total: r.required_total, floors: JSON.parse(r.required_floors) as Record<string, number>, ruleIds: r.required_rules === '' ? [] : r.required_rules.split(' ') },
+          shortfall: { public: r.short_public, professional: r.short_professional, elective: r.short_elective, total: r.short_total },
+          certificate: r.certificate_no ? { certificateNumber: r.certificate_no, status: r.certificate_status! } : null,
+        }),
+      },
       limit,
-      (r) => [r.person_id],
-      (r) => ({
-        personId: r.person_id,
-        name: r.name,
-        jurisdiction: r.jurisdiction,
-        titleLevel: r.title_level,
-        compliant: r.compliant === 1,
-        counted: { public: r.counted_public, professional: r.counted_professional, elective: r.counted_elective, total: r.counted_total },
-        required: { total: r.required_total, floors: JSON.parse(r.required_floors) as Record<string, number>, ruleIds: r.required_rules === '' ? [] : r.required_rules.split(' ') },
-        shortfall: { public: r.short_public, professional: r.short_professional, elective: r.short_elective, total: r.short_total },
-        certificate: r.certificate_no ? { certificateNumber: r.certificate_no, status: r.certificate_status! } : null,
-      }),
     );
   }
 
