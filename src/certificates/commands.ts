@@ -3,7 +3,7 @@ import { currentCertificate, certificateStatus } from '../../projections/certifi
 import { foldPerson } from '../../projections/person.js';
 import type { PersonRecord } from '../../projections/person.js';
 import { personYearFacts } from '../../projections/person-year-facts.js';
-import type { RevokeCertificate, StampCertificate } from '../../schemas/commands.js';
+import type { IssueCertificate, RevokeCertificate, StampCertificate } from '../../schemas/commands.js';
 import type { DomainEvent } from '../../schemas/events.js';
 import { checkScope } from '../domain/authorize.js';
 import { execute } from '../domain/handle.js';
@@ -14,11 +14,12 @@ import type { RuleOptions } from '../rules/rule-set.js';
 import type { Keyring } from '../security/signing-keys.js';
 import { maskName } from '../security/id-number.js';
 import { beijingDate } from '../time/clock.js';
-import { competentLevel, stampDate } from './competence.js';
+import type { Evaluation } from '../rules/types.js';
+import { competentLevel, stampDate, verificationPost } from './competence.js';
 import { contentDigest, encodeQr } from './content.js';
 import type { Content } from './content.js';
 import { certificateNumber, parseCertificateNumber, sequenceStream } from './numbers.js';
-import { loadRegistry } from './replay.js';
+import { bureauDataScope, loadBureauData, loadRegistry } from './replay.js';
 
 export interface CertificateDeps {
   keyring: Keyring;
@@ -29,10 +30,26 @@ export interface CertificateDeps {
 
 const evolveRecord: Evolve<PersonRecord | undefined> = (s, e, recorded) => foldPerson(s, e, recorded.position).record;
 
-async function evaluateYear(ctx: CommandContext, record: PersonRecord, year: number, deps: CertificateDeps) {
+/** The year's facts and evaluation, from the events; `alsoYears` adds holiday tables a command's own date needs. */
+async function evaluateYear(ctx: CommandContext, record: PersonRecord, year: number, deps: CertificateDeps, alsoYears: number[] = []) {
   const courseIds = Object.values(record.credits).flatMap((c) => (c.source === 'completion' ? [c.courseId] : []));
   const registry = await loadRegistry(ctx.store, courseIds);
-  return evaluate(personYearFacts(record, registry, year), deps.rules);
+  const scope = bureauDataScope(record, [year]);
+  await loadBureauData(ctx.store, registry, { jurisdictions: scope.jurisdictions, years: [...scope.years, ...alsoYears] });
+  const facts = personYearFacts(record, registry, year);
+  return { facts, evaluation: evaluate(facts, deps.rules), calendar: registry.calendar };
+}
+
+/** A flag that stops the year from being certified (SC-8), as a refusal naming its rule. */
+function blockingRefusal(evaluation: Evaluation) {
+  const blocking = evaluation.flags.find((f) => f.blocksCertificate);
+  return blocking ? reject('RULE_VIOLATION', blocking.message, { ruleId: blocking.ruleId }) : undefined;
+}
+
+/** An issue date is a business date: today in Beijing unless given, never in the future nor before the year began. */
+function issueDateRefusal(issuedOn: string, today: string, year: number) {
+  const message = issuedOn > today ? `${issuedOn} is in the future (today is ${today})` : issuedOn < `${year}-01-01` ? `${issuedOn} is before the ${year} year began` : undefined;
+  return message ? reject('VALIDATION_FAILED', 'the request does not match the schema', { details: [{ path: 'body.issuedOn', message }] }) : undefined;
 }
 
 /** Takes the next number of a jurisdiction and year; the exact expected revision makes it unique. */
@@ -54,8 +71,12 @@ async function reserveNumber(ctx: CommandContext, jurisdiction: PersonRecord['ju
  * ST-11 everywhere: a certificate only for a compliant year, decided from the events (not from a
  * read model that may lag); its content is signed with the bureau's current key.
  */
-export async function issueCertificate(ctx: CommandContext, personId: string, year: number, deps: CertificateDeps) {
+export async function issueCertificate(ctx: CommandContext, personId: string, year: number, deps: CertificateDeps, cmd: z.infer<typeof IssueCertificate> = {}) {
   const streamId = `person-${personId}`;
+  const today = beijingDate(ctx.clock());
+  const issuedOn = cmd.issuedOn ?? today;
+  const badDate = issueDateRefusal(issuedOn, today, year);
+  if (badDate) return badDate;
   let qr = '';
   let number = '';
   return execute(ctx, {
@@ -64,7 +85,7 @@ export async function issueCertificate(ctx: CommandContext, personId: string, ye
     evolve: evolveRecord,
     decide: async ({ state: record }) => {
       if (!record) return reject('NOT_FOUND', `person ${personId} is not registered`);
-      const evaluation = await evaluateYear(ctx, record, year, deps);
+      const { evaluation } = await evaluateYear(ctx, record, year, deps);
       const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: evaluation.jurisdiction });
       if (denied) return denied;
       if (!evaluation.compliant) {
@@ -73,6 +94,8 @@ export async function issueCertificate(ctx: CommandContext, personId: string, ye
           details: { shortfall: evaluation.shortfall, required: evaluation.required, counted: evaluation.counted },
         });
       }
+      const blocked = blockingRefusal(evaluation);
+      if (blocked) return blocked;
       const current = currentCertificate(record, year);
       if (current && !current.revocation && certificateStatus(current, evaluation).status !== 'invalidated') {
         return reject('CONFLICT', `certificate ${current.certificateNumber} already stands for ${year}`, { details: { certificateNumber: current.certificateNumber } });
@@ -80,7 +103,6 @@ export async function issueCertificate(ctx: CommandContext, personId: string, ye
       const reserved = await reserveNumber(ctx, evaluation.jurisdiction, year, personId);
       if (!reserved.ok) return reserved;
       number = reserved.number;
-      const issuedOn = beijingDate(ctx.clock());
       const content: Content = {
         certificateNumber: number,
         holderMaskedName: maskName(record.name),
@@ -142,11 +164,15 @@ export function stampCertificate(ctx: CommandContext, no: string, cmd: z.infer<t
     if (cmd.stampedOn < cert.issued.issuedOn || cmd.stampedOn > beijingDate(ctx.clock())) {
       return reject('RULE_VIOLATION', `a stamp dated ${cmd.stampedOn} must fall between the issue (${cert.issued.issuedOn}) and today`);
     }
-    const evaluation = await evaluateYear(ctx, record, cert.year, deps);
-    if (certificateStatus(cert, evaluation).status === 'invalidated') {
-      return reject('RULE_VIOLATION', `certificate ${no} no longer matches the ledger (a credit behind it changed): re-issue it`, { ruleId: 'ST-11' });
+    const stampYear = Number(cmd.stampedOn.slice(0, 4));
+    const { facts, evaluation, calendar } = await evaluateYear(ctx, record, cert.year, deps, [stampYear - 1, stampYear]);
+    const status = certificateStatus(cert, evaluation);
+    if (status.status === 'invalidated') {
+      return reject('RULE_VIOLATION', `certificate ${no} no longer stands (${status.invalidatedBecause}): re-issue it`, { ruleId: 'ST-11' });
     }
-    for (const check of [competentLevel(content.jurisdiction, content.titleLevel, ctx.actor.level), stampDate(content.jurisdiction, cert.year, cmd.stampedOn)]) {
+    const blocked = blockingRefusal(evaluation);
+    if (blocked) return blocked;
+    for (const check of [competentLevel(content.jurisdiction, verificationPost(facts), ctx.actor.level), stampDate(content.jurisdiction, cert.year, cmd.stampedOn, calendar)]) {
       if (!check.ok) return reject('RULE_VIOLATION', check.message, { ruleId: check.ruleId });
     }
     return accept<DomainEvent>({

@@ -5,6 +5,12 @@ export const streams = {
   person: (id: string) => `person-${id}`,
   /** Reserves a personal ID number for one person (appended with no_stream). */
   idNumber: (hash: string) => `idnumber-${hash}`,
+  /** FZ-5: who holds a class's training certificate number (`:` appears in neither part). */
+  proofNumber: (courseId: string, number: string) => `proofno-${courseId}:${number}`,
+  /** A bureau's catalogues (ST-2, ST-3). */
+  catalogue: (jurisdiction: string) => `catalogue-${jurisdiction}`,
+  /** A year's holidays and adjusted working days. */
+  calendar: (year: number) => `calendar-${year}`,
 } as const;
 
 /**

@@ -18,6 +18,7 @@ import type { ReadSide } from '../runner/read-side.js';
 import { personReadRoutes } from './routes/persons-read.js';
 import { reportRoutes } from './routes/reports.js';
 import { auditRoutes } from './routes/audit.js';
+import { bureauDataRoutes } from './routes/bureau-data.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { verifyRoutes } from './routes/verify.js';
 import type { Keyring } from '../security/signing-keys.js';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const readDeps = { read: deps.read, authenticate, waitMs: deps.config.readWaitMs };
     personReadRoutes(scope, readDeps);
     reportRoutes(scope, readDeps);
+    bureauDataRoutes(scope, { ...writeDeps, ...readDeps });
     certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read });
     auditRoutes(scope, { store: deps.store, authenticate });
     const catalogue = eventCatalogueJsonSchema();

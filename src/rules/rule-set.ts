@@ -73,6 +73,11 @@ export function flag(ctx: RuleContext, ruleId: string, message: string, creditId
   ctx.flags.push(creditId ? { ruleId, creditId, message } : { ruleId, message });
 }
 
+/** A flag that stops the year's certificate from being issued or stamped while it stands. */
+export function blockingFlag(ctx: RuleContext, ruleId: string, message: string): void {
+  ctx.flags.push({ ruleId, message, blocksCertificate: true });
+}
+
 /** The decision of a review stage in force: the latest one recorded. */
 export function latestReview(fact: CreditFact, stage: 'employer' | 'bureau') {
   for (let i = fact.reviews.length - 1; i >= 0; i--) if (fact.reviews[i]!.stage === stage) return fact.reviews[i];

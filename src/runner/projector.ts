@@ -30,7 +30,7 @@ export interface PreparedBatch {
  */
 export class Projector {
   readonly registry: Registry;
-  private readonly stmt: Record<'loadPerson' | 'personsOfCourse', Statement>;
+  private readonly stmt: Record<'loadPerson' | 'personsOfCourse' | 'personsOfJurisdiction' | 'personsOfYears', Statement>;
   private readonly write: (w: ReadModelWrites) => void;
   private foldedTo: bigint;
   private durable: bigint;
@@ -52,6 +52,8 @@ export class Projector {
     this.stmt = {
       loadPerson: db.prepare('SELECT doc FROM persons WHERE person_id = ?').pluck(),
       personsOfCourse: db.prepare('SELECT person_id FROM course_persons WHERE course_id = ?').pluck(),
+      personsOfJurisdiction: db.prepare('SELECT DISTINCT person_id FROM person_years WHERE jurisdiction = ?').pluck(),
+      personsOfYears: db.prepare('SELECT DISTINCT person_id FROM person_years WHERE year BETWEEN ? AND ?').pluck(),
     };
     this.registry = loadRegistry(db);
     const saved = db.prepare('SELECT position FROM checkpoint WHERE id = 1').pluck().get() as string | undefined;
@@ -130,6 +132,18 @@ export class Projector {
         w.registry.push(['course', changed.courseId, JSON.stringify(this.registry.courses.get(changed.courseId))]);
         for (const personId of this.personsOfCourse(changed.courseId, w.links)) touch(personId, 'all');
       }
+      if (changed.catalogue) {
+        const j = changed.catalogue;
+        w.registry.push(['catalogue', j, JSON.stringify(this.registry.catalogues.get(j))]);
+        for (const personId of this.personsMatching(this.stmt.personsOfJurisdiction.all(j) as string[], persons, (p) => p.jurisdiction === j || p.transfers.some((t) => t.fromJurisdiction === j))) touch(personId, 'all');
+      }
+      if (changed.holidayYear !== undefined) {
+        // A year's holidays move the working days of its own entries and of the previous year's last ones.
+        const y = changed.holidayYear;
+        w.registry.push(['holidays', String(y), JSON.stringify(this.registry.calendar.tables().find((t) => t.year === y))]);
+        const inYears = (p: PersonRecord) => yearsOf(p).some((n) => n === y || n === y - 1);
+        for (const personId of this.personsMatching(this.stmt.personsOfYears.all(y - 1, y) as string[], persons, inYears)) touch(personId, 'all');
+      }
       if (changed.institutionId) {
         w.registry.push(['institution', changed.institutionId, JSON.stringify(this.registry.institutions.get(changed.institutionId))]);
         for (const c of this.registry.courses.values()) {
@@ -157,6 +171,14 @@ export class Projector {
     const record = pending ?? (doc ? (JSON.parse(doc) as PersonRecord) : undefined);
     cache.set(personId, record);
     return record;
+  }
+
+  /** Committed persons of a query, and those of batches still being written and of this one that match. */
+  private personsMatching(committed: string[], current: Map<string, PersonRecord | undefined>, match: (p: PersonRecord) => boolean): Set<string> {
+    const ids = new Set(committed);
+    for (const [personId, p] of this.pendingPersons) if (match(p.record)) ids.add(personId);
+    for (const [personId, p] of current) if (p && match(p)) ids.add(personId);
+    return ids;
   }
 
   /** Persons with a completion of the course: committed, in batches still being written, and in this one. */

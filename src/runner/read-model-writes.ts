@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import type { Jurisdiction } from '../../schemas/common.js';
 import { certificateStatus } from '../../projections/certificate-state.js';
 import type { PersonRecord } from '../../projections/person.js';
 import { employerInYear } from '../../projections/person-year-facts.js';
@@ -11,7 +12,7 @@ import type { RuleOptions } from '../rules/rule-set.js';
 /** Links go in many to a statement: one call per link cost as much as the insert itself. */
 const LINKS_PER_INSERT = 50;
 
-type RegistryRow = [kind: 'course' | 'institution', id: string, doc: string];
+type RegistryRow = [kind: 'course' | 'institution' | 'catalogue' | 'holidays', id: string, doc: string];
 
 /** One row of `person_years`, in column order. */
 export type YearRow = [
@@ -81,6 +82,8 @@ export function loadRegistry(db: Db): Registry {
   const registry = emptyRegistry();
   for (const [kind, id, doc] of db.prepare('SELECT kind, id, doc FROM registry').raw(true).all() as RegistryRow[]) {
     if (kind === 'institution') registry.institutions.set(id, JSON.parse(doc));
+    else if (kind === 'catalogue') registry.catalogues.set(id as Jurisdiction, JSON.parse(doc));
+    else if (kind === 'holidays') registry.calendar.record(JSON.parse(doc));
     else registry.courses.set(id, JSON.parse(doc));
   }
   return registry;
