@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import type { BureauDataFile, ListPublicSubjects, RecordHolidayTable, RecordPastYearCatalogue } from '../../../schemas/commands.js';
 import { canonicalJson } from '../../store/integrity.js';
 import type { Json } from '../../store/port.js';
-import { shortDigest } from '../ids.js';
 import type { Outcome } from '../result.js';
 import type { Jurisdiction } from '../../../schemas/common.js';
+import type { DomainEvent } from '../../../schemas/events.js';
 import { subjectKey } from '../../rules/catalogue.js';
 import { beijingDate } from '../../time/clock.js';
 import { checkScope } from '../authorize.js';
@@ -17,9 +17,41 @@ type FieldError = { path: string; message: string };
 
 const invalid = (details: FieldError[]) => reject('VALIDATION_FAILED', 'the request does not match the schema', { details });
 
-/** Appends one fact of a bureau's own data to its stream; the bureau's data is not folded to decide. */
+/** What a fact of a bureau's data replaces (a year's list, the catalogue, a year's table), and its content without the date it was recorded. */
+function slotOf(e: DomainEvent): [slot: string, content: string] | undefined {
+  switch (e.type) {
+    case 'PublicSubjectsListed': {
+      const { listedOn: _on, ...content } = e.data;
+      return [`public-subjects:${e.data.year}`, canonicalJson(content as unknown as Json)];
+    }
+    case 'PastYearCatalogueRecorded': {
+      const { recordedOn: _on, ...content } = e.data;
+      return ['past-years', canonicalJson(content as unknown as Json)];
+    }
+    case 'HolidayTableRecorded': {
+      const { recordedOn: _on, source: _source, ...content } = e.data;
+      return [`holidays:${e.data.year}`, canonicalJson(content as unknown as Json)];
+    }
+    default:
+      return undefined;
+  }
+}
+
+const evolveSlots = (s: Map<string, string>, e: DomainEvent) => {
+  const slot = slotOf(e);
+  if (slot) s.set(slot[0], slot[1]);
+  return s;
+};
+
+/** Appends one fact of a bureau's data, unless the same content already stands in its place (a re-run adds nothing). */
 function recordData(ctx: CommandContext, streamId: string, draft: Draft) {
-  return execute(ctx, { streamId, initial: () => null, evolve: (s) => s, decide: () => accept(draft) });
+  const [slot, content] = slotOf(draft)!;
+  return execute(ctx, {
+    streamId,
+    initial: () => new Map<string, string>(),
+    evolve: evolveSlots,
+    decide: ({ state }) => (state.get(slot) === content ? accept() : accept(draft)),
+  });
 }
 
 function duplicateTitles(titles: string[], path: (i: number) => string): FieldError[] {
@@ -94,19 +126,15 @@ export function recordHolidayTable(ctx: CommandContext, year: number, cmd: z.inf
   });
 }
 
-/**
- * Records a bureau's data file, step by step, stopping at the first refusal. Each step's events
- * take their ids from the file's content, so running the same file again appends nothing.
- */
+/** Records a bureau's data file, step by step, stopping at the first refusal; running the same file again appends nothing. */
 export async function recordBureauData(ctx: CommandContext, file: z.infer<typeof BureauDataFile>): Promise<{ ok: true; recorded: number } | { ok: false; step: string; outcome: Outcome }> {
-  const digest = shortDigest(canonicalJson(file as unknown as Json));
   const steps: [string, (c: CommandContext) => Promise<Outcome>][] = [
     ...file.publicSubjects.map(({ year, ...body }) => [`public subjects of ${year}`, (c: CommandContext) => listPublicSubjects(c, file.jurisdiction, year, body)] as [string, (c: CommandContext) => Promise<Outcome>]),
     ...(file.pastYearCatalogue ? [['past-year catalogue', (c: CommandContext) => recordPastYearCatalogue(c, file.jurisdiction, file.pastYearCatalogue!)] as [string, (c: CommandContext) => Promise<Outcome>]] : []),
     ...file.holidayTables.map(({ year, ...body }) => [`holiday table of ${year}`, (c: CommandContext) => recordHolidayTable(c, year, body)] as [string, (c: CommandContext) => Promise<Outcome>]),
   ];
-  for (const [i, [step, run]] of steps.entries()) {
-    const outcome = await run({ ...ctx, idempotencyKey: `bureau-data:${digest}:${i}` });
+  for (const [step, run] of steps) {
+    const outcome = await run(ctx);
     if (!outcome.ok) return { ok: false, step, outcome };
   }
   return { ok: true, recorded: steps.length };
