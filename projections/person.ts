@@ -49,7 +49,7 @@ export interface CertificateRecord {
   creditIds?: string[];
   /** Set once a credit it rests on is revoked: it stays invalidated, whatever restores the hours later. */
   invalidated?: { because: string; on: string };
-  /** The certificate issued for the year after this one. */
+  /** The certificate issued after this one for the same year (its re-issue). */
   replacedBy?: string;
 }
 

@@ -107,8 +107,8 @@ t.test('FZ-6: appointed to a junior post, verified by the county bureau', async 
   const fzCounty = { role: 'bureau', sub: 'fz-county', jurisdiction: 'fuzhou', level: 'county' } as const;
   await ok(app, principals.fzBureau, '/v1/institutions', { institutionId: 'fz-inst', name: '福州继续教育基地', jurisdiction: 'fuzhou', level: 'city', accreditedOn: '2013-01-01' });
   await ok(app, fzInst, '/v1/courses', { courseId: 'fz-1', institutionId: 'fz-inst', title: '专业科目研修班', category: 'professional', hours: 72, level: 'city', mode: 'in-person', startsOn: '2014-05-05', endsOn: '2014-05-16', filedOn: '2014-03-01' });
-  await ok(app, principals.fzBureau, '/v1/courses/fz-1/publication', { publishedOn: '2014-03-03' });
-  await ok(app, principals.fzBureau, '/v1/courses/fz-1/approval', { approvalNo: 'FZ-2014-1', approvedOn: '2014-03-10' });
+  await ok(app, principals.fzBureau, '/v1/courses/fz-1/publication', { publishedOn: '2014-01-06' });
+  await ok(app, principals.fzBureau, '/v1/courses/fz-1/approval', { approvalNo: 'FZ-2014-1', approvedOn: '2014-01-13' });
   await ok(app, principals.employer, '/v1/persons', { personId: 'fzp', idNumber: ID_NUMBERS.fz, name: '林一', jurisdiction: 'fuzhou', titleLevel: 'intermediate', employerId: 'emp-1' });
   await ok(app, fzInst, '/v1/completions', { personId: 'fzp', courseId: 'fz-1', completedOn: '2014-05-16', assessment: 'passed', purpose: 'appointment', targetTitle: 'junior' });
   const { certificateNumber: no } = await ok(app, principals.fzBureau, '/v1/persons/fzp/years/2014/certificate', {});
@@ -120,7 +120,7 @@ t.test('FZ-4: approval after 5 days of public notice without objection', async (
   t.teardown(app.close);
   const fzInst = { role: 'institution', sub: 'fz-inst' } as const;
   await ok(app, principals.fzBureau, '/v1/institutions', { institutionId: 'fz-inst', name: '福州继续教育基地', jurisdiction: 'fuzhou', level: 'city', accreditedOn: '2013-01-01' });
-  await ok(app, fzInst, '/v1/courses', { courseId: 'fz-1', institutionId: 'fz-inst', title: '研修班', category: 'professional', hours: 72, level: 'city', mode: 'in-person', startsOn: '2014-05-05', endsOn: '2014-05-16', filedOn: '2014-03-01' });
+  await ok(app, fzInst, '/v1/courses', { courseId: 'fz-1', institutionId: 'fz-inst', title: '研修班', category: 'professional', hours: 72, level: 'city', mode: 'in-person', startsOn: '2014-09-01', endsOn: '2014-09-12', filedOn: '2014-03-01' });
   const approve = (approvedOn: string) => post(app, principals.fzBureau, '/v1/courses/fz-1/approval', { approvalNo: 'FZ-2014-1', approvedOn, certificateNumbers: { from: '0001', to: '0100' } });
   const unpublished = await approve('2014-03-20');
   t.same([unpublished.statusCode, unpublished.json().error.details.ruleId], [422, 'FZ-4'], 'no approval without public notice');
@@ -130,9 +130,11 @@ t.test('FZ-4: approval after 5 days of public notice without objection', async (
   await ok(app, principals.fzBureau, '/v1/courses/fz-1/objections', { objectedOn: '2014-04-03', note: '收费标准未公示' });
   const objected = await approve('2014-04-06');
   t.same([objected.statusCode, objected.json().error.details.ruleId], [422, 'FZ-4'], 'an objection during the notice blocks it');
-  await ok(app, principals.fzBureau, '/v1/courses/fz-1/publication', { publishedOn: '2014-04-08' });
-  t.equal((await approve('2014-04-12')).statusCode, 422, 'a new notice runs its 5 days again');
-  t.equal((await approve('2014-04-13')).statusCode, 201, 'published again after the objection was dealt with, and 5 quiet days');
+  const offWeek = await post(app, principals.fzBureau, '/v1/courses/fz-1/publication', { publishedOn: '2014-04-08' });
+  t.same([offWeek.statusCode, offWeek.json().error.details.ruleId], [422, 'FZ-4'], 'notices go out in the first week of a quarter');
+  await ok(app, principals.fzBureau, '/v1/courses/fz-1/publication', { publishedOn: '2014-07-01' });
+  t.equal((await approve('2014-07-05')).statusCode, 422, 'a new notice runs its 5 days again');
+  t.equal((await approve('2014-07-06')).statusCode, 201, 'published again the next quarter, after the objection was dealt with, and 5 quiet days');
 });
 
 t.test('FZ-5: one training certificate number, one participant; a second person with it is a forgery signal', async (t) => {
@@ -141,8 +143,8 @@ t.test('FZ-5: one training certificate number, one participant; a second person 
   const fzInst = { role: 'institution', sub: 'fz-inst' } as const;
   await ok(app, principals.fzBureau, '/v1/institutions', { institutionId: 'fz-inst', name: '福州继续教育基地', jurisdiction: 'fuzhou', level: 'city', accreditedOn: '2013-01-01' });
   await ok(app, fzInst, '/v1/courses', { courseId: 'fz-1', institutionId: 'fz-inst', title: '研修班', category: 'professional', hours: 72, level: 'city', mode: 'in-person', startsOn: '2014-05-05', endsOn: '2014-05-16', filedOn: '2014-03-01' });
-  await ok(app, principals.fzBureau, '/v1/courses/fz-1/publication', { publishedOn: '2014-03-03' });
-  await ok(app, principals.fzBureau, '/v1/courses/fz-1/approval', { approvalNo: 'FZ-2014-1', approvedOn: '2014-03-10', certificateNumbers: { from: '0001', to: '0100' } });
+  await ok(app, principals.fzBureau, '/v1/courses/fz-1/publication', { publishedOn: '2014-01-06' });
+  await ok(app, principals.fzBureau, '/v1/courses/fz-1/approval', { approvalNo: 'FZ-2014-1', approvedOn: '2014-01-13', certificateNumbers: { from: '0001', to: '0100' } });
   for (const [personId, idNumber, name] of [['fa', ID_NUMBERS.fz, '林一'], ['fb', ID_NUMBERS.sc, '林二']] as const) {
     await ok(app, principals.employer, '/v1/persons', { personId, idNumber, name, jurisdiction: 'fuzhou', titleLevel: 'intermediate', employerId: 'emp-1' });
   }

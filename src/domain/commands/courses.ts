@@ -76,10 +76,19 @@ export function approveCourse(ctx: CommandContext, courseId: string, cmd: z.infe
   });
 }
 
+/** FZ-4: Fuzhou publishes the classes it registered in the first week of each quarter (1–7 January, April, July, October). */
+function inFirstWeekOfQuarter(date: string): boolean {
+  const month = Number(date.slice(5, 7));
+  return (month - 1) % 3 === 0 && Number(date.slice(8, 10)) <= 7;
+}
+
 /** FZ-4: the bureau publishes a filed class for public notice (again, after an objection). */
 export function publishCourse(ctx: CommandContext, courseId: string, cmd: z.infer<typeof PublishCourse>) {
   return onCourse(ctx, courseId, ['bureau'], (state) => {
     if (state.cancelledOn) return reject('CONFLICT', `course ${courseId} was cancelled`);
+    if (state.jurisdiction === 'fuzhou' && !inFirstWeekOfQuarter(cmd.publishedOn)) {
+      return reject('RULE_VIOLATION', `classes are published for notice in the first week of each quarter (1–7 January, April, July, October), not on ${cmd.publishedOn}`, { ruleId: 'FZ-4' });
+    }
     if (state.approvalNo) return reject('CONFLICT', `course ${courseId} is already approved (${state.approvalNo})`);
     if (state.publishedOn && cmd.publishedOn < state.publishedOn) {
       return reject('RULE_VIOLATION', `course ${courseId} was last published on ${state.publishedOn}; a new notice cannot start earlier`, { ruleId: 'FZ-4' });
