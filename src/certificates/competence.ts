@@ -30,7 +30,7 @@ export function verificationPost(facts: PersonYearFacts): Post {
 export function competentLevel(jurisdiction: Jurisdiction, post: Post, level: AdminLevel | undefined): StampCheck {
   if (jurisdiction !== 'zhengzhou' && jurisdiction !== 'fuzhou') return { ok: true };
   const ruleId = jurisdiction === 'zhengzhou' ? 'ZZ-7' : 'FZ-6';
-  const what = post.purpose ? `${post.purpose} to a ${post.titleLevel} post` : `a ${post.titleLevel} title`;
+  const what = post.purpose ? `${post.purpose} to ${post.titleLevel}` : `the ${post.titleLevel} title held`;
   if (post.titleLevel === 'junior') {
     return level === 'county' || level === 'city' ? { ok: true } : { ok: false, ruleId, message: `a year verified for ${what} is verified by the county bureau or a city department` };
   }

@@ -96,7 +96,7 @@ t.test('ZZ-7: who stamps goes by the post applied for: a junior on the track to 
   const county = { role: 'bureau', sub: 'zz-county', jurisdiction: 'zhengzhou', level: 'county' } as const;
   const byCounty = await post(app, county, `/v1/certificates/${no}/stamps`, { stampedOn: '2014-06-20', authority: '中原区人社局' });
   t.same([byCounty.statusCode, byCounty.json().error.details.ruleId], [422, 'ZZ-7']);
-  t.match(byCounty.json().error.message, /promotion to a intermediate post is verified by the city bureau/);
+  t.match(byCounty.json().error.message, /promotion to intermediate is verified by the city bureau/);
   t.equal((await post(app, principals.zzBureau, `/v1/certificates/${no}/stamps`, { stampedOn: '2014-06-20', authority: '郑州市人社局' })).statusCode, 201);
 });
 
