@@ -13,16 +13,21 @@ export interface CertificateView {
   revocationReason?: string;
   /** Why an issued certificate no longer stands (a credit revoked behind it, hours changed). */
   invalidatedBecause?: string;
+  /** The certificate re-issued in its place. */
+  replacedBy?: string;
 }
 
 /**
  * A certificate's state from the person's events and the year's current evaluation: revoked wins;
- * otherwise a certificate whose year is no longer compliant, or whose signed hours differ from what
- * the ledger now counts, is invalidated until re-issued; otherwise it is valid once stamped.
+ * a certificate re-issued, or resting on a credit revoked since, stays invalidated (with the number
+ * that replaced it); otherwise one whose year is no longer compliant, or whose signed hours differ
+ * from what the ledger now counts, is invalidated until re-issued; otherwise it is valid once stamped.
  */
 export function certificateStatus(c: CertificateRecord, evaluation: Evaluation | undefined): CertificateView {
-  const base = { certificateNumber: c.certificateNumber, year: c.year };
+  const base = { certificateNumber: c.certificateNumber, year: c.year, ...(c.replacedBy ? { replacedBy: c.replacedBy } : {}) };
   if (c.revocation) return { ...base, status: 'revoked', revokedOn: c.revocation.revokedOn, revocationReason: c.revocation.reason };
+  if (c.invalidated) return { ...base, status: 'invalidated', invalidatedBecause: c.invalidated.because };
+  if (c.replacedBy) return { ...base, status: 'invalidated', invalidatedBecause: `re-issued as ${c.replacedBy}` };
   const signed = c.issued.content.hours;
   if (evaluation && !evaluation.compliant) {
     return { ...base, status: 'invalidated', invalidatedBecause: `the ${c.year} year is no longer compliant` };

@@ -2,6 +2,8 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import type { EventData, EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent, StateReader } from './define.js';
+import { calendarOf, HOLIDAYS_KEY, withTable } from './holidays.js';
+import type { HolidayDoc } from './holidays.js';
 import { daysLate } from './late-entries.js';
 import { selectPage } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
@@ -18,6 +20,8 @@ export interface CourseRecord extends Omit<EventData<'CourseFiled'>, 'courseId'>
   /** ST-9: entries made after the deadline, and the most days late of them. */
   lateEntries: number;
   maxDaysLate: number;
+  /** Entries whose deadline cannot be counted yet: no holiday table for the year (ST-9). */
+  entriesWithoutDeadline?: number;
 }
 
 export interface RosterEntry {
@@ -28,7 +32,8 @@ export interface RosterEntry {
   assessment: string;
   hours: number;
   proofNumber: string | null;
-  daysLate: number;
+  /** Null when the deadline cannot be counted (no holiday table for the year). */
+  daysLate: number | null;
   revoked: boolean;
 }
 
@@ -41,26 +46,37 @@ export interface CourseFilter {
   year?: number;
 }
 
-const HANDLES: EventType[] = ['CourseFiled', 'CourseApproved', 'CourseCancelled', 'CompletionRecorded', 'CreditRevoked'];
+const HANDLES: EventType[] = ['CourseFiled', 'CourseApproved', 'CourseCancelled', 'CompletionRecorded', 'CreditRevoked', 'HolidayTableRecorded'];
+
+interface Loaded {
+  courses: Map<string, CourseRecord | undefined>;
+  holidays: HolidayDoc | undefined;
+}
 
 /** A completion's credit id is `{personId}:{courseId}`; a conversion's matches no roster row. */
 const courseOfCredit = (d: EventData<'CreditRevoked'>) => d.creditId.slice(d.personId.length + 1);
 
-function load(events: readonly ProjectionEvent[], state: StateReader): Map<string, CourseRecord | undefined> {
+function load(events: readonly ProjectionEvent[], state: StateReader): Loaded {
   const courses = new Map<string, CourseRecord | undefined>();
   for (const e of events) {
     if (e.type !== 'CourseApproved' && e.type !== 'CourseCancelled' && e.type !== 'CompletionRecorded') continue;
     const id = e.data.courseId;
     if (!courses.has(id)) courses.set(id, state.doc<CourseRecord>('courses', id));
   }
-  return courses;
+  return { courses, holidays: state.doc<HolidayDoc>('holidays', HOLIDAYS_KEY) };
 }
 
-function apply(events: readonly ProjectionEvent[], courses: Map<string, CourseRecord | undefined>) {
+function apply(events: readonly ProjectionEvent[], loaded: Loaded) {
   const w = emptyProjectionWrites();
+  const { courses } = loaded;
+  let holidays = loaded.holidays;
   const changed = new Set<string>();
   for (const e of events) {
     switch (e.type) {
+      case 'HolidayTableRecorded':
+        holidays = withTable(holidays, { year: e.data.year, holidays: e.data.holidays, workdays: e.data.workdays });
+        w.docs.push(['holidays', HOLIDAYS_KEY, holidays]);
+        break;
       case 'CourseFiled': {
         const d = e.data;
         courses.set(d.courseId, { ...d, status: 'filed', completions: 0, lateEntries: 0, maxDaysLate: 0 });
@@ -86,11 +102,12 @@ function apply(events: readonly ProjectionEvent[], courses: Map<string, CourseRe
       case 'CompletionRecorded': {
         const d = e.data;
         const c = courses.get(d.courseId);
-        const late = c ? daysLate(c, d.recordedOn) : 0;
-        addRow(w, 'roster', [d.courseId, d.personId, d.creditId, d.completedOn, d.recordedOn, d.assessment, d.hours, d.proofNumber ?? null, late]);
+        const late = c ? daysLate(c, d.recordedOn, calendarOf(holidays)) : 0;
+        addRow(w, 'roster', [d.courseId, d.personId, d.creditId, d.completedOn, d.recordedOn, d.assessment, d.hours, d.proofNumber ?? null, late ?? null]);
         if (!c) break;
         c.completions++;
-        if (late > 0) {
+        if (late === undefined) c.entriesWithoutDeadline = (c.entriesWithoutDeadline ?? 0) + 1;
+        else if (late > 0) {
           c.lateEntries++;
           c.maxDaysLate = Math.max(c.maxDaysLate, late);
         }
@@ -122,7 +139,7 @@ CREATE INDEX IF NOT EXISTS course_list_jurisdiction ON course_list (jurisdiction
 CREATE INDEX IF NOT EXISTS course_list_institution ON course_list (institution_id, course_id);
 CREATE TABLE IF NOT EXISTS course_roster (
   course_id TEXT NOT NULL, person_id TEXT NOT NULL, credit_id TEXT NOT NULL, completed_on TEXT NOT NULL, recorded_on TEXT NOT NULL,
-  assessment TEXT NOT NULL, hours REAL NOT NULL, proof_number TEXT, days_late INTEGER NOT NULL, revoked_on TEXT,
+  assessment TEXT NOT NULL, hours REAL NOT NULL, proof_number TEXT, days_late INTEGER, revoked_on TEXT,
   PRIMARY KEY (course_id, person_id)) WITHOUT ROWID;
 `;
 
@@ -159,7 +176,7 @@ export class CourseQueries {
   }
 
   roster(courseId: string, limit: number, after?: CursorKey): Page<RosterEntry> {
-    type Raw = { person_id: string; credit_id: string; completed_on: string; recorded_on: string; assessment: string; hours: number; proof_number: string | null; days_late: number; revoked_on: string | null };
+    type Raw = { person_id: string; credit_id: string; completed_on: string; recorded_on: string; assessment: string; hours: number; proof_number: string | null; days_late: number | null; revoked_on: string | null };
     return selectPage<Raw, RosterEntry>(this.db, {
       select: 'SELECT * FROM course_roster',
       conditions: [['course_id = ?', courseId], after && ['person_id > ?', after[0]]],
@@ -183,10 +200,10 @@ export class CourseQueries {
 /** Courses with their filing, approval and certificate-number range, and who completed each with which proof. */
 export const coursesProjection = defineProjection({
   name: 'courses',
-  version: 1,
+  version: 2,
   schema: SCHEMA,
   tables: ['course_list', 'course_roster'],
-  documents: { courses: 'course_docs' },
+  documents: { courses: 'course_docs', holidays: 'course_holidays' },
   statements: {
     roster: `INSERT OR IGNORE INTO course_roster (course_id, person_id, credit_id, completed_on, recorded_on, assessment, hours, proof_number, days_late)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

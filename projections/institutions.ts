@@ -2,6 +2,8 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import type { EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent, StateReader } from './define.js';
+import { calendarOf, HOLIDAYS_KEY, withTable } from './holidays.js';
+import type { HolidayDoc } from './holidays.js';
 import { daysLate } from './late-entries.js';
 import { selectPage } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
@@ -19,6 +21,8 @@ export interface InstitutionRecord {
   /** ST-9: entries made after the deadline, per course with the most days late. */
   lateEntries: number;
   lateByCourse: Record<string, { entries: number; maxDaysLate: number }>;
+  /** Entries whose deadline cannot be counted yet: no holiday table for the year (ST-9). */
+  entriesWithoutDeadline?: number;
 }
 
 /** What the institution record needs of a course to judge its entries. */
@@ -28,15 +32,16 @@ interface CourseEnds {
   endsOn: string;
 }
 
-const HANDLES: EventType[] = ['InstitutionAccredited', 'InstitutionAccreditationWithdrawn', 'CourseFiled', 'CompletionRecorded'];
+const HANDLES: EventType[] = ['InstitutionAccredited', 'InstitutionAccreditationWithdrawn', 'CourseFiled', 'CompletionRecorded', 'HolidayTableRecorded'];
 
 interface Loaded {
   institutions: Map<string, InstitutionRecord | undefined>;
   courses: Map<string, CourseEnds | undefined>;
+  holidays: HolidayDoc | undefined;
 }
 
 function load(events: readonly ProjectionEvent[], state: StateReader): Loaded {
-  const loaded: Loaded = { institutions: new Map(), courses: new Map() };
+  const loaded: Loaded = { institutions: new Map(), courses: new Map(), holidays: state.doc<HolidayDoc>('holidays', HOLIDAYS_KEY) };
   for (const e of events) {
     if (e.type === 'CompletionRecorded' && !loaded.courses.has(e.data.courseId)) loaded.courses.set(e.data.courseId, state.doc<CourseEnds>('courses', e.data.courseId));
     const id = (e.data as { institutionId?: string }).institutionId;
@@ -45,11 +50,17 @@ function load(events: readonly ProjectionEvent[], state: StateReader): Loaded {
   return loaded;
 }
 
-function apply(events: readonly ProjectionEvent[], { institutions, courses }: Loaded) {
+function apply(events: readonly ProjectionEvent[], loaded: Loaded) {
   const w = emptyProjectionWrites();
+  const { institutions, courses } = loaded;
+  let holidays = loaded.holidays;
   const changed = new Set<string>();
   for (const e of events) {
     switch (e.type) {
+      case 'HolidayTableRecorded':
+        holidays = withTable(holidays, { year: e.data.year, holidays: e.data.holidays, workdays: e.data.workdays });
+        w.docs.push(['holidays', HOLIDAYS_KEY, holidays]);
+        break;
       case 'InstitutionAccredited': {
         const d = e.data;
         const known = institutions.get(d.institutionId);
@@ -95,8 +106,9 @@ function apply(events: readonly ProjectionEvent[], { institutions, courses }: Lo
         if (!r) break;
         r.completions++;
         const course = courses.get(e.data.courseId);
-        const late = course ? daysLate(course, e.data.recordedOn) : 0;
-        if (late > 0) {
+        const late = course ? daysLate(course, e.data.recordedOn, calendarOf(holidays)) : 0;
+        if (late === undefined) r.entriesWithoutDeadline = (r.entriesWithoutDeadline ?? 0) + 1;
+        else if (late > 0) {
           r.lateEntries++;
           const c = (r.lateByCourse[e.data.courseId] ??= { entries: 0, maxDaysLate: 0 });
           c.entries++;
@@ -167,10 +179,10 @@ export class InstitutionQueries {
 /** Accredited institutions: accreditation history, courses filed, completions entered, late entries (ST-9). */
 export const institutionsProjection = defineProjection({
   name: 'institutions',
-  version: 1,
+  version: 2,
   schema: SCHEMA,
   tables: ['institution_list'],
-  documents: { institutions: 'institution_docs', courses: 'institution_course_ends' },
+  documents: { institutions: 'institution_docs', courses: 'institution_course_ends', holidays: 'institution_holidays' },
   statements: {
     list: 'INSERT OR REPLACE INTO institution_list (institution_id, jurisdiction, status, late_entries) VALUES (?, ?, ?, ?)',
   },

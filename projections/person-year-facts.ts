@@ -42,6 +42,7 @@ export function personYearFacts(p: PersonRecord, registry: Registry, year: numbe
     const course = registry.courses.get(c.courseId);
     const institution = course ? registry.institutions.get(course.institutionId) : undefined;
     const purpose = c.purpose ?? p.enrolmentPurposes[c.courseId];
+    const targetTitle = c.targetTitle ?? p.enrolmentTargets?.[c.courseId];
     // Spelled out rather than spread: this runs for every credit of every year a rebuild evaluates.
     const fact: CompletionFact = {
       source: 'completion',
@@ -58,11 +59,13 @@ export function personYearFacts(p: PersonRecord, registry: Registry, year: numbe
     if (c.revokedOn !== undefined) fact.revokedOn = c.revokedOn;
     if (c.proofNumber !== undefined) fact.proofNumber = c.proofNumber;
     if (purpose) fact.purpose = purpose;
+    if (targetTitle) fact.targetTitle = targetTitle;
     if (course) fact.course = course;
     if (institution) fact.institution = institution;
     credits.push(fact);
   }
   const assessment = p.assessments[String(year)];
+  const catalogue = registry.catalogues.get(jurisdiction);
   return {
     personId: p.personId,
     year,
@@ -71,6 +74,8 @@ export function personYearFacts(p: PersonRecord, registry: Registry, year: numbe
     ...(p.industry ? { industry: p.industry } : {}),
     ...(promoted ? { promotion: { from: promoted.from, to: promoted.to } } : {}),
     ...(assessment ? { assessment } : {}),
+    ...(catalogue ? { catalogue } : {}),
+    calendar: registry.calendar,
     credits,
   };
 }

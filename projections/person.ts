@@ -14,6 +14,7 @@ export type StoredCredit =
       assessment: 'passed' | 'failed' | 'none';
       proofNumber?: string;
       purpose?: Purpose;
+      targetTitle?: TitleLevel;
       creditYear: number;
       recordedOn: string;
       revoked: boolean;
@@ -44,6 +45,12 @@ export interface CertificateRecord {
   issuedAt: string;
   stamps: { stampedOn: string; authority: string; authorityLevel: string }[];
   revocation?: { reason: string; note?: string; revokedOn: string };
+  /** The credits of the year on record when it was issued: what it rests on. */
+  creditIds?: string[];
+  /** Set once a credit it rests on is revoked: it stays invalidated, whatever restores the hours later. */
+  invalidated?: { because: string; on: string };
+  /** The certificate issued after this one for the same year (its re-issue). */
+  replacedBy?: string;
 }
 
 /** Everything the read side keeps of one professional: JSON, so it can be stored as one row. */
@@ -61,6 +68,8 @@ export interface PersonRecord {
   titleChanges: { from: TitleLevel; to: TitleLevel; effectiveOn: string }[];
   transfers: { fromJurisdiction: Jurisdiction; toJurisdiction: Jurisdiction; fromEmployerId: string; toEmployerId: string; effectiveOn: string }[];
   enrolmentPurposes: Record<string, Purpose>;
+  /** courseId → the title an enrolment applies or is appointed for (only when one said so). */
+  enrolmentTargets?: Record<string, TitleLevel>;
   credits: Record<string, StoredCredit>;
   assessments: Record<string, { result: 'passed' | 'failed'; signedOn: string }>;
   certificates: Record<string, CertificateRecord>;
@@ -119,6 +128,7 @@ export function foldPerson(p: PersonRecord | undefined, e: DomainEvent, position
     }
     case 'EnrolmentRecorded':
       p.enrolmentPurposes[e.data.courseId] = e.data.purpose;
+      if (e.data.targetTitle !== undefined) (p.enrolmentTargets ??= keyedBy())[e.data.courseId] = e.data.targetTitle;
       return { record: p, years: [] };
     case 'CompletionRecorded': {
       // Field by field, not a rest-spread of the event: this runs for every completion a rebuild
@@ -140,6 +150,7 @@ export function foldPerson(p: PersonRecord | undefined, e: DomainEvent, position
       };
       if (d.proofNumber !== undefined) credit.proofNumber = d.proofNumber;
       if (d.purpose !== undefined) credit.purpose = d.purpose;
+      if (d.targetTitle !== undefined) credit.targetTitle = d.targetTitle;
       p.credits[d.creditId] = credit;
       return { record: p, years: [d.creditYear] };
     }
@@ -159,13 +170,14 @@ export function foldPerson(p: PersonRecord | undefined, e: DomainEvent, position
       if (!c) return { record: p, years: [] };
       c.revoked = true;
       c.revokedOn = e.data.revokedOn;
+      invalidateCertificatesOn(p, e.data.creditId, e.data.revokedOn);
       return { record: p, years: [creditYear(c)] };
     }
     case 'AnnualAssessmentSigned':
       p.assessments[String(e.data.year)] = { result: e.data.result, signedOn: e.data.signedOn };
       return { record: p, years: [e.data.year] };
     case 'CertificateIssued':
-      p.certificates[e.data.certificateNumber] = { certificateNumber: e.data.certificateNumber, year: e.data.year, issued: e.data, issuedAt: position.toString(), stamps: [] };
+      issueCertificateRecord(p, e.data, position);
       return { record: p, years: [e.data.year] };
     case 'CertificateStamped': {
       const c = p.certificates[e.data.certificateNumber];
@@ -179,6 +191,22 @@ export function foldPerson(p: PersonRecord | undefined, e: DomainEvent, position
     }
     default:
       return { record: p, years: [] };
+  }
+}
+
+/** A new certificate of a year replaces the year's earlier ones, and rests on the year's credits on record. */
+function issueCertificateRecord(p: PersonRecord, issued: EventData<'CertificateIssued'>, position: bigint): void {
+  const no = issued.certificateNumber;
+  for (const c of Object.values(p.certificates)) if (c.year === issued.year && !c.replacedBy) c.replacedBy = no;
+  const creditIds = Object.values(p.credits).flatMap((c) => (creditYear(c) === issued.year ? [c.creditId] : []));
+  p.certificates[no] = { certificateNumber: no, year: issued.year, issued, issuedAt: position.toString(), stamps: [], creditIds };
+}
+
+/** A revoked credit invalidates every unrevoked certificate resting on it, for good (re-issue to restore). */
+function invalidateCertificatesOn(p: PersonRecord, creditId: string, revokedOn: string): void {
+  for (const c of Object.values(p.certificates)) {
+    if (c.revocation || c.invalidated || !c.creditIds?.includes(creditId)) continue;
+    c.invalidated = { because: `credit ${creditId} it rests on was revoked on ${revokedOn}`, on: revokedOn };
   }
 }
 

@@ -11,7 +11,18 @@ import {
   TitleLevel,
   Year,
 } from './common.js';
-import { CourseCancelled, CourseFiled, Evidence, InstitutionAccreditationWithdrawn, InstitutionAccredited } from './events.js';
+import {
+  CourseCancelled,
+  CourseFiled,
+  CourseObjectionRecorded,
+  CoursePublished,
+  Evidence,
+  HolidayTableRecorded,
+  InstitutionAccreditationWithdrawn,
+  InstitutionAccredited,
+  PastYearCatalogueRecorded,
+  PublicSubjectsListed,
+} from './events.js';
 
 /** HTTP bodies of the write API; each is a command. Unknown fields are refused (strict). */
 
@@ -41,6 +52,16 @@ export const ApproveCourse = z
 
 export const CancelCourse = CourseCancelled.omit({ courseId: true }).extend({ reason: Text(1000, { multiline: true }) }).strict();
 
+export const PublishCourse = CoursePublished.omit({ courseId: true }).strict();
+
+export const RecordObjection = CourseObjectionRecorded.omit({ courseId: true }).strict();
+
+/** A target title says what a promotion or appointment is for; without one of those purposes it means nothing. */
+const targetNeedsPurpose = {
+  check: (c: { purpose?: string | undefined; targetTitle?: string | undefined }) => c.targetTitle === undefined || c.purpose === 'promotion' || c.purpose === 'appointment',
+  message: { message: 'targetTitle goes with purpose promotion or appointment', path: ['targetTitle'] },
+};
+
 export const RegisterPerson = z.strictObject({
   personId: Id,
   idNumber: z.string().min(15).max(20),
@@ -63,23 +84,29 @@ export const TransferPerson = z.strictObject({
   effectiveOn: LocalDate,
 });
 
-export const RecordEnrolment = z.strictObject({
-  personId: Id,
-  courseId: Id,
-  enrolledOn: LocalDate,
-  purpose: Purpose.default('general'),
-});
+export const RecordEnrolment = z
+  .strictObject({
+    personId: Id,
+    courseId: Id,
+    enrolledOn: LocalDate,
+    purpose: Purpose.default('general'),
+    targetTitle: TitleLevel.optional(),
+  })
+  .refine(targetNeedsPurpose.check, targetNeedsPurpose.message);
 
-export const RecordCompletion = z.strictObject({
-  personId: Id,
-  courseId: Id,
-  completedOn: LocalDate,
-  assessment: z.enum(['passed', 'failed', 'none']),
-  hours: Hours.optional(),
-  proofNumber: z.string().regex(/^[0-9A-Za-z-]{1,40}$/).optional(),
-  purpose: Purpose.optional(),
-  creditYear: Year.optional(),
-});
+export const RecordCompletion = z
+  .strictObject({
+    personId: Id,
+    courseId: Id,
+    completedOn: LocalDate,
+    assessment: z.enum(['passed', 'failed', 'none']),
+    hours: Hours.optional(),
+    proofNumber: z.string().regex(/^[0-9A-Za-z-]{1,40}$/).optional(),
+    purpose: Purpose.optional(),
+    targetTitle: TitleLevel.optional(),
+    creditYear: Year.optional(),
+  })
+  .refine(targetNeedsPurpose.check, targetNeedsPurpose.message);
 
 export const RecordCompletionsBatch = z.strictObject({
   items: z.array(z.unknown()).min(1).max(1000),
@@ -110,6 +137,29 @@ export const RevokeCredit = z.strictObject({
 
 export const SignAssessment = z.strictObject({
   result: z.enum(['passed', 'failed']),
+});
+
+/** The business date of the issue: today in Beijing unless given (not in the future, not before the year began). */
+export const IssueCertificate = z.strictObject({
+  issuedOn: LocalDate.optional(),
+});
+
+export const ListPublicSubjects = PublicSubjectsListed.omit({ jurisdiction: true, year: true, listedOn: true }).extend({ listedOn: LocalDate.optional() }).strict();
+
+export const RecordPastYearCatalogue = PastYearCatalogueRecorded.omit({ jurisdiction: true, recordedOn: true }).extend({ recordedOn: LocalDate.optional() }).strict();
+
+export const RecordHolidayTable = HolidayTableRecorded.omit({ year: true, recordedOn: true }).strict();
+
+/**
+ * A bureau's data as one file, for its bootstrap (`ledger bureau-data --file`): the year lists of
+ * public subjects, the past-year catalogue and holiday tables, recorded as the routes record them.
+ */
+export const BureauDataFile = z.strictObject({
+  jurisdiction: Jurisdiction,
+  source: z.string().min(1).max(300).optional(),
+  publicSubjects: z.array(ListPublicSubjects.extend({ year: Year })).max(50).default([]),
+  pastYearCatalogue: RecordPastYearCatalogue.optional(),
+  holidayTables: z.array(RecordHolidayTable.extend({ year: Year })).max(50).default([]),
 });
 
 export const StampCertificate = z.strictObject({

@@ -38,7 +38,8 @@ export type Role = z.infer<typeof Role>;
 export const Purpose = z.enum(['promotion', 'appointment', 'general']);
 export type Purpose = z.infer<typeof Purpose>;
 
-export const CertificateRevocationReason = z.enum(['forged', 'altered', 'transferred', 'lent', 'fraudulent-credit', 'error']);
+/** ST-13's five forbidden acts (伪造、变造、出租、出借、转让), a credit obtained by fraud, and an error of issue. */
+export const CertificateRevocationReason = z.enum(['forged', 'altered', 'rented-out', 'lent', 'transferred', 'fraudulent-credit', 'error']);
 export type CertificateRevocationReason = z.infer<typeof CertificateRevocationReason>;
 
 function isCalendarDate(s: string): boolean {

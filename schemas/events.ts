@@ -53,8 +53,10 @@ export const CourseFiled = z.object({
   startsOn: LocalDate,
   endsOn: LocalDate,
   filedOn: LocalDate,
-  /** For Shantou's catalogue (ST-2, ST-3): the year whose subject this course teaches. */
+  /** For Shantou's catalogue (ST-2, ST-3): the year whose subject this course teaches, as the institution declares it. */
   subjectYear: Year.optional(),
+  /** The catalogue subject the course teaches (ST-2, ST-3), when its title says more than the subject; the title otherwise. */
+  subject: z.string().min(1).max(200).optional(),
 });
 
 export const CourseApproved = z.object({
@@ -63,6 +65,19 @@ export const CourseApproved = z.object({
   /** FZ-4/FZ-5: the range of certificate numbers issued for the class (inclusive, same width). */
   certificateNumbers: z.object({ from: z.string().min(1).max(40), to: z.string().min(1).max(40) }).optional(),
   approvedOn: LocalDate,
+});
+
+/** FZ-4: the bureau publishes a class for public notice (公示); approval comes after 5 days without objection. */
+export const CoursePublished = z.object({
+  courseId: Id,
+  publishedOn: LocalDate,
+});
+
+/** FZ-4: an objection raised during the notice; it blocks the approval until the class is published again. */
+export const CourseObjectionRecorded = z.object({
+  courseId: Id,
+  objectedOn: LocalDate,
+  note: z.string().min(1).max(1000),
 });
 
 export const CourseCancelled = z.object({
@@ -115,6 +130,8 @@ export const EnrolmentRecorded = z.object({
   institutionId: Id,
   enrolledOn: LocalDate,
   purpose: Purpose,
+  /** The title applied or appointed for (ZZ-6, ZZ-7, FZ-6), with purpose promotion or appointment. */
+  targetTitle: TitleLevel.optional(),
 });
 
 export const CompletionRecorded = z.object({
@@ -130,10 +147,19 @@ export const CompletionRecorded = z.object({
   /** The institution's stamped proof / training certificate number (ST-6, FZ-5). */
   proofNumber: z.string().min(1).max(40).optional(),
   purpose: Purpose.optional(),
+  /** The title applied or appointed for (ZZ-6, ZZ-7, FZ-6), with purpose promotion or appointment. */
+  targetTitle: TitleLevel.optional(),
   /** The year the hours are for; a past year means make-up (ST-3, ST-4). */
   creditYear: Year,
   /** Beijing date the institution entered it (ST-9 entry deadline). */
   recordedOn: LocalDate,
+});
+
+/** FZ-5: a training certificate number of a class is held by one participant, in stream `proofno-{courseId}:{number}`. */
+export const ProofNumberReserved = z.object({
+  courseId: Id,
+  proofNumber: z.string().min(1).max(40),
+  personId: Id,
 });
 
 export const Evidence = z.object({
@@ -184,6 +210,39 @@ export const AnnualAssessmentSigned = z.object({
   employerId: Id,
   result: z.enum(['passed', 'failed']),
   signedOn: LocalDate,
+});
+
+const SubjectTitle = z.string().min(1).max(200);
+
+/** ST-2: the public subjects of a year, as the bureau lists them, in stream `catalogue-{jurisdiction}`; a later listing of the year replaces it. */
+export const PublicSubjectsListed = z.object({
+  jurisdiction: Jurisdiction,
+  year: Year,
+  subjects: z.array(z.object({ title: SubjectTitle, hours: Hours })).min(1).max(20),
+  listedOn: LocalDate,
+});
+
+/**
+ * ST-3: the past-year catalogue for make-up (补修): which subject belongs to which year, by category;
+ * electives carry no year. In stream `catalogue-{jurisdiction}`; a later catalogue replaces it.
+ */
+export const PastYearCatalogueRecorded = z.object({
+  jurisdiction: Jurisdiction,
+  subjects: z.array(z.object({ title: SubjectTitle, category: Category, year: Year.optional(), hours: Hours })).min(1).max(200),
+  recordedOn: LocalDate,
+});
+
+/**
+ * A year's public holidays and adjusted working days (调休), as the State Council's notice gives
+ * them, in stream `calendar-{year}`: it replaces the calendar package's data for that year
+ * (ST-9, ST-12), and is the only source for a year the package does not cover.
+ */
+export const HolidayTableRecorded = z.object({
+  year: Year,
+  holidays: z.array(LocalDate).max(60),
+  workdays: z.array(LocalDate).max(30),
+  source: z.string().min(1).max(300).optional(),
+  recordedOn: LocalDate,
 });
 
 export const CertificateContent = z.object({
@@ -249,6 +308,8 @@ export const EVENT_SCHEMAS = {
   CourseFiled,
   CourseApproved,
   CourseCancelled,
+  CoursePublished,
+  CourseObjectionRecorded,
   PersonRegistered,
   IdNumberReserved,
   PersonTitleChanged,
@@ -263,6 +324,10 @@ export const EVENT_SCHEMAS = {
   CertificateIssued,
   CertificateStamped,
   CertificateRevoked,
+  ProofNumberReserved,
+  PublicSubjectsListed,
+  PastYearCatalogueRecorded,
+  HolidayTableRecorded,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

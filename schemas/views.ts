@@ -15,6 +15,7 @@ export const InstitutionView = z.object({
   completions: z.number().int(),
   lateEntries: z.number().int().describe('ST-9: completions entered after the 5-working-day deadline'),
   lateByCourse: z.record(z.string(), z.object({ entries: z.number().int(), maxDaysLate: z.number().int() })),
+  entriesWithoutDeadline: z.number().int().optional().describe('ST-9: entries whose deadline cannot be counted: no holiday table for the year'),
 });
 
 export const CourseView = z.object({
@@ -44,6 +45,7 @@ export const CourseView = z.object({
   completions: z.number().int(),
   lateEntries: z.number().int(),
   maxDaysLate: z.number().int(),
+  entriesWithoutDeadline: z.number().int().optional(),
 });
 
 export const RosterEntryView = z.object({
@@ -54,7 +56,7 @@ export const RosterEntryView = z.object({
   assessment: z.string(),
   hours: z.number(),
   proofNumber: z.string().nullable(),
-  daysLate: z.number().int(),
+  daysLate: z.number().int().nullable().describe('null: the deadline cannot be counted (no holiday table for the year)'),
   revoked: z.boolean(),
 });
 

@@ -6,6 +6,10 @@ import { foldPerson, yearsOf } from '../person.js';
 import type { PersonRecord } from '../person.js';
 import { emptyRegistry, foldRegistry } from '../registry.js';
 import type { Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
+import { JURISDICTIONS } from '../../schemas/common.js';
+import type { Catalogue } from '../../src/rules/catalogue.js';
+import { calendarOf, HOLIDAYS_KEY, withTable } from '../holidays.js';
+import type { HolidayDoc } from '../holidays.js';
 import { PersonYearQueries } from './queries.js';
 import { writeYears } from './writes.js';
 
@@ -27,7 +31,18 @@ const PERSON_EVENTS: EventType[] = [
   'CertificateStamped',
   'CertificateRevoked',
 ];
-const REGISTRY_EVENTS: EventType[] = ['InstitutionAccredited', 'InstitutionAccreditationWithdrawn', 'CourseFiled', 'CourseApproved', 'CourseCancelled'];
+const REGISTRY_EVENTS: EventType[] = [
+  'InstitutionAccredited',
+  'InstitutionAccreditationWithdrawn',
+  'CourseFiled',
+  'CourseApproved',
+  'CourseCancelled',
+  'CoursePublished',
+  'PublicSubjectsListed',
+  'PastYearCatalogueRecorded',
+  'HolidayTableRecorded',
+];
+export const catalogueKey = (jurisdiction: string) => `catalogue:${jurisdiction}`;
 
 /** What folding a batch needs: the persons it touches and the registry entries they and it name. */
 interface Loaded {
@@ -37,12 +52,23 @@ interface Loaded {
   personsOfCourse: Map<string, string[]>;
   /** Courses of each institution the batch changes. */
   coursesOfInstitution: Map<string, string[]>;
+  /** Persons with a committed year in each jurisdiction whose catalogue the batch changes. */
+  personsOfCatalogue: Map<string, string[]>;
+  /** Persons with a committed year a holiday table the batch records moves (its year and the one before). */
+  personsOfHolidays: Map<number, string[]>;
 }
 
 const personOf = (e: ProjectionEvent) => (e.streamId.startsWith(PERSON_PREFIX) ? e.streamId.slice(PERSON_PREFIX.length) : undefined);
 
 async function load(events: readonly ProjectionEvent[], state: StateReader): Promise<Loaded> {
-  const loaded: Loaded = { persons: new Map(), registry: emptyRegistry(), personsOfCourse: new Map(), coursesOfInstitution: new Map() };
+  const loaded: Loaded = {
+    persons: new Map(),
+    registry: emptyRegistry(),
+    personsOfCourse: new Map(),
+    coursesOfInstitution: new Map(),
+    personsOfCatalogue: new Map(),
+    personsOfHolidays: new Map(),
+  };
   const courseIds = new Set<string>();
   const institutionIds = new Set<string>();
   const personIds = new Set<string>();
@@ -61,10 +87,22 @@ async function load(events: readonly ProjectionEvent[], state: StateReader): Pro
         loaded.coursesOfInstitution.set(id, rows.map((r) => r.course_id));
         for (const r of rows) changedCourses.add(r.course_id);
       }
-    } else if (e.type === 'CourseFiled' || e.type === 'CourseApproved' || e.type === 'CourseCancelled') {
+    } else if (e.type === 'CourseFiled' || e.type === 'CourseApproved' || e.type === 'CourseCancelled' || e.type === 'CoursePublished') {
       courseIds.add(e.data.courseId);
       if (e.type === 'CourseFiled') institutionIds.add(e.data.institutionId);
       else changedCourses.add(e.data.courseId);
+    } else if (e.type === 'PublicSubjectsListed' || e.type === 'PastYearCatalogueRecorded') {
+      const j = e.data.jurisdiction;
+      if (loaded.personsOfCatalogue.has(j)) continue;
+      const rows = await state.rows<{ person_id: string }>('SELECT DISTINCT person_id FROM person_years WHERE jurisdiction = ?', j);
+      loaded.personsOfCatalogue.set(j, rows.map((r) => r.person_id));
+      for (const r of rows) personIds.add(r.person_id);
+    } else if (e.type === 'HolidayTableRecorded') {
+      const y = e.data.year;
+      if (loaded.personsOfHolidays.has(y)) continue;
+      const rows = await state.rows<{ person_id: string }>('SELECT DISTINCT person_id FROM person_years WHERE year BETWEEN ? AND ?', y - 1, y);
+      loaded.personsOfHolidays.set(y, rows.map((r) => r.person_id));
+      for (const r of rows) personIds.add(r.person_id);
     }
   }
   for (const courseId of changedCourses) {
@@ -88,12 +126,23 @@ async function load(events: readonly ProjectionEvent[], state: StateReader): Pro
     const institution = state.doc<RegistryInstitution>('registry', institutionKey(id));
     if (institution) loaded.registry.institutions.set(id, institution);
   }
+  loadBureauData(loaded.registry, state);
   return loaded;
+}
+
+/** The bureaus' data every evaluation reads: each jurisdiction's catalogue and the recorded holiday tables. */
+function loadBureauData(registry: Registry, state: Pick<StateReader, 'doc'>): void {
+  for (const j of JURISDICTIONS) {
+    const catalogue = state.doc<Catalogue>('registry', catalogueKey(j));
+    if (catalogue) registry.catalogues.set(j, catalogue);
+  }
+  registry.calendar = calendarOf(state.doc<HolidayDoc>('registry', HOLIDAYS_KEY));
 }
 
 function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: Loaded): ProjectionWrites {
   const w = emptyProjectionWrites();
   const { persons, registry } = loaded;
+  let holidays: HolidayDoc = { tables: registry.calendar.tables() };
   const touched = new Map<string, Set<number>>();
   const batchLinks = new Map<string, Set<string>>();
   const batchCourses = new Map<string, Set<string>>();
@@ -123,6 +172,20 @@ function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: L
     }
     const changed = foldRegistry(registry, e);
     if (!changed) continue;
+    if (changed.catalogue) {
+      const j = changed.catalogue;
+      w.docs.push(['registry', catalogueKey(j), registry.catalogues.get(j)]);
+      for (const p of loaded.personsOfCatalogue.get(j) ?? []) touch(p, 'all');
+      for (const [p, record] of persons) if (record && (record.jurisdiction === j || record.transfers.some((t) => t.fromJurisdiction === j))) touch(p, 'all');
+    }
+    if (changed.holidayYear !== undefined) {
+      // A year's holidays move the working days of its own entries and of the previous year's last ones.
+      const y = changed.holidayYear;
+      holidays = withTable(holidays, registry.calendar.tables().find((t) => t.year === y)!);
+      w.docs.push(['registry', HOLIDAYS_KEY, holidays]);
+      for (const p of loaded.personsOfHolidays.get(y) ?? []) touch(p, 'all');
+      for (const [p, record] of persons) if (record && yearsOf(record).some((n) => n === y || n === y - 1)) touch(p, 'all');
+    }
     if (changed.courseId) {
       const course = registry.courses.get(changed.courseId);
       if (!course) continue;
@@ -182,7 +245,7 @@ CREATE TABLE IF NOT EXISTS verifications (certificate_no TEXT PRIMARY KEY, doc T
 export function personYearsProjection(rules: RuleOptions = {}) {
   return defineProjection({
     name: 'person-years',
-    version: 5,
+    version: 6,
     schema: SCHEMA,
     tables: ['person_years', 'course_persons', 'institution_courses', 'certificates', 'verifications'],
     documents: { persons: 'persons', registry: 'registry' },

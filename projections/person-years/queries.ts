@@ -7,6 +7,11 @@ import type { CertificateView } from '../certificate-state.js';
 import { creditYear } from '../person.js';
 import type { CertificateRecord, PersonRecord } from '../person.js';
 import { personYearState } from '../person-year-state.js';
+import type { Jurisdiction } from '../../schemas/common.js';
+import type { WorkingCalendar } from '../../src/rules/calendar.js';
+import type { Catalogue } from '../../src/rules/catalogue.js';
+import { calendarOf, HOLIDAYS_KEY } from '../holidays.js';
+import type { HolidayDoc } from '../holidays.js';
 import { emptyRegistry } from '../registry.js';
 import type { Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
 import type { ReportInput } from '../reports.js';
@@ -49,7 +54,7 @@ export class PersonYearQueries {
   /** Verification lookups are the public hot path: the last ones stay parsed in memory. */
   private readonly verifications = new Map<string, VerificationDoc | null>();
   /** Courses and institutions, parsed once: few, small, and read by every evaluation. */
-  private registryCache = new Map<string, RegistryCourse | RegistryInstitution | null>();
+  private registryCache = new Map<string, RegistryCourse | RegistryInstitution | Catalogue | HolidayDoc | null>();
 
   constructor(
     private readonly db: Db,
@@ -70,7 +75,7 @@ export class PersonYearQueries {
     };
   }
 
-  private registryDoc<T extends RegistryCourse | RegistryInstitution>(key: string): T | undefined {
+  private registryDoc<T extends RegistryCourse | RegistryInstitution | Catalogue | HolidayDoc>(key: string): T | undefined {
     let doc = this.registryCache.get(key);
     if (doc === undefined) {
       const text = this.stmt.registry.get(key) as string | undefined;
@@ -91,7 +96,22 @@ export class PersonYearQueries {
       const institution = this.registryDoc<RegistryInstitution>(`institution:${course.institutionId}`);
       if (institution) registry.institutions.set(course.institutionId, institution);
     }
+    for (const j of new Set([record.jurisdiction, ...record.transfers.flatMap((t) => [t.fromJurisdiction, t.toJurisdiction])])) {
+      const catalogue = this.catalogue(j);
+      if (catalogue) registry.catalogues.set(j, catalogue);
+    }
+    registry.calendar = this.calendar();
     return registry;
+  }
+
+  /** What a bureau recorded of its subjects (ST-2, ST-3). */
+  catalogue(jurisdiction: Jurisdiction): Catalogue | undefined {
+    return this.registryDoc<Catalogue>(`catalogue:${jurisdiction}`);
+  }
+
+  /** The working calendar with the holiday tables the bureaus recorded. */
+  calendar(): WorkingCalendar {
+    return calendarOf(this.registryDoc<HolidayDoc>(HOLIDAYS_KEY));
   }
 
   /** The year as the rules judge it now, from the stored record. */

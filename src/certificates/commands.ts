@@ -4,7 +4,7 @@ import { foldPerson } from '../../projections/person.js';
 import type { CertificateRecord, PersonRecord } from '../../projections/person.js';
 import { personYearFacts } from '../../projections/person-year-facts.js';
 import type { Registry } from '../../projections/registry.js';
-import type { RevokeCertificate, StampCertificate } from '../../schemas/commands.js';
+import type { IssueCertificate, RevokeCertificate, StampCertificate } from '../../schemas/commands.js';
 import type { Jurisdiction } from '../../schemas/common.js';
 import { checkScope } from '../domain/authorize.js';
 import { execute, toNewEvent } from '../domain/handle.js';
@@ -15,15 +15,16 @@ import { streams } from '../domain/streams.js';
 import { StreamNotFound, WrongExpectedVersion } from '../store/errors.js';
 import type { EventStore } from '../store/port.js';
 import { evaluate } from '../rules/evaluate.js';
+import type { Evaluation } from '../rules/types.js';
 import type { RuleOptions } from '../rules/rule-set.js';
 import type { Keyring } from '../security/signing-keys.js';
 import { maskName } from '../security/id-number.js';
 import { beijingDate } from '../time/clock.js';
-import { competentLevel, stampDate } from './competence.js';
+import { competentLevel, stampDate, verificationPost } from './competence.js';
 import { contentDigest, encodeQr } from './content.js';
 import type { Content } from './content.js';
 import { certificateNumber, parseCertificateNumber } from './numbers.js';
-import { loadRegistry } from './replay.js';
+import { bureauDataScope, loadBureauData, loadRegistry } from './replay.js';
 
 export interface CertificateDeps {
   keyring: Keyring;
@@ -36,6 +37,30 @@ const evolveRecord: Evolve<PersonRecord | undefined> = (s, e, recorded) => foldP
 
 const completedCourses = (record: PersonRecord | undefined) =>
   Object.values(record?.credits ?? {}).flatMap((c) => (c.source === 'completion' ? [c.courseId] : []));
+
+/**
+ * The courses a person's credits name and the bureaus' data their years are judged with
+ * (catalogues, holiday tables), from the events; `alsoYears` adds holiday tables a command's own
+ * date needs.
+ */
+async function registryFor(ctx: CommandContext, record: PersonRecord | undefined, years: number[], alsoYears: number[] = []): Promise<Registry> {
+  const registry = await loadRegistry(ctx.store, completedCourses(record));
+  if (!record) return registry;
+  const scope = bureauDataScope(record, years);
+  return loadBureauData(ctx.store, registry, { jurisdictions: scope.jurisdictions, years: [...scope.years, ...alsoYears] });
+}
+
+/** A flag that stops the year from being certified (SC-8), as a refusal naming its rule. */
+function blockingRefusal(evaluation: Evaluation) {
+  const blocking = evaluation.flags.find((f) => f.blocksCertificate);
+  return blocking ? reject('RULE_VIOLATION', blocking.message, { ruleId: blocking.ruleId }) : undefined;
+}
+
+/** An issue date is a business date: today in Beijing unless given, never in the future nor before the year began. */
+function issueDateRefusal(issuedOn: string, today: string, year: number) {
+  const message = issuedOn > today ? `${issuedOn} is in the future (today is ${today})` : issuedOn < `${year}-01-01` ? `${issuedOn} is before the ${year} year began` : undefined;
+  return message ? reject('VALIDATION_FAILED', 'the request does not match the schema', { details: [{ path: 'body.issuedOn', message }] }) : undefined;
+}
 
 /** The number a new certificate would take, and whether it still has to be reserved. */
 export interface NumberToUse {
@@ -84,7 +109,8 @@ export interface IssueInputs {
   registry: Registry;
   number: NumberToUse | undefined;
   actor: CommandContext['actor'];
-  today: string;
+  /** The business date the certificate is issued on (checked before). */
+  issuedOn: string;
   deps: CertificateDeps;
 }
 
@@ -105,6 +131,8 @@ export function decideIssue(i: IssueInputs): Decision<Draft> {
       details: { shortfall: evaluation.shortfall, required: evaluation.required, counted: evaluation.counted },
     });
   }
+  const blocked = blockingRefusal(evaluation);
+  if (blocked) return blocked;
   const current = currentCertificate(record, year);
   if (current && !current.revocation && certificateStatus(current, evaluation).status !== 'invalidated') {
     return reject('CONFLICT', `certificate ${current.certificateNumber} already stands for ${year}`, { details: { certificateNumber: current.certificateNumber } });
@@ -121,28 +149,31 @@ export function decideIssue(i: IssueInputs): Decision<Draft> {
     hours: { ...evaluation.counted },
     ruleSet: `${evaluation.ruleSet.id}@${evaluation.ruleSet.version}`,
     issuer: i.deps.issuer?.(evaluation.jurisdiction) ?? `${evaluation.jurisdiction} human resources and social security bureau`,
-    issuedOn: i.today,
+    issuedOn: i.issuedOn,
   };
   const digest = contentDigest(content);
   const { signature, keyId } = i.deps.keyring.sign(digest);
-  return accept({ type: 'CertificateIssued', data: { certificateNumber: number, personId: record.personId, year, content, digest, signature, keyId, issuedOn: i.today } });
+  return accept({ type: 'CertificateIssued', data: { certificateNumber: number, personId: record.personId, year, content, digest, signature, keyId, issuedOn: i.issuedOn } });
 }
 
 /** Issues a year certificate: loads the person, the courses and the next number, decides, reserves the number, appends. */
-export async function issueCertificate(ctx: CommandContext, personId: string, year: number, deps: CertificateDeps) {
+export async function issueCertificate(ctx: CommandContext, personId: string, year: number, deps: CertificateDeps, cmd: z.infer<typeof IssueCertificate> = {}) {
+  const today = beijingDate(ctx.clock());
+  const issuedOn = cmd.issuedOn ?? today;
+  const badDate = issueDateRefusal(issuedOn, today, year);
+  if (badDate) return badDate;
   return execute<PersonRecord | undefined, { certificateNumber: string; qr: string }, IssueContext>(ctx, {
     streamId: streams.person(personId),
     initial: () => undefined,
     evolve: evolveRecord,
     prepare: async ({ state: record }) => {
-      const registry = await loadRegistry(ctx.store, completedCourses(record));
-      const today = beijingDate(ctx.clock());
+      const registry = await registryFor(ctx, record, [year]);
       if (!record) return { registry, today };
       const jurisdiction = personYearFacts(record, registry, year).jurisdiction;
       return { registry, today, number: await nextNumber(ctx, record, jurisdiction, year) };
     },
     decide: ({ state: record }, prepared) =>
-      decideIssue({ record, personId, year, registry: prepared.registry, number: prepared.number, actor: ctx.actor, today: prepared.today, deps }),
+      decideIssue({ record, personId, year, registry: prepared.registry, number: prepared.number, actor: ctx.actor, issuedOn, deps }),
     beforeAppend: async (prepared) => {
       const n = prepared.number!;
       if (n.reserveAt === undefined) return undefined;
@@ -187,14 +218,18 @@ interface Loaded {
 
 type CertificateDecision = (record: PersonRecord, cert: CertificateRecord, loaded: Loaded) => Decision<Draft>;
 
-async function onCertificate(ctx: CommandContext, no: string, decide: CertificateDecision) {
+/** `alsoYears`: holiday tables of years beside the certificate's that the decision needs (a stamp's date). */
+async function onCertificate(ctx: CommandContext, no: string, decide: CertificateDecision, alsoYears: number[] = []) {
   const personId = await ownerOf(ctx, no);
   if (!personId) return reject('NOT_FOUND', `certificate ${no} not found`);
   return execute<PersonRecord | undefined, { certificateNumber: string }, Loaded>(ctx, {
     streamId: streams.person(personId),
     initial: () => undefined,
     evolve: evolveRecord,
-    prepare: async ({ state: record }) => ({ registry: await loadRegistry(ctx.store, completedCourses(record)), today: beijingDate(ctx.clock()) }),
+    prepare: async ({ state: record }) => ({
+      registry: await registryFor(ctx, record, record?.certificates[no] ? [record.certificates[no]!.year] : [], alsoYears),
+      today: beijingDate(ctx.clock()),
+    }),
     decide: ({ state: record }, loaded) => {
       const cert = record?.certificates[no];
       if (!record || !cert) return reject('NOT_FOUND', `certificate ${no} not found`);
@@ -205,27 +240,37 @@ async function onCertificate(ctx: CommandContext, no: string, decide: Certificat
 }
 
 export function stampCertificate(ctx: CommandContext, no: string, cmd: z.infer<typeof StampCertificate>, deps: CertificateDeps) {
-  return onCertificate(ctx, no, (record, cert, { registry, today }) => {
-    const content = cert.issued.content;
-    const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: content.jurisdiction });
-    if (denied) return denied;
-    if (cert.revocation) return reject('CONFLICT', `certificate ${no} was revoked on ${cert.revocation.revokedOn}`);
-    if (cert.stamps.length > 0) return reject('CONFLICT', `certificate ${no} was already stamped on ${cert.stamps[0]!.stampedOn}`);
-    if (cmd.stampedOn < cert.issued.issuedOn || cmd.stampedOn > today) {
-      return reject('RULE_VIOLATION', `a stamp dated ${cmd.stampedOn} must fall between the issue (${cert.issued.issuedOn}) and today`);
-    }
-    const evaluation = evaluate(personYearFacts(record, registry, cert.year), deps.rules);
-    if (certificateStatus(cert, evaluation).status === 'invalidated') {
-      return reject('RULE_VIOLATION', `certificate ${no} no longer matches the ledger (a credit behind it changed): re-issue it`, { ruleId: 'ST-11' });
-    }
-    for (const check of [competentLevel(content.jurisdiction, content.titleLevel, ctx.actor.level), stampDate(content.jurisdiction, cert.year, cmd.stampedOn)]) {
-      if (!check.ok) return reject('RULE_VIOLATION', check.message, { ruleId: check.ruleId });
-    }
-    return accept<Draft>({
-      type: 'CertificateStamped',
-      data: { certificateNumber: no, personId: record.personId, year: cert.year, stampedOn: cmd.stampedOn, authority: cmd.authority, authorityLevel: ctx.actor.level ?? 'city' },
-    });
-  });
+  const stampYear = Number(cmd.stampedOn.slice(0, 4));
+  return onCertificate(
+    ctx,
+    no,
+    (record, cert, { registry, today }) => {
+      const content = cert.issued.content;
+      const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: content.jurisdiction });
+      if (denied) return denied;
+      if (cert.revocation) return reject('CONFLICT', `certificate ${no} was revoked on ${cert.revocation.revokedOn}`);
+      if (cert.stamps.length > 0) return reject('CONFLICT', `certificate ${no} was already stamped on ${cert.stamps[0]!.stampedOn}`);
+      if (cmd.stampedOn < cert.issued.issuedOn || cmd.stampedOn > today) {
+        return reject('RULE_VIOLATION', `a stamp dated ${cmd.stampedOn} must fall between the issue (${cert.issued.issuedOn}) and today`);
+      }
+      const facts = personYearFacts(record, registry, cert.year);
+      const evaluation = evaluate(facts, deps.rules);
+      const status = certificateStatus(cert, evaluation);
+      if (status.status === 'invalidated') {
+        return reject('RULE_VIOLATION', `certificate ${no} no longer stands (${status.invalidatedBecause}): re-issue it`, { ruleId: 'ST-11' });
+      }
+      const blocked = blockingRefusal(evaluation);
+      if (blocked) return blocked;
+      for (const check of [competentLevel(content.jurisdiction, verificationPost(facts), ctx.actor.level), stampDate(content.jurisdiction, cert.year, cmd.stampedOn, registry.calendar)]) {
+        if (!check.ok) return reject('RULE_VIOLATION', check.message, { ruleId: check.ruleId });
+      }
+      return accept<Draft>({
+        type: 'CertificateStamped',
+        data: { certificateNumber: no, personId: record.personId, year: cert.year, stampedOn: cmd.stampedOn, authority: cmd.authority, authorityLevel: ctx.actor.level ?? 'city' },
+      });
+    },
+    [stampYear - 1, stampYear],
+  );
 }
 
 export function revokeCertificate(ctx: CommandContext, no: string, cmd: z.infer<typeof RevokeCertificate>) {

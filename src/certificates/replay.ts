@@ -1,4 +1,4 @@
-import { foldPerson } from '../../projections/person.js';
+import { foldPerson, yearsOf } from '../../projections/person.js';
 import type { PersonRecord } from '../../projections/person.js';
 import { emptyRegistry, foldRegistry } from '../../projections/registry.js';
 import type { Registry } from '../../projections/registry.js';
@@ -47,6 +47,34 @@ export async function loadRegistry(store: EventStore, courseIds: Iterable<string
   return registry;
 }
 
+/**
+ * The bureaus' data the rules read (catalogues of the jurisdictions, holiday tables of the years),
+ * folded into `registry` from their streams (events kept by `keep`).
+ */
+export async function loadBureauData(
+  store: EventStore,
+  registry: Registry,
+  scope: { jurisdictions: Iterable<string>; years: Iterable<number> },
+  keep: (e: RecordedEvent) => boolean = () => true,
+): Promise<Registry> {
+  const streams = [...new Set(scope.jurisdictions)].map((j) => `catalogue-${j}`).concat([...new Set(scope.years)].map((y) => `calendar-${y}`));
+  for (const streamId of streams) {
+    for (const e of (await readOrEmpty(store, streamId)).filter(keep)) {
+      const d = decodeEvent(e);
+      if (d) foldRegistry(registry, d);
+    }
+  }
+  return registry;
+}
+
+/** Where a person's years may be judged and which holiday years they touch: their jurisdictions, and each year with the next. */
+export function bureauDataScope(record: PersonRecord, years: number[]): { jurisdictions: string[]; years: number[] } {
+  return {
+    jurisdictions: [record.jurisdiction, ...record.transfers.flatMap((t) => [t.fromJurisdiction, t.toJurisdiction])],
+    years: years.flatMap((y) => [y, y + 1]),
+  };
+}
+
 export async function replayPerson(store: EventStore, personId: string, until?: { position?: bigint; before?: Date }): Promise<Replayed> {
   const keep = (e: RecordedEvent) =>
     (until?.position === undefined || e.position <= until.position) && (until?.before === undefined || Date.parse(e.recordedAt) < until.before.getTime());
@@ -61,5 +89,6 @@ export async function replayPerson(store: EventStore, personId: string, until?: 
     if (d.type === 'CompletionRecorded') courseIds.add(d.data.courseId);
   }
   const registry = await loadRegistry(store, courseIds, keep);
+  if (record) await loadBureauData(store, registry, bureauDataScope(record, yearsOf(record)), keep);
   return { record, registry, events, revision: all.length > 0 ? all[all.length - 1]!.revision : 'no_stream' };
 }

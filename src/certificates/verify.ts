@@ -29,6 +29,8 @@ export interface VerifyAnswer {
     stamp?: { authority: string; stampedOn: string };
     revocation?: { reason: string; revokedOn: string };
     invalidatedBecause?: string;
+    /** The certificate re-issued in its place. */
+    replacedBy?: string;
   };
 }
 
@@ -70,6 +72,7 @@ export function verificationDoc(record: PersonRecord, cert: CertificateRecord, s
       ...(stamp ? { stamp: { authority: stamp.authority, stampedOn: stamp.stampedOn } } : {}),
       ...(cert.revocation ? { revocation: { reason: cert.revocation.reason, revokedOn: cert.revocation.revokedOn } } : {}),
       ...(status.invalidatedBecause ? { invalidatedBecause: status.invalidatedBecause } : {}),
+      ...(status.replacedBy ? { replacedBy: status.replacedBy } : {}),
     },
   };
 }

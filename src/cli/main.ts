@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   rebuild: () => import('./commands/rebuild.js'),
   gen: () => import('./commands/gen.js'),
   audit: () => import('./commands/audit.js'),
+  'bureau-data': () => import('./commands/bureau-data.js'),
   keys: () => import('./commands/keys.js'),
   schemas: () => import('./commands/schemas.js'),
   token: () => import('./commands/token.js'),

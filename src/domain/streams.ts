@@ -7,6 +7,12 @@ export const streams = {
   idNumber: (hash: string) => `idnumber-${hash}`,
   /** Certificate numbers of a jurisdiction and year, reserved in order: the n-th number is revision n-1. */
   certificateSequence: (jurisdiction: string, year: number) => `certseq-${jurisdiction}-${year}`,
+  /** FZ-5: who holds a class's training certificate number (`:` appears in neither part). */
+  proofNumber: (courseId: string, number: string) => `proofno-${courseId}:${number}`,
+  /** A bureau's catalogues (ST-2, ST-3). */
+  catalogue: (jurisdiction: string) => `catalogue-${jurisdiction}`,
+  /** A year's holidays and adjusted working days. */
+  calendar: (year: number) => `calendar-${year}`,
 } as const;
 
 /**

@@ -23,6 +23,7 @@ import { institutionReadRoutes } from './routes/institutions-read.js';
 import { worklistRoutes } from './routes/worklists.js';
 import { reportRoutes } from './routes/reports.js';
 import { auditRoutes } from './routes/audit.js';
+import { bureauDataRoutes } from './routes/bureau-data.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { verifyRoutes } from './routes/verify.js';
 import type { Keyring } from '../security/signing-keys.js';
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     employerReadRoutes(scope, readDeps);
     worklistRoutes(scope, { ...readDeps, clock: writeDeps.clock });
     reportRoutes(scope, readDeps);
+    bureauDataRoutes(scope, { ...writeDeps, ...readDeps });
     certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read, waitMs: deps.config.readWaitMs });
     auditRoutes(scope, { store: deps.store, authenticate });
     const catalogue = eventCatalogueJsonSchema();

@@ -1,8 +1,11 @@
 import { allowedConversionKinds, conversionRuleId, hoursFromCredits } from './conversions.js';
+import { daysBetween } from './calendar.js';
 import type { RuleSet } from './rule-set.js';
 import { capTotal, defaultClaimedHours, exclude, flag, forCompletions, forConversions, unrecognisedConversions } from './rule-set.js';
 
 const PUBLIC_COUNTED = 24;
+/** FZ-4: days of public notice before approval. */
+const NOTICE_DAYS = 5;
 
 function inRange(n: string, range: { from: string; to: string }): boolean {
   return /^\d+$/.test(n) && n.length === range.from.length && n >= range.from && n <= range.to;
@@ -27,7 +30,11 @@ export const FUZHOU_2009: RuleSet = {
       const approval = w.fact.course?.approval;
       if (!approval) return exclude(w, 'FZ-4', 'the class was not approved by the bureau in advance');
       if (approval.approvedOn > w.fact.course!.startsOn) {
-        exclude(w, 'FZ-4', `the class was approved on ${approval.approvedOn}, after it started (${w.fact.course!.startsOn})`);
+        return exclude(w, 'FZ-4', `the class was approved on ${approval.approvedOn}, after it started (${w.fact.course!.startsOn})`);
+      }
+      const published = w.fact.course!.publishedOn;
+      if (published && daysBetween(published, approval.approvedOn) < NOTICE_DAYS) {
+        exclude(w, 'FZ-4', `the class was approved on ${approval.approvedOn}, before ${NOTICE_DAYS} days of public notice from ${published} had passed`);
       }
     }),
     forCompletions((w, ctx) => {

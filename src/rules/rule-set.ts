@@ -63,14 +63,20 @@ export function cap(w: CreditWork, to: number, ruleId: string, message: string):
 }
 
 /** Not counted yet: a review the rules require has not been given. */
-export function pend(w: CreditWork, ruleId: string, message: string, awaiting: Reviewer): void {
+/** `awaiting`: whose review it waits for, when a review is what it waits for (not the bureau's data). */
+export function pend(w: CreditWork, ruleId: string, message: string, awaiting?: Reviewer): void {
   if (w.status === 'excluded') return;
-  w.reasons.push({ ruleId, effect: 'pending', message, hours: 0, awaiting });
+  w.reasons.push(awaiting ? { ruleId, effect: 'pending', message, hours: 0, awaiting } : { ruleId, effect: 'pending', message, hours: 0 });
   w.status = 'pending';
 }
 
 export function flag(ctx: RuleContext, ruleId: string, message: string, creditId?: string): void {
   ctx.flags.push(creditId ? { ruleId, creditId, message } : { ruleId, message });
+}
+
+/** A flag that stops the year's certificate from being issued or stamped while it stands. */
+export function blockingFlag(ctx: RuleContext, ruleId: string, message: string): void {
+  ctx.flags.push({ ruleId, message, blocksCertificate: true });
 }
 
 /** The decision of a review stage in force: the latest one recorded. */

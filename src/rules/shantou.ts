@@ -1,12 +1,54 @@
 import { allowedConversionKinds, conversionRuleId } from './conversions.js';
-import { addWorkingDays, daysBetween } from './calendar.js';
-import type { RuleSet } from './rule-set.js';
+import { PACKAGE_CALENDAR, daysBetween, isMissingYear, missingYearMessage } from './calendar.js';
+import { pastYearEntry, publicSubjectsOf, subjectKey, yearsOfPublicSubject } from './catalogue.js';
+import type { CompletionFact } from './types.js';
+import type { CreditWork, RuleContext, RuleSet } from './rule-set.js';
 import { capTotal, defaultClaimedHours, exclude, flag, forCompletions, forConversions, isApproved, latestReview, pend, unrecognisedConversions } from './rule-set.js';
 
 const PUBLIC_SUBJECT_HOURS = 20;
 /** ST-4: make-up of past years only in 2014. */
 const LAST_MAKE_UP_YEAR = 2014;
 const WINDOWS = { promotion: ['05-01', '08-31'], appointment: ['05-01', '10-31'] } as const;
+
+type CompletionWork = CreditWork & { fact: CompletionFact };
+
+const isMakeUp = (f: CompletionFact) => f.creditYear < Number(f.completedOn.slice(0, 4));
+
+/**
+ * ST-2: the public subject of a year is one of the subjects the bureau listed for it (its year list,
+ * or the past-year catalogue's entry for that year); a subject of another year does not count.
+ */
+function publicSubjectRule(w: CompletionWork, ctx: RuleContext): void {
+  const year = w.fact.creditYear;
+  const course = w.fact.course!;
+  const key = subjectKey(course.subject ?? course.title);
+  const catalogue = ctx.facts.catalogue;
+  const listed = catalogue && publicSubjectsOf(catalogue, year);
+  if (listed?.includes(key)) return;
+  const belongs = catalogue ? yearsOfPublicSubject(catalogue, key) : [];
+  const ruleId = isMakeUp(w.fact) ? 'ST-3' : 'ST-2';
+  if (belongs.length > 0) {
+    return exclude(w, ruleId, `《${key}》 is the public subject of ${belongs.join(', ')}; it does not count as the public subject of ${year}`);
+  }
+  if (!listed) return pend(w, ruleId, `the bureau has not recorded the public subjects of ${year}: counted once it does, if 《${key}》 is one of them`);
+  exclude(w, ruleId, `《${key}》 is not one of the public subjects of ${year}`);
+}
+
+/** ST-3, ST-4: a make-up takes a subject of the past-year catalogue, and counts only for the year that subject belongs to. */
+function makeUpRule(w: CompletionWork, ctx: RuleContext): void {
+  if (w.category === 'public' || !isMakeUp(w.fact)) return;
+  const course = w.fact.course!;
+  const key = subjectKey(course.subject ?? course.title);
+  const catalogue = ctx.facts.catalogue;
+  if (!catalogue || catalogue.pastYear.length === 0) {
+    return pend(w, 'ST-3', `the bureau has not recorded the past-year catalogue: a make-up of ${w.fact.creditYear} counts once it does`);
+  }
+  const entry = pastYearEntry(catalogue, w.category, key);
+  if (!entry) return exclude(w, 'ST-3', `《${key}》 is not a ${w.category} subject of the past-year catalogue, so it makes up no past year`);
+  if (entry.year !== undefined && entry.year !== w.fact.creditYear) {
+    exclude(w, 'ST-3', `《${key}》 is the ${w.category} subject of ${entry.year}; it makes up ${entry.year}, not ${w.fact.creditYear}`);
+  }
+}
 
 /** Shantou, seed 003 (notice of 2014-04-11 for the 2014 year). */
 export const SHANTOU_2014: RuleSet = {
@@ -26,6 +68,12 @@ export const SHANTOU_2014: RuleSet = {
     }),
     forCompletions((w) => {
       if (w.category === 'public' && w.fact.assessment !== 'passed') exclude(w, 'ST-2', 'the public subject counts only with the open-book exam passed');
+    }),
+    forCompletions((w, ctx) => {
+      if (w.category === 'public' && w.fact.course) publicSubjectRule(w, ctx);
+    }),
+    forCompletions((w, ctx) => {
+      if (w.fact.course) makeUpRule(w, ctx);
     }),
     forCompletions((w) => {
       const course = w.fact.course;
@@ -74,8 +122,10 @@ export const SHANTOU_2014: RuleSet = {
     }),
     forCompletions((w, ctx) => {
       if (!w.fact.course) return;
-      const due = addWorkingDays(w.fact.course.endsOn, 5);
-      if (w.fact.recordedOn > due) {
+      const due = (ctx.facts.calendar ?? PACKAGE_CALENDAR).addWorkingDays(w.fact.course.endsOn, 5);
+      if (isMissingYear(due)) {
+        flag(ctx, 'ST-9', `the entry deadline cannot be checked: ${missingYearMessage(due.missingYear)}`, w.fact.creditId);
+      } else if (w.fact.recordedOn > due) {
         flag(ctx, 'ST-9', `entered ${w.fact.recordedOn}, after the 5-working-day deadline ${due}: flagged against the institution (ST-14)`, w.fact.creditId);
       }
     }),

@@ -1,6 +1,6 @@
 import { allowedConversionKinds, conversionRuleId, hoursFromCredits } from './conversions.js';
 import type { RuleSet } from './rule-set.js';
-import { capTotal, defaultClaimedHours, exclude, flag, forConversions, isApproved, minutesRule, pend, unrecognisedConversions } from './rule-set.js';
+import { blockingFlag, capTotal, defaultClaimedHours, exclude, forConversions, isApproved, minutesRule, pend, unrecognisedConversions } from './rule-set.js';
 
 const SELF_STUDY_CAP = 50;
 
@@ -37,7 +37,11 @@ export const SICHUAN_2016: RuleSet = {
         `self-study and publications count at most ${SELF_STUDY_CAP} class hours a year`,
       ),
     (_works, ctx) => {
-      if (!ctx.facts.assessment) flag(ctx, 'SC-8', 'the employer has not signed the yearly verification page');
+      // SC-8: the employer assesses every year and signs the verification page; without a passed
+      // assessment the year is not verified.
+      const a = ctx.facts.assessment;
+      if (!a) blockingFlag(ctx, 'SC-8', 'the employer has not signed the yearly assessment on the verification page: the year is not verified');
+      else if (a.result === 'failed') blockingFlag(ctx, 'SC-8', `the employer assessed the year as failed (signed ${a.signedOn}): the year is not verified`);
     },
   ],
 };

@@ -1,4 +1,6 @@
 import type { AdminLevel, Category, ConversionKind, Jurisdiction, Purpose, TitleLevel } from '../../schemas/common.js';
+import type { WorkingCalendar } from './calendar.js';
+import type { Catalogue } from './catalogue.js';
 
 /** Facts of one person-year, joined from the person's stream and the courses and institutions it names. */
 export interface PersonYearFacts {
@@ -13,6 +15,10 @@ export interface PersonYearFacts {
   /** The employer's yearly sign-off (SC-8). */
   assessment?: { result: 'passed' | 'failed'; signedOn: string };
   credits: CreditFact[];
+  /** The jurisdiction's recorded catalogue (ST-2, ST-3); undefined when the bureau recorded none. */
+  catalogue?: Catalogue;
+  /** Working days with the bureau's recorded holiday tables (ST-9); the package's alone when absent. */
+  calendar?: WorkingCalendar;
 }
 
 export interface CourseFact {
@@ -27,6 +33,9 @@ export interface CourseFact {
   endsOn: string;
   filedOn: string;
   subjectYear?: number;
+  subject?: string;
+  /** FZ-4: the latest publication for public notice. */
+  publishedOn?: string;
   cancelledOn?: string;
   approval?: { approvalNo: string; approvedOn: string; certificateNumbers?: { from: string; to: string } };
 }
@@ -62,6 +71,8 @@ export interface CompletionFact extends CreditBase {
   assessment: 'passed' | 'failed' | 'none';
   proofNumber?: string;
   purpose?: Purpose;
+  /** The title applied or appointed for (ZZ-6, ZZ-7, FZ-6). */
+  targetTitle?: TitleLevel;
   creditYear: number;
   recordedOn: string;
   /** Undefined when the course is unknown to the ledger. */
@@ -114,6 +125,8 @@ export interface Flag {
   ruleId: string;
   creditId?: string;
   message: string;
+  /** The year cannot be certified or stamped while this flag stands (SC-8). */
+  blocksCertificate?: true;
 }
 
 export type ByCategory = Record<Category, number> & { total: number };

@@ -34,10 +34,11 @@ export const ZHENGZHOU_2012: RuleSet = {
       if (ahead < 20) exclude(w, 'ZZ-5', `the course was filed ${ahead} days before it started (needs 20)`);
     }),
     forCompletions((w, ctx) => {
-      const to = ctx.facts.promotion?.to;
+      // What the completion or its enrolment says it is for wins; else a promotion during the year.
+      const to = w.fact.purpose === 'promotion' && w.fact.targetTitle ? w.fact.targetTitle : ctx.facts.promotion?.to;
       if (w.category !== 'public' || (to !== 'deputy-senior' && to !== 'senior')) return;
       if (w.fact.course!.level === 'county') {
-        exclude(w, 'ZZ-6', `promotion to ${to}: public hours count only from city-level or higher courses, this one is county-level`);
+        exclude(w, 'ZZ-6', `promotion to ${to}: public hours count only from city-level or higher centralised courses, this one is county-level`);
       }
     }),
   ],

@@ -69,6 +69,13 @@ export function* generateWorkload(o: WorkloadOptions): Generator<StreamBatch> {
   const perJurisdiction = o.institutionsPerJurisdiction ?? 4;
   const courses = new Map<Jurisdiction, CourseRef[][]>();
 
+  // ST-2: Shantou's public subjects of the year are the bureau's data, recorded before any course.
+  const shantouPublic = COURSE_PROFILES.shantou.filter((c) => c.category === 'public').map((c) => ({ title: c.title, hours: c.hours }));
+  yield {
+    streamId: 'catalogue-shantou',
+    events: [event(rng, 'PublicSubjectsListed', { jurisdiction: 'shantou', year, subjects: shantouPublic, listedOn: `${year}-01-10` })],
+  };
+
   for (const j of JURISDICTIONS) {
     const byInstitution: CourseRef[][] = [];
     for (let i = 0; i < perJurisdiction; i++) {

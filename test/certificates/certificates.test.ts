@@ -5,6 +5,7 @@ import { decodeQr, encodeQr } from '../../src/certificates/content.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TestApp } from '../support/app.js';
 import { principals, testApp } from '../support/app.js';
+import { shantouData } from '../support/bureau-data.js';
 import { ID_NUMBERS, ok, seedZhengzhou } from '../support/fixtures.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -127,7 +128,7 @@ t.test('a credit revoked after issue invalidates the certificate', async (t) => 
   await synced(app, revoked.position);
   const v = await verify(app, `/v1/verify/${no}?holder=张三丰`);
   t.equal(v.verdict, 'invalidated');
-  t.equal(v.certificate.invalidatedBecause, 'the 2014 year is no longer compliant');
+  t.equal(v.certificate.invalidatedBecause, 'credit p1:c2 it rests on was revoked on 2014-06-20');
   const year = (await app.as(principals.professional, { url: '/v1/persons/p1/years/2014' })).json();
   t.equal(year.certificate.status, 'invalidated');
 });
@@ -145,9 +146,11 @@ t.test('stamping rules: ZZ-7 competence, ST-12 stamp days, ST-4 no past years fr
   t.teardown(st.close);
   const stInst = { role: 'institution', sub: 'st-inst' } as const;
   await ok(st, principals.stBureau, '/v1/institutions', { institutionId: 'st-inst', name: '汕头市行政学院', jurisdiction: 'shantou', level: 'city', accreditedOn: '2013-01-01' });
+  await ok(st, principals.stBureau, '/v1/catalogues/shantou/public-subjects/2014', { subjects: shantouData().publicSubjects[0]!.subjects });
   const courses = [['st-pub', 'public', 20], ['st-p1', 'professional', 21], ['st-p2', 'professional', 21], ['st-el', 'elective', 12]] as const;
   for (const [courseId, category, hours] of courses) {
-    await ok(st, stInst, '/v1/courses', { courseId, institutionId: 'st-inst', title: courseId, category, hours, level: 'city', mode: 'in-person', startsOn: '2014-05-05', endsOn: '2014-05-08', filedOn: '2014-03-01' });
+    const title = category === 'public' ? '新型城镇化实践与发展' : courseId;
+    await ok(st, stInst, '/v1/courses', { courseId, institutionId: 'st-inst', title, category, hours, level: 'city', mode: 'in-person', startsOn: '2014-05-05', endsOn: '2014-05-08', filedOn: '2014-03-01' });
   }
   await ok(st, principals.employer, '/v1/persons', { personId: 'stp', idNumber: ID_NUMBERS.st, name: '陈一', jurisdiction: 'shantou', titleLevel: 'intermediate', employerId: 'emp-1' });
   for (const [courseId, category] of courses) {

@@ -54,3 +54,17 @@ t.test('usage errors exit 2 with a message', async (t) => {
   t.equal(bad.code, 2);
   t.match(bad.err, /port/);
 });
+
+t.test('bureau-data records Shantou’s catalogues from the bootstrap file, once', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const file = fileURLToPath(new URL('../../bootstrap/shantou-2014.json', import.meta.url));
+  const first = ledger('bureau-data', '--file', file, '--data-dir', tmp.dir);
+  t.equal(first.code, 0, first.err);
+  t.match(first.out, /recorded 2 steps of shantou's data/);
+  t.equal(ledger('bureau-data', '--file', file, '--data-dir', tmp.dir).code, 0, 'a re-run is a no-op');
+  const db = new Database(join(tmp.dir, 'events.db'), { readonly: true });
+  t.teardown(() => db.close());
+  t.same(db.prepare("SELECT type FROM events WHERE stream_id = 'catalogue-shantou' ORDER BY revision").pluck().all(), ['PublicSubjectsListed', 'PastYearCatalogueRecorded']);
+  t.equal(ledger('bureau-data', '--data-dir', tmp.dir).code, 2, 'the file is required');
+});

@@ -33,6 +33,7 @@ t.test('a completion keeps every field its event carries (the fold copies them o
     hours: 26,
     proofNumber: '0200000005',
     purpose: 'appointment',
+    targetTitle: 'intermediate',
     creditYear: 2014,
     recordedOn: '2014-05-10',
   };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { addWorkingDays, daysBetween, isShantouStampDay, isWorkingDay, nextWorkingDayOnOrAfter, shantouStampDays, stampDayOnOrAfter } from '../../src/rules/calendar.js';
+import { WorkingCalendar, addWorkingDays, daysBetween, isShantouStampDay, isWorkingDay, nextWorkingDayOnOrAfter, shantouStampDays, stampDayOnOrAfter } from '../../src/rules/calendar.js';
 
 t.test('working days follow the State Council calendar, adjusted working days included', async (t) => {
   t.equal(isWorkingDay('2014-05-10'), false, 'a Saturday');
@@ -29,4 +29,21 @@ t.test('days between two dates: across month ends, leap days and years', async (
   fc.assert(
     fc.property(day, day, (a, b) => daysBetween(a, b) === Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)),
   );
+});
+
+t.test('a year the package does not cover is missing, not all weekdays working; a recorded table fills it', async (t) => {
+  const calendar = new WorkingCalendar();
+  t.equal(calendar.covers(2026), true);
+  t.equal(calendar.covers(2027), false, 'chinese-days 1.5.7 has no 2027 holidays');
+  t.equal(calendar.isWorkingDay('2027-02-10'), undefined, 'not "a working day": unknown');
+  t.same(calendar.addWorkingDays('2026-12-30', 5), { missingYear: 2027 }, 'a count that runs into 2027 says which year is missing');
+  t.same(isShantouStampDay('2027-02-10', calendar), { missingYear: 2027 });
+  calendar.record({ year: 2027, holidays: ['2027-01-01', '2027-02-10', '2027-02-11'], workdays: ['2027-02-20'] });
+  t.equal(calendar.covers(2027), true);
+  t.same([calendar.isWorkingDay('2027-02-10'), calendar.isWorkingDay('2027-02-12'), calendar.isWorkingDay('2027-02-20'), calendar.isWorkingDay('2027-02-21')], [false, true, true, false]);
+  t.equal(isShantouStampDay('2027-02-10', calendar), false, 'the 10th is a holiday…');
+  t.equal(stampDayOnOrAfter('2027-02-10', calendar), '2027-02-12', '…so the stamp day moves to Friday the 12th');
+  const correcting = new WorkingCalendar();
+  correcting.record({ year: 2014, holidays: [], workdays: [] });
+  t.equal(correcting.isWorkingDay('2014-10-01'), true, 'a recorded table replaces the package for its year');
 });

@@ -36,3 +36,9 @@ t.test('FZ-3: a higher authority’s credit rule for an industry', async (t) => 
   t.equal(evaluate(personYear('fuzhou', 'junior', [credit])).excluded[0]!.ruleId, 'FZ-3');
   t.equal(evaluate(personYear('fuzhou', 'junior', [conversion({ kind: 'paper-national', claimedHours: 15 })])).excluded[0]!.ruleId, 'FZ-1');
 });
+
+t.test('FZ-4: hours of a class approved before its 5 days of public notice had passed do not count', async (t) => {
+  const approval = { approvalNo: 'FZ-2014-9', approvedOn: '2014-04-05' };
+  t.equal(fz([completion('professional', 72, {}, { publishedOn: '2014-04-01', approval })]).excluded[0]!.ruleId, 'FZ-4', 'published 1 April, approved the 5th');
+  t.equal(fz([completion('professional', 72, {}, { publishedOn: '2014-04-01', approval: { ...approval, approvedOn: '2014-04-06' } })]).counted.total, 72, 'approved the 6th: counted');
+});

@@ -43,3 +43,11 @@ t.test('SC-8: a missing employer sign-off is flagged', async (t) => {
   t.same(sc([completion('professional', 60)]).flags.map((f) => f.ruleId), ['SC-8']);
   t.same(sc([completion('professional', 60)], { assessment: { result: 'passed', signedOn: '2016-12-10' } }).flags, []);
 });
+
+t.test('SC-8: a year the employer assessed as failed is not verified: a flag that blocks the certificate', async (t) => {
+  const hours = [completion('professional', 60), completion('public', 30)];
+  const failed = sc(hours, { assessment: { result: 'failed', signedOn: '2016-12-10' } });
+  t.same([failed.compliant, failed.counted.total], [true, 90], 'the 90 hours are there');
+  t.same(failed.flags.map((f) => [f.ruleId, f.blocksCertificate]), [['SC-8', true]]);
+  t.same(sc(hours).flags.map((f) => [f.ruleId, f.blocksCertificate]), [['SC-8', true]], 'so does a missing sign-off');
+});

@@ -62,3 +62,14 @@ t.test('general rules: revoked, rejected and failed credits do not count', async
   t.same(e.excluded.map((x) => x.ruleId).sort(), ['GEN-1', 'GEN-2', 'GEN-3']);
   t.equal(e.counted.total, 0);
 });
+
+t.test('ZZ-6: what the completion is for decides, with the seed’s two promotions', async (t) => {
+  const county = { level: 'county' as const };
+  const forTarget = (purpose: 'promotion' | 'appointment', targetTitle: 'intermediate' | 'deputy-senior' | 'senior') =>
+    evaluate(personYear('zhengzhou', 'intermediate', [completion('public', 26, { purpose, targetTitle }, county)]));
+  t.equal(forTarget('promotion', 'deputy-senior').excluded[0]?.ruleId, 'ZZ-6', 'intermediate → deputy-senior: city level or higher only');
+  t.equal(forTarget('promotion', 'senior').excluded[0]?.ruleId, 'ZZ-6', 'deputy-senior → senior');
+  t.equal(forTarget('promotion', 'intermediate').counted.public, 26, 'junior → intermediate may use a county course');
+  t.equal(forTarget('appointment', 'deputy-senior').counted.public, 26, 'the rule is about promotion, not appointment');
+  t.equal(evaluate(personYear('zhengzhou', 'intermediate', [completion('public', 26, { purpose: 'promotion', targetTitle: 'deputy-senior' })])).counted.public, 26, 'a city course counts');
+});

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { Jurisdiction } from '../../../schemas/common.js';
+import type { DomainEvent } from '../../../schemas/events.js';
 import type { ClaimConversion, RecordCompletion, RecordEnrolment, ReviewCredit, RevokeCredit } from '../../../schemas/commands.js';
 import { canonicalJson } from '../../store/integrity.js';
 import type { Json } from '../../store/port.js';
@@ -49,7 +51,15 @@ export async function recordEnrolment(ctx: CommandContext, cmd: z.infer<typeof R
       if (state.enrolments.has(enrolmentId)) return reject('CONFLICT', `person ${cmd.personId} is already enrolled in ${cmd.courseId}`);
       return accept({
         type: 'EnrolmentRecorded',
-        data: { enrolmentId, personId: cmd.personId, courseId: cmd.courseId, institutionId: course.institutionId!, enrolledOn: cmd.enrolledOn, purpose: cmd.purpose },
+        data: {
+          enrolmentId,
+          personId: cmd.personId,
+          courseId: cmd.courseId,
+          institutionId: course.institutionId!,
+          enrolledOn: cmd.enrolledOn,
+          purpose: cmd.purpose,
+          ...(cmd.targetTitle ? { targetTitle: cmd.targetTitle } : {}),
+        },
         key: `enrolment:${enrolmentId}`,
       });
     },
@@ -73,6 +83,10 @@ export async function recordCompletion(ctx: CommandContext, cmd: z.infer<typeof 
   }
   const hours = cmd.hours ?? course.hours!;
   if (hours > course.hours!) return reject('RULE_VIOLATION', `${hours} hours is more than the course's ${course.hours}`);
+  if (course.jurisdiction === 'fuzhou' && course.certificateNumbers && cmd.proofNumber) {
+    const held = await holdProofNumber(ctx, cmd.courseId, cmd.proofNumber, cmd.personId);
+    if (!held.ok) return held;
+  }
   const id = creditId(cmd.personId, cmd.courseId);
   return execute(ctx, {
     streamId: streams.person(cmd.personId),
@@ -96,6 +110,7 @@ export async function recordCompletion(ctx: CommandContext, cmd: z.infer<typeof 
           hours,
           ...(cmd.proofNumber ? { proofNumber: cmd.proofNumber } : {}),
           ...(cmd.purpose ? { purpose: cmd.purpose } : {}),
+          ...(cmd.targetTitle ? { targetTitle: cmd.targetTitle } : {}),
           creditYear: cmd.creditYear ?? Number(cmd.completedOn.slice(0, 4)),
           recordedOn: beijingDate(ctx.clock()),
         },
@@ -103,6 +118,31 @@ export async function recordCompletion(ctx: CommandContext, cmd: z.infer<typeof 
       });
     },
     result: () => ({ creditId: id }),
+  });
+}
+
+const evolveHolder = (s: { personId?: string }, e: DomainEvent) => (e.type === 'ProofNumberReserved' ? { personId: e.data.personId } : s);
+
+/**
+ * FZ-5: a class's training certificate number is held by one participant. The number is reserved
+ * in its own stream (appended with no_stream) before the completion; the same person passes again
+ * (a retry), anyone else is refused: one number shown for two people is a forgery signal.
+ */
+function holdProofNumber(ctx: CommandContext, courseId: string, proofNumber: string, personId: string) {
+  return execute(ctx, {
+    streamId: streams.proofNumber(courseId, proofNumber),
+    initial: (): { personId?: string } => ({}),
+    evolve: evolveHolder,
+    decide: ({ state }) => {
+      if (state.personId === personId) return accept();
+      if (state.personId) {
+        return reject('RULE_VIOLATION', `training certificate number ${proofNumber} of class ${courseId} is already held by another participant: possible forgery`, {
+          ruleId: 'FZ-5',
+          details: { courseId, proofNumber, forgerySignal: true },
+        });
+      }
+      return accept<Draft>({ type: 'ProofNumberReserved', data: { courseId, proofNumber, personId }, key: personId });
+    },
   });
 }
 
@@ -143,16 +183,34 @@ export async function claimConversion(ctx: CommandContext, cmd: z.infer<typeof C
 
 /**
  * A claim goes to the employer first, then to the bureau (ST-7's order, the same everywhere a claim
- * is reviewed twice); once the bureau has decided, the employer stage is closed. Completions need
- * no employer approval before the bureau recognises them.
+ * is reviewed twice); once the bureau has decided, the employer stage is closed. Outside Shantou,
+ * completions need no employer approval before the bureau recognises them.
  */
-function reviewOutOfOrder(credit: CreditState, stage: 'employer' | 'bureau'): string | undefined {
+function reviewOutOfOrder(credit: CreditState, stage: 'employer' | 'bureau', jurisdiction: Jurisdiction): Decision<Draft> | undefined {
+  const ruleId = jurisdiction === 'shantou' ? { ruleId: 'ST-7' } : {};
   if (stage === 'employer' && credit.reviews.some((r) => r.stage === 'bureau')) {
-    return `credit ${credit.creditId} was already reviewed by the bureau; the employer stage is closed`;
+    return reject('CONFLICT', `credit ${credit.creditId} was already reviewed by the bureau; the employer stage is closed`, { ...ruleId, details: { stage } });
   }
-  if (stage === 'bureau' && credit.source === 'conversion') {
+  if (stage === 'bureau' && (credit.source === 'conversion' || jurisdiction === 'shantou')) {
     const employer = credit.reviews.filter((r) => r.stage === 'employer').at(-1);
-    if (employer?.decision !== 'approved') return `claim ${credit.creditId} needs the employer's approval before the bureau reviews it`;
+    if (employer?.decision !== 'approved') {
+      return reject('CONFLICT', `credit ${credit.creditId} needs the employer's approval before the bureau's re-review`, { ...ruleId, details: { stage } });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * ST-7: in Shantou professional hours are reviewed by the employer, then the bureau; elective hours
+ * by the employer alone; public hours are the institution's entry, recognised by the bureau.
+ */
+function stageRefusal(credit: CreditState, stage: 'employer' | 'bureau', jurisdiction: Jurisdiction): Decision<Draft> | undefined {
+  if (jurisdiction !== 'shantou') return undefined;
+  if (credit.category === 'elective' && stage === 'bureau') {
+    return reject('RULE_VIOLATION', 'elective hours are recognised by the employer alone', { ruleId: 'ST-7' });
+  }
+  if (credit.category === 'public' && stage === 'employer') {
+    return reject('RULE_VIOLATION', 'public hours are entered by the institution and recognised by the bureau, not the employer', { ruleId: 'ST-7' });
   }
   return undefined;
 }
@@ -184,8 +242,8 @@ export function reviewCredit(ctx: CommandContext, id: string, cmd: z.infer<typeo
     if (denied) return denied;
     if (cmd.stage !== ctx.actor.role) return reject('FORBIDDEN', `a ${ctx.actor.role} reviews at the ${ctx.actor.role} stage, not ${cmd.stage}`);
     if (credit.revoked) return reject('CONFLICT', `credit ${id} was revoked`);
-    const outOfOrder = reviewOutOfOrder(credit, cmd.stage);
-    if (outOfOrder) return reject('CONFLICT', outOfOrder, { details: { stage: cmd.stage } });
+    const refused = stageRefusal(credit, cmd.stage, state.jurisdiction!) ?? reviewOutOfOrder(credit, cmd.stage, state.jurisdiction!);
+    if (refused) return refused;
     if (credit.kind && cmd.hours !== undefined) {
       const range = conversionRange(state.jurisdiction!, credit.year, credit.kind);
       if (range && (cmd.hours < range.min || cmd.hours > range.max)) {

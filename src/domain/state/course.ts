@@ -11,6 +11,11 @@ export interface CourseState {
   startsOn?: string;
   endsOn?: string;
   approvalNo?: string;
+  /** FZ-5: the approved range of training certificate numbers. */
+  certificateNumbers?: { from: string; to: string };
+  /** FZ-4: the latest publication for public notice, and the objections raised since. */
+  publishedOn?: string;
+  objections?: string[];
   cancelledOn?: string;
 }
 
@@ -30,7 +35,11 @@ export function evolveCourse(s: CourseState, e: DomainEvent): CourseState {
         endsOn: e.data.endsOn,
       };
     case 'CourseApproved':
-      return { ...s, approvalNo: e.data.approvalNo };
+      return { ...s, approvalNo: e.data.approvalNo, ...(e.data.certificateNumbers ? { certificateNumbers: e.data.certificateNumbers } : {}) };
+    case 'CoursePublished':
+      return { ...s, publishedOn: e.data.publishedOn, objections: [] };
+    case 'CourseObjectionRecorded':
+      return { ...s, objections: [...(s.objections ?? []), e.data.objectedOn] };
     case 'CourseCancelled':
       return { ...s, cancelledOn: e.data.cancelledOn };
     default:

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { RevokeCertificate, StampCertificate } from '../../../schemas/commands.js';
+import { IssueCertificate, RevokeCertificate, StampCertificate } from '../../../schemas/commands.js';
 import { Id, Year } from '../../../schemas/common.js';
 import { issueCertificate, revokeCertificate, stampCertificate } from '../../certificates/commands.js';
 import type { CertificateDeps } from '../../certificates/commands.js';
@@ -20,10 +20,10 @@ export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & Certif
   writeRoute(app, deps, {
     url: '/v1/persons/:id/years/:year/certificate',
     roles: ['bureau'],
-    body: z.strictObject({}).optional().default({}),
+    body: IssueCertificate.optional().default({}),
     params: z.object({ id: Id, year: z.coerce.number().pipe(Year) }),
-    summary: 'Issue the year certificate (only for a compliant year; ST-11)',
-    run: (ctx, _body, p) => issueCertificate(ctx, p.id, p.year, deps),
+    summary: 'Issue (or re-issue) the year certificate, dated issuedOn (default today); only for a compliant year (ST-11), signed off where required (SC-8)',
+    run: (ctx, body, p) => issueCertificate(ctx, p.id, p.year, deps, body),
   });
   writeRoute(app, deps, {
     url: '/v1/certificates/:no/stamps',
@@ -38,7 +38,7 @@ export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & Certif
     roles: ['bureau'],
     body: RevokeCertificate,
     params: CertNo,
-    summary: 'Revoke a certificate (forged, altered, transferred, lent, fraudulent credit, error)',
+    summary: 'Revoke a certificate (ST-13: forged, altered, rented out, lent, transferred; or fraudulent credit, error)',
     run: async (ctx, body, p) => onceVisible(deps.read, deps.waitMs, await revokeCertificate(ctx, p.no, body)),
   });
 

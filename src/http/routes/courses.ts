@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApproveCourse, CancelCourse, FileCourse } from '../../../schemas/commands.js';
+import { ApproveCourse, CancelCourse, FileCourse, PublishCourse, RecordObjection } from '../../../schemas/commands.js';
 import { Id } from '../../../schemas/common.js';
-import { approveCourse, cancelCourse, fileCourse } from '../../domain/commands/courses.js';
+import { approveCourse, cancelCourse, fileCourse, publishCourse, recordObjection } from '../../domain/commands/courses.js';
 import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
 
@@ -22,6 +22,22 @@ export function courseRoutes(app: FastifyInstance, deps: WriteDeps) {
     params,
     summary: 'Approve a course, with its certificate-number range (FZ-4, FZ-5)',
     run: (ctx, body, p) => approveCourse(ctx, p.id, body),
+  });
+  writeRoute(app, deps, {
+    url: '/v1/courses/:id/publication',
+    roles: ['bureau'],
+    body: PublishCourse,
+    params,
+    summary: 'Publish a class for 5 days of public notice before approval (FZ-4); again after an objection',
+    run: (ctx, body, p) => publishCourse(ctx, p.id, body),
+  });
+  writeRoute(app, deps, {
+    url: '/v1/courses/:id/objections',
+    roles: ['bureau'],
+    body: RecordObjection,
+    params,
+    summary: 'Record an objection raised during the public notice; it blocks the approval (FZ-4)',
+    run: (ctx, body, p) => recordObjection(ctx, p.id, body),
   });
   writeRoute(app, deps, {
     url: '/v1/courses/:id/cancellation',

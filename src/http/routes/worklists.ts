@@ -92,7 +92,9 @@ export function worklistRoutes(app: FastifyInstance, deps: ReadDeps & { clock: C
       const q = req.query;
       const jurisdiction = jurisdictionOf(req, q.jurisdiction);
       await awaitPosition(deps.read, q.minPosition, deps.waitMs);
-      const nextStampDay = jurisdiction === 'shantou' ? stampDayOnOrAfter(beijingDate(deps.clock())) : null;
+      const next = jurisdiction === 'shantou' ? stampDayOnOrAfter(beijingDate(deps.clock()), deps.read.models.calendar()) : null;
+      // Without the year's holiday table the next stamp day cannot be counted (ST-12): not guessed.
+      const nextStampDay = typeof next === 'string' ? next : null;
       return sendList(
         reply,
         q,
