@@ -15,7 +15,7 @@ import type { Keyring } from '../security/signing-keys.js';
 import { maskName } from '../security/id-number.js';
 import { beijingDate } from '../time/clock.js';
 import { competentLevel, stampDate } from './competence.js';
-import { contentDigest, encodeQr } from './content.js';
+import { contentDigest, encodeQr, qrUrl } from './content.js';
 import type { Content } from './content.js';
 import { certificateNumber, parseCertificateNumber, sequenceStream } from './numbers.js';
 import { loadRegistry } from './replay.js';
@@ -25,6 +25,8 @@ export interface CertificateDeps {
   rules?: RuleOptions;
   /** The name of the issuing bureau printed in the content, by jurisdiction. */
   issuer?: (jurisdiction: string) => string;
+  /** Where the verification page is reached: the QR code is its URL; without it, the older `CEL1.` payload. */
+  publicBaseUrl?: string;
 }
 
 const evolveRecord: Evolve<PersonRecord | undefined> = (s, e, recorded) => foldPerson(s, e, recorded.position).record;
@@ -95,7 +97,8 @@ export async function issueCertificate(ctx: CommandContext, personId: string, ye
       };
       const digest = contentDigest(content);
       const { signature, keyId } = deps.keyring.sign(digest);
-      qr = encodeQr({ certificateNumber: number, digest, signature, keyId });
+      const payload = { certificateNumber: number, digest, signature, keyId };
+      qr = deps.publicBaseUrl ? qrUrl(deps.publicBaseUrl, payload) : encodeQr(payload);
       return accept({ type: 'CertificateIssued', data: { certificateNumber: number, personId, year, content, digest, signature, keyId, issuedOn } });
     },
     result: () => ({ certificateNumber: number, qr }),

@@ -19,6 +19,7 @@ import { personReadRoutes } from './routes/persons-read.js';
 import { reportRoutes } from './routes/reports.js';
 import { auditRoutes } from './routes/audit.js';
 import { certificateRoutes } from './routes/certificates.js';
+import { certificatePrintRoutes } from './routes/certificate-print.js';
 import { verifyRoutes } from './routes/verify.js';
 import type { Keyring } from '../security/signing-keys.js';
 import { courseRoutes } from './routes/courses.js';
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const authenticate = authenticator(deps.secrets.jwtKey);
+  const bureauName = (jurisdiction: string) => deps.config.bureauNames[jurisdiction as keyof Config['bureauNames']] ?? jurisdiction;
   const writeDeps = { store: deps.store, clock: deps.clock ?? systemClock, authenticate, idempotency: deps.idempotency };
   await app.register(async (scope) => {
     logRequests(scope, deps.logger);
@@ -75,7 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const readDeps = { read: deps.read, authenticate, waitMs: deps.config.readWaitMs };
     personReadRoutes(scope, readDeps);
     reportRoutes(scope, readDeps);
-    certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read });
+    certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read, publicBaseUrl: deps.config.publicBaseUrl, issuer: bureauName });
+    certificatePrintRoutes(scope, { read: deps.read, authenticate, publicBaseUrl: deps.config.publicBaseUrl, bureauName });
     auditRoutes(scope, { store: deps.store, authenticate });
     const catalogue = eventCatalogueJsonSchema();
     scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
