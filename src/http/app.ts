@@ -21,6 +21,7 @@ import { auditRoutes } from './routes/audit.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { certificatePrintRoutes } from './routes/certificate-print.js';
 import { verifyRoutes } from './routes/verify.js';
+import { verifyPageRoutes } from './routes/verify-page.js';
 import type { Keyring } from '../security/signing-keys.js';
 import { courseRoutes } from './routes/courses.js';
 import { creditRoutes } from './routes/credits.js';
@@ -85,7 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
   await app.register(async (scope) => {
-    verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit, log: deps.logger });
+    const verify = verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit, log: deps.logger });
+    verifyPageRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, rateLimit: verify.rateLimit, bureauName });
   });
   return app;
 }
