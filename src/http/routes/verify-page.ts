@@ -28,6 +28,33 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
+/**
+ * The page without a result differs only by its number, of fixed length (checked first): its bytes
+ * around the number and its headers, content length included, are made once per language.
+ */
+function shell(html: string) {
+  const parts = html.split(PLACEHOLDER).map((p) => Buffer.from(p, 'utf8'));
+  const length = parts.reduce((n, p) => n + p.length, 0) + (parts.length - 1) * 'ZZ-2014-000001'.length;
+  const headers = [
+    ...Object.entries(PAGE_HEADERS).flat(),
+    'content-type', 'text/html; charset=utf-8',
+    'cache-control', 'public, max-age=300',
+    'content-length', String(length),
+  ];
+  return {
+    headers,
+    body(no: string): Buffer {
+      const out = Buffer.allocUnsafe(length);
+      let at = 0;
+      parts.forEach((part, i) => {
+        if (i > 0) at += out.write(no, at, 'latin1');
+        at += part.copy(out, at);
+      });
+      return out;
+    },
+  };
+}
+
 const langOf = (query: unknown): Lang => ((query as { lang?: unknown } | undefined)?.lang === 'en' ? 'en' : 'zh');
 
 /**
@@ -38,15 +65,14 @@ const langOf = (query: unknown): Lang => ((query as { lang?: unknown } | undefin
  */
 export function verifyPageRoutes(app: FastifyInstance, deps: VerifyPageDeps) {
   const assets = loadAssets();
-  const pageAssets = { script: assets.script.path, style: assets.style.path };
+  const pageAssets = { script: { zh: assets.scripts.zh.path, en: assets.scripts.en.path }, style: assets.style.path };
   const render = (lang: Lang, certificateNumber: string, result?: PageResult) =>
     verifyPage({ lang, certificateNumber, assets: pageAssets, bureauName: deps.bureauName, ...(result ? { result } : {}) } satisfies PageInput);
-  // The page without a result differs only by its number: rendered once per language, joined per request.
-  const shells = { zh: render('zh', PLACEHOLDER).split(PLACEHOLDER), en: render('en', PLACEHOLDER).split(PLACEHOLDER) };
+  const shells = { zh: shell(render('zh', PLACEHOLDER)), en: shell(render('en', PLACEHOLDER)) };
   const send = (reply: FastifyReply, status: number, html: string, cache: string) =>
     reply.code(status).headers(PAGE_HEADERS).header('cache-control', cache).type('text/html; charset=utf-8').send(html);
 
-  for (const asset of Object.values(assets)) {
+  for (const asset of [assets.scripts.zh, assets.scripts.en, assets.style]) {
     app.get(asset.path, { schema: { hide: true } }, (_req, reply) => reply.type(asset.type).header('cache-control', 'public, max-age=31536000, immutable').send(asset.body));
   }
 
@@ -58,7 +84,11 @@ export function verifyPageRoutes(app: FastifyInstance, deps: VerifyPageDeps) {
     const lang = langOf(req.query);
     const no = req.params.no;
     if (!NUMBER.test(no)) return send(reply, 400, render(lang, encodeURIComponent(no), { kind: 'message', text: STRINGS[lang].badNumber }), 'no-store');
-    return send(reply, 200, shells[lang].join(no), 'public, max-age=300');
+    const page = shells[lang];
+    // Written raw, as the JSON verify route writes its ready answers: no per-request header object or encoding.
+    reply.hijack();
+    reply.raw.writeHead(200, page.headers);
+    reply.raw.end(page.body(no));
   });
 
   app.post<{ Params: { no: string }; Body: Record<string, string> | undefined }>(

@@ -5,7 +5,7 @@ import { fill, STRINGS } from './strings.js';
 import type { Lang, Strings } from './strings.js';
 
 export interface PageAssets {
-  script: string;
+  script: Record<Lang, string>;
   style: string;
 }
 
@@ -83,10 +83,9 @@ export function verifyPage(input: PageInput): string {
   const self = `/v/${escapeHtml(no)}`;
   const query = lang === 'en' ? '?lang=en' : '';
   const otherQuery = other === 'en' ? '?lang=en' : '?lang=zh';
-  const client = { lang, ...s };
   return `<!doctype html>
 <html lang="${s.htmlLang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(s.title)} ${escapeHtml(no)}</title><link rel="stylesheet" href="${assets.style}"><script src="${assets.script}" defer></script></head>
+<title>${escapeHtml(s.title)} ${escapeHtml(no)}</title><link rel="stylesheet" href="${assets.style}"><script src="${assets.script[lang]}" defer></script></head>
 <body><main>
 <header><h1>${escapeHtml(s.title)}</h1><a id="lang" href="${self}${otherQuery}" hreflang="${STRINGS[other].htmlLang}">${escapeHtml(s.otherLang)}</a></header>
 <p class="number">${escapeHtml(s.number)} <strong id="number">${escapeHtml(no)}</strong></p>
@@ -101,6 +100,5 @@ export function verifyPage(input: PageInput): string {
 <p id="signature" class="pending" hidden></p>
 <section id="result" aria-live="polite">${resultHtml(input)}</section>
 </main>
-<script type="application/json" id="strings">${JSON.stringify(client).replace(/</g, '\\u003c')}</script>
 </body></html>`;
 }

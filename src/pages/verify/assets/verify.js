@@ -5,7 +5,8 @@
 'use strict';
 (() => {
   const $ = (id) => document.getElementById(id);
-  const s = JSON.parse($('strings').textContent);
+  // The words of the page's language, which the server puts before this script in the file it serves.
+  const s = globalThis.celedgerStrings;
   const number = $('number').textContent;
   const form = $('form');
   const result = $('result');
