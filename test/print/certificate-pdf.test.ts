@@ -53,6 +53,12 @@ t.test('the printed certificate: A4 landscape PDF, Chinese embedded, holder, num
   t.equal(scanned?.data, qr, 'the QR code read from the rendered page is the issued one');
   t.same(decodeQr(scanned!.data)?.certificateNumber, no);
 
+  const together = await Promise.all(Array.from({ length: 6 }, () => app.as(holder, { url: `/v1/certificates/${no}/certificate.pdf` })));
+  t.same(
+    together.map((r) => [r.statusCode, r.rawPayload.subarray(0, 5).toString('latin1'), r.rawPayload.subarray(-6).toString('latin1').trim()]),
+    Array.from({ length: 6 }, () => [200, '%PDF-', '%%EOF']),
+    'six at once, rendered on the PDF threads, each whole',
+  );
   const bureau = await app.as(principals.zzBureau, { url: `/v1/certificates/${no}/certificate.pdf` });
   t.equal(bureau.statusCode, 200, 'the issuing bureau prints it too');
   for (const [who, p] of [['another professional', principals.otherProfessional], ['the employer', principals.employer], ['another bureau', principals.szBureau], ['an auditor', principals.auditor]] as const) {

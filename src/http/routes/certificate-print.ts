@@ -1,10 +1,11 @@
+import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { qrUrl } from '../../certificates/content.js';
 import { certificateHtml } from '../../certificates/printed/html.js';
 import { printedCertificate } from '../../certificates/printed/model.js';
-import { certificatePdf } from '../../certificates/printed/pdf.js';
+import { PdfPool } from '../../certificates/printed/pdf-pool.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Authenticate } from '../auth.js';
 import { ApiError } from '../errors.js';
@@ -18,6 +19,8 @@ export interface CertificatePrintDeps {
   publicBaseUrl: string;
   /** The issuing bureau's name by jurisdiction (configuration). */
   bureauName: (jurisdiction: string) => string;
+  /** Threads that render PDFs (started on the first one), off the event loop. */
+  pdfThreads?: number;
 }
 
 /**
@@ -25,6 +28,8 @@ export interface CertificatePrintDeps {
  * print from a browser. It carries the holder's full name, so no cache may keep it.
  */
 export function certificatePrintRoutes(app: FastifyInstance, deps: CertificatePrintDeps) {
+  const pool = new PdfPool(deps.pdfThreads ?? Math.min(2, availableParallelism()));
+  app.addHook('onClose', () => pool.close());
   const r = app.withTypeProvider<ZodTypeProvider>();
   const holderOrBureau = deps.authenticate(['professional', 'bureau']);
   const printed = (actor: Parameters<typeof assertMayRead>[0], no: string) => {
@@ -39,7 +44,7 @@ export function certificatePrintRoutes(app: FastifyInstance, deps: CertificatePr
     '/v1/certificates/:no/certificate.pdf',
     { onRequest: holderOrBureau, schema: { params: CertNo, summary: 'The printed certificate: PDF, A4 landscape, Chinese font embedded, with the QR code (ST-11)' } },
     async (req, reply) => {
-      const pdf = await certificatePdf(printed(req.principal!, req.params.no));
+      const pdf = await pool.render(printed(req.principal!, req.params.no));
       return reply.type('application/pdf').header('content-disposition', `inline; filename="${req.params.no}.pdf"`).header('cache-control', 'no-store').send(pdf);
     },
   );
