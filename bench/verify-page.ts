@@ -48,6 +48,7 @@ export const pdfMet = (r: PageBench) => r.pdfInProcess.perSecond >= 50;
 /** Generates certificates one after the other for `seconds`, each with another holder and number. */
 async function pdfRate(seconds: number): Promise<PageBench['pdfInProcess']> {
   const model = (i: number): PrintedCertificate => ({
+    title: '专业技术人员继续教育证书',
     certificateNumber: `ZZ-2014-${String(i).padStart(6, '0')}`,
     holderName: ['张三丰', '李四', '王小明', '欧阳娜娜'][i % 4]!,
     idNumberMasked: '4101**********9812',

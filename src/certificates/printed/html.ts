@@ -30,9 +30,9 @@ export async function certificateHtml(p: PrintedCertificate): Promise<string> {
     .join('');
   const cells = (['public', 'professional', 'elective', 'total'] as const);
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>继续教育证书 ${escapeHtml(p.certificateNumber)}</title><style>${STYLE}</style></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(p.title)} ${escapeHtml(p.certificateNumber)}</title><style>${STYLE}</style></head>
 <body><main class="sheet"><div class="frame">
-<h1>专业技术人员继续教育证书</h1>
+<h1>${escapeHtml(p.title)}</h1>
 <p class="en">Certificate of Continuing Education for Professional and Technical Personnel</p>
 <div class="body"><section>
 <dl>${lines}</dl>
@@ -40,7 +40,7 @@ export async function certificateHtml(p: PrintedCertificate): Promise<string> {
 <table><tr>${cells.map((c) => `<th>${CATEGORY_ZH[c]}</th>`).join('')}</tr><tr>${cells.map((c) => `<td>${escapeHtml(hoursText(p.hours[c]))}学时</td>`).join('')}</tr></table>
 </section>
 <aside class="qr">${qr}<b>扫码核验</b>Scan with a phone camera to verify<br>数字指纹 SHA-256 ${escapeHtml(p.digest.slice(0, 16))}…</aside></div>
-<div class="issuer">${escapeHtml(p.issuer)}<br><small>（盖章）</small></div>
+<div class="issuer">${escapeHtml(p.issuer)}<br><small>（继续教育专用章）</small></div>
 ${mark ? `<div class="mark">${escapeHtml(mark)}</div>` : ''}
 </div></main></body></html>`;
 }

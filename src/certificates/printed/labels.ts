@@ -33,3 +33,11 @@ export const zhDate = (d: string) => `${d.slice(0, 4)}年${d.slice(5, 7)}月${d.
 
 /** Hours as the ledger counts them (halves occur), without a trailing `.0`. */
 export const hoursText = (h: number) => String(Math.round(h * 100) / 100);
+
+/**
+ * The certificate's title: in Shantou the system prints the province's certificate, 《广东省专业技术人员继续教育证书》
+ * (ST-11); elsewhere the general title.
+ */
+export function certificateTitle(jurisdiction: string): string {
+  return jurisdiction === 'shantou' ? '广东省专业技术人员继续教育证书' : '专业技术人员继续教育证书';
+}

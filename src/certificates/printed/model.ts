@@ -1,7 +1,7 @@
 import type { CertificateView } from '../../../projections/certificate-state.js';
 import type { CertificateRecord, PersonRecord } from '../../../projections/person.js';
 import type { CertificateRevocationReason } from '../../../schemas/common.js';
-import { hoursText, REVOCATION_REASON_ZH, TITLE_LEVEL_ZH, zhDate } from './labels.js';
+import { certificateTitle, hoursText, REVOCATION_REASON_ZH, TITLE_LEVEL_ZH, zhDate } from './labels.js';
 
 export type StampState =
   | { state: 'stamped'; authority: string; stampedOn: string }
@@ -16,6 +16,7 @@ export type StampState =
  * ledger keeps no more of the number than that.
  */
 export interface PrintedCertificate {
+  title: string;
   certificateNumber: string;
   holderName: string;
   idNumberMasked: string;
@@ -42,6 +43,7 @@ export function printedCertificate(record: PersonRecord, cert: CertificateRecord
           ? { state: 'stamped', authority: status.authority ?? '', stampedOn: status.stampedOn ?? '' }
           : { state: 'unstamped' };
   return {
+    title: certificateTitle(c.jurisdiction),
     certificateNumber: cert.certificateNumber,
     holderName: record.name,
     idNumberMasked: c.idNumberMasked,

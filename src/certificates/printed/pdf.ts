@@ -61,7 +61,7 @@ export function certificatePdf(p: PrintedCertificate): Promise<Buffer> {
     size: 'A4',
     layout: 'landscape',
     margin: 0,
-    info: { Title: `继续教育证书 ${p.certificateNumber}`, Author: p.issuer, Subject: `${p.year}年度继续教育学时证明`, Producer: 'celedger' },
+    info: { Title: `${p.title} ${p.certificateNumber}`, Author: p.issuer, Subject: `${p.year}年度继续教育学时证明`, Producer: 'celedger' },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -76,7 +76,7 @@ export function certificatePdf(p: PrintedCertificate): Promise<Buffer> {
   doc.lineWidth(3).strokeColor('#8b1a1a').rect(24, 24, WIDTH - 48, HEIGHT - 48).stroke();
   doc.lineWidth(0.8).rect(32, 32, WIDTH - 64, HEIGHT - 64).stroke();
 
-  line(doc.font('bold').fontSize(30).fillColor(INK), '专业技术人员继续教育证书', 0, 62, WIDTH, 'center', 4);
+  line(doc.font('bold').fontSize(30).fillColor(INK), p.title, 0, 62, WIDTH, 'center', 4);
   line(doc.font('regular').fontSize(11).fillColor('#555555'), 'Certificate of Continuing Education for Professional and Technical Personnel', 0, 104, WIDTH, 'center');
 
   const left = 80;
@@ -118,7 +118,7 @@ export function certificatePdf(p: PrintedCertificate): Promise<Buffer> {
   line(doc.font('regular').fontSize(7), `数字指纹 SHA-256 ${p.digest.slice(0, 16)}…`, qrX - 20, qrY + qrSize + 40, qrSize + 40, 'center');
 
   line(doc.font('bold').fontSize(14).fillColor(INK), p.issuer, WIDTH - 380, HEIGHT - 110, 300, 'right');
-  line(doc.font('regular').fontSize(11), '（盖章）', WIDTH - 380, HEIGHT - 88, 300, 'right');
+  line(doc.font('regular').fontSize(11), '（继续教育专用章）', WIDTH - 380, HEIGHT - 88, 300, 'right');
   line(doc.font('regular').fontSize(8).fillColor('#555555'), '本证书由系统生成，以扫码或在核验页面输入证书编号核验真伪。', left, HEIGHT - 66);
 
   const mark = watermark(p.stamp);
