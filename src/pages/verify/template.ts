@@ -24,23 +24,24 @@ export interface PageInput {
 
 const date = (lang: Lang, d: string) => (lang === 'zh' ? zhDate(d) : d);
 
-function checkRow(id: string, label: string, value: string, state: 'ok' | 'bad' | 'none') {
+type CheckState = 'ok' | 'bad' | 'none';
+
+function checkRow(id: string, label: string, [state, value]: [CheckState, string]) {
   return `<li id="check-${id}" class="${state}"><span>${escapeHtml(label)}</span><b>${escapeHtml(value)}</b></li>`;
 }
 
 /** Which checks passed, from the verdict (`verifyCertificate` checks them in this order). */
-function checks(s: Strings, answer: VerifyAnswer, signature: string): string {
+function checks(s: Strings, answer: VerifyAnswer, signature: 'no-script' | 'passed' | 'failed'): string {
   const v = answer.verdict;
-  const ledger = v === 'not-found' ? ['bad', s.ledgerMissing] : v === 'altered' ? ['bad', s.ledgerAltered] : ['ok', s.ledgerOk];
-  const holder = v === 'not-found' || v === 'altered' ? ['none', s.notChecked] : v === 'holder-mismatch' ? ['bad', s.holderBad] : ['ok', s.holderOk];
-  const state = answer.certificate ? [v === 'authentic' ? 'ok' : 'bad', s.verdicts[v]] : ['none', s.notChecked];
-  const sig = signature === 'passed' ? 'ok' : signature === 'failed' ? 'bad' : 'none';
-  const sigText = signature === 'passed' ? s.passed : signature === 'failed' ? s.signatureBad : s.signatureNoScript;
+  const ledger: [CheckState, string] = v === 'not-found' ? ['bad', s.ledgerMissing] : v === 'altered' ? ['bad', s.ledgerAltered] : ['ok', s.ledgerOk];
+  const holder: [CheckState, string] = v === 'not-found' || v === 'altered' ? ['none', s.notChecked] : v === 'holder-mismatch' ? ['bad', s.holderBad] : ['ok', s.holderOk];
+  const state: [CheckState, string] = answer.certificate ? [v === 'authentic' ? 'ok' : 'bad', s.verdicts[v]] : ['none', s.notChecked];
+  const sig: [CheckState, string] = signature === 'passed' ? ['ok', s.passed] : signature === 'failed' ? ['bad', s.signatureBad] : ['none', s.signatureNoScript];
   return `<h3>${escapeHtml(s.checks)}</h3><ul class="checks">${[
-    checkRow('signature', s.checkSignature, sigText, sig),
-    checkRow('ledger', s.checkLedger, ledger[1]!, ledger[0] as 'ok'),
-    checkRow('holder', s.checkHolder, holder[1]!, holder[0] as 'ok'),
-    checkRow('state', s.checkState, state[1]!, state[0] as 'ok'),
+    checkRow('signature', s.checkSignature, sig),
+    checkRow('ledger', s.checkLedger, ledger),
+    checkRow('holder', s.checkHolder, holder),
+    checkRow('state', s.checkState, state),
   ].join('')}</ul>`;
 }
 
