@@ -121,7 +121,8 @@ export async function benchPage(dataDir?: string): Promise<PageBench> {
     };
     const helloFirst = (round: number) => round % 2 === 0;
     const results = await loadsInChild(
-      [helloLoad, pageLoad].map((o) => ({ ...o, durationSeconds: WARMUP_SECONDS })),
+      // The PDF route warmed too: its threads start, and parse the font, on its first requests.
+      [helloLoad, pageLoad, pdfLoad].map((o) => ({ ...o, durationSeconds: WARMUP_SECONDS })),
       [...Array.from({ length: ROUNDS }, (_, i) => (helloFirst(i) ? [helloLoad, pageLoad] : [pageLoad, helloLoad])).flat(), formLoad, pdfLoad],
     );
     const rounds: PageRound[] = [];
