@@ -173,6 +173,7 @@ export function pageSection(r: PageBench, command = 'npm run bench:page'): strin
     '',
     `Page: ${percent(r.ratio)} of hello-world (median round) (target ≥ 50%), worst p99 ${r.p99} ms (target ≤ 10 ms): ${pageMet(r) ? 'met' : 'NOT met'}.`,
     `Load average of the machine (1 min): ${r.load[0].toFixed(1)} at the start, ${r.load[1].toFixed(1)} at the end; ${quietRounds(r)}`,
+    'Each page response is the HTML shell (about 1.3 KB: the words of the page come with its script, which a browser keeps), written from bytes made once per language; the script and styles are fetched once per browser and not counted here.',
     '',
     table(
       ['what', 'figure', 'target', 'verdict'],
