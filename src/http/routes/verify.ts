@@ -115,7 +115,7 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps): { rateLimi
     },
     (req, reply) => {
       const qr = decodeQr(req.query.qr);
-      if (!qr) throw new ApiError('VALIDATION_FAILED', 'not a celedger QR payload', [{ path: 'querystring.qr', message: 'expected CEL1.<number>.<digest>.<signature>.<keyId>' }]);
+      if (!qr) throw new ApiError('VALIDATION_FAILED', 'not a celedger QR payload', [{ path: 'querystring.qr', message: 'expected the URL of a certificate QR code (…/v/<number>#<digest>.<signature>.<keyId>) or CEL1.<number>.<digest>.<signature>.<keyId>' }]);
       sendAnswer(reply, verdictFor(deps, { certificateNumber: qr.certificateNumber, holder: req.query.holder, qr }));
     },
   );
