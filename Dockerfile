@@ -10,7 +10,8 @@ COPY projections ./projections
 COPY src ./src
 COPY test ./test
 COPY bench ./bench
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+# npm run build also copies the verification page's script and styles next to the compiled code.
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -13,6 +13,7 @@ import { fmt, percent, ratio, table, writeSection } from './support/benchmarks-m
 import { runHeader } from './support/machine.js';
 import { benchVerify, verifyMet, verifySection } from './verify.js';
 import { benchLists, listsSection } from './lists.js';
+import { benchPage, pageSection } from './verify-page.js';
 import type { VerifyBench } from './verify.js';
 import { rawBatchedInsert } from './store.js';
 import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../src/cli/node-options.js';
@@ -131,6 +132,8 @@ const verify = await benchVerify();
 writeSection('verify', verifySection(verify, 'npm run bench'));
 log('esdb clients');
 writeSection('esdb-clients', await benchEsdbClients('npm run bench'));
+log('verification page and PDF');
+writeSection('page', pageSection(await benchPage(), 'npm run bench'));
 log('http');
 const http = await benchHttp(HTTP_PERSONS);
 const rawInsert = rawBatchedInsert();

@@ -21,7 +21,7 @@ import type { Keyring } from '../security/signing-keys.js';
 import { maskName } from '../security/id-number.js';
 import { beijingDate } from '../time/clock.js';
 import { competentLevel, stampDate, verificationPost } from './competence.js';
-import { contentDigest, encodeQr } from './content.js';
+import { contentDigest, encodeQr, qrUrl } from './content.js';
 import type { Content } from './content.js';
 import { certificateNumber, parseCertificateNumber } from './numbers.js';
 import { bureauDataScope, loadBureauData, loadRegistry } from './replay.js';
@@ -31,6 +31,8 @@ export interface CertificateDeps {
   rules?: RuleOptions;
   /** The name of the issuing bureau printed in the content, by jurisdiction. */
   issuer?: (jurisdiction: string) => string;
+  /** Where the verification page is reached: the QR code is its URL; without it, the older `CEL1.` payload. */
+  publicBaseUrl?: string;
 }
 
 const evolveRecord: Evolve<PersonRecord | undefined> = (s, e, recorded) => foldPerson(s, e, recorded.position).record;
@@ -193,7 +195,8 @@ export async function issueCertificate(ctx: CommandContext, personId: string, ye
     },
     result: (_loaded, drafts) => {
       const d = drafts[0]!.data as { certificateNumber: string; digest: string; signature: string; keyId: string };
-      return { certificateNumber: d.certificateNumber, qr: encodeQr({ certificateNumber: d.certificateNumber, digest: d.digest, signature: d.signature, keyId: d.keyId }) };
+      const payload = { certificateNumber: d.certificateNumber, digest: d.digest, signature: d.signature, keyId: d.keyId };
+      return { certificateNumber: d.certificateNumber, qr: deps.publicBaseUrl ? qrUrl(deps.publicBaseUrl, payload) : encodeQr(payload) };
     },
   });
 }

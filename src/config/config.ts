@@ -1,4 +1,32 @@
 import { z } from 'zod';
+import { JURISDICTIONS } from '../../schemas/common.js';
+
+/** The bureau that issues and stamps each jurisdiction's certificates, as printed on them. */
+export const DEFAULT_BUREAU_NAMES = {
+  zhengzhou: '郑州市人力资源和社会保障局',
+  suzhou: '苏州市人力资源和社会保障局',
+  sichuan: '四川省人力资源和社会保障厅',
+  shantou: '汕头市人力资源和社会保障局',
+  fuzhou: '福州市人力资源和社会保障局',
+} as const satisfies Record<(typeof JURISDICTIONS)[number], string>;
+
+/** A setting given as JSON text (as the environment gives it) parsed; anything else as it is, for the schema to judge. */
+function jsonText(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+}
+
+/** A JSON object of jurisdiction → name from the environment, over the defaults (a name per jurisdiction overridden). */
+const BureauNames = z.preprocess(
+  jsonText,
+  z
+    .partialRecord(z.enum(JURISDICTIONS), z.string().trim().min(1).max(100))
+    .transform((names) => ({ ...DEFAULT_BUREAU_NAMES, ...names }) as Record<(typeof JURISDICTIONS)[number], string>),
+);
 
 /**
  * The one defaults object of the service. It is validated once at start-up (from the environment
@@ -18,6 +46,12 @@ export const ConfigSchema = z.object({
   readyMaxLagMs: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Public verification requests a client (IP) may make per minute. */
   verifyRateLimit: z.coerce.number().int().min(1).default(600),
+  /** Where the public verification page is reached: the QR code of a certificate opens `{publicBaseUrl}/v/{number}`. */
+  publicBaseUrl: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default('http://127.0.0.1:3000'),
+  bureauNames: BureauNames.default(DEFAULT_BUREAU_NAMES),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -34,6 +68,8 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   readWaitMs: 'LEDGER_READ_WAIT_MS',
   verifyRateLimit: 'LEDGER_VERIFY_RATE_LIMIT',
   readyMaxLagMs: 'LEDGER_READY_MAX_LAG_MS',
+  publicBaseUrl: 'LEDGER_PUBLIC_BASE_URL',
+  bureauNames: 'LEDGER_BUREAU_NAMES',
 };
 
 export class ConfigError extends Error {

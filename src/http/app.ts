@@ -25,7 +25,9 @@ import { reportRoutes } from './routes/reports.js';
 import { auditRoutes } from './routes/audit.js';
 import { bureauDataRoutes } from './routes/bureau-data.js';
 import { certificateRoutes } from './routes/certificates.js';
+import { certificatePrintRoutes } from './routes/certificate-print.js';
 import { verifyRoutes } from './routes/verify.js';
+import { verifyPageRoutes } from './routes/verify-page.js';
 import type { Keyring } from '../security/signing-keys.js';
 import { courseRoutes } from './routes/courses.js';
 import { creditRoutes } from './routes/credits.js';
@@ -73,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const authenticate = authenticator(deps.secrets.jwtKey);
+  const bureauName = (jurisdiction: string) => deps.config.bureauNames[jurisdiction as keyof Config['bureauNames']] ?? jurisdiction;
   const writeDeps = { store: deps.store, clock: deps.clock ?? systemClock, authenticate, idempotency: deps.idempotency };
   await app.register(async (scope) => {
     logRequests(scope, deps.logger);
@@ -90,14 +93,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     worklistRoutes(scope, { ...readDeps, clock: writeDeps.clock });
     reportRoutes(scope, readDeps);
     bureauDataRoutes(scope, { ...writeDeps, ...readDeps });
-    certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read, waitMs: deps.config.readWaitMs });
+    certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read, waitMs: deps.config.readWaitMs, publicBaseUrl: deps.config.publicBaseUrl, issuer: bureauName });
+    certificatePrintRoutes(scope, { read: deps.read, authenticate, publicBaseUrl: deps.config.publicBaseUrl, bureauName });
     auditRoutes(scope, { store: deps.store, authenticate });
     const catalogue = eventCatalogueJsonSchema();
     scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
     scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
   await app.register(async (scope) => {
-    verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit, log: deps.logger, waitMs: deps.config.readWaitMs });
+    const verify = verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit, log: deps.logger, waitMs: deps.config.readWaitMs });
+    verifyPageRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, rateLimit: verify.rateLimit, bureauName });
   });
   return app;
 }

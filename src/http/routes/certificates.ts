@@ -6,7 +6,7 @@ import { IssueCertificate, RevokeCertificate, StampCertificate } from '../../../
 import { Id, Year } from '../../../schemas/common.js';
 import { issueCertificate, revokeCertificate, stampCertificate } from '../../certificates/commands.js';
 import type { CertificateDeps } from '../../certificates/commands.js';
-import { encodeQr } from '../../certificates/content.js';
+import { encodeQr, qrUrl } from '../../certificates/content.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Authenticate } from '../auth.js';
 import { ApiError } from '../errors.js';
@@ -50,8 +50,10 @@ export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & Certif
     assertMayRead(actor, found.record);
     return found;
   };
-  const qrOf = (f: ReturnType<typeof find>) =>
-    encodeQr({ certificateNumber: f.cert.certificateNumber, digest: f.cert.issued.digest, signature: f.cert.issued.signature, keyId: f.cert.issued.keyId });
+  const qrOf = (f: ReturnType<typeof find>) => {
+    const payload = { certificateNumber: f.cert.certificateNumber, digest: f.cert.issued.digest, signature: f.cert.issued.signature, keyId: f.cert.issued.keyId };
+    return deps.publicBaseUrl ? qrUrl(deps.publicBaseUrl, payload) : encodeQr(payload);
+  };
 
   r.get('/v1/certificates/:no', { onRequest: readers, schema: { params: CertNo, summary: 'A certificate: signed content, state, QR payload' } }, async (req) => {
     const f = find(req.principal!, req.params.no);

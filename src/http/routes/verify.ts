@@ -1,10 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { decodeQr } from '../../certificates/content.js';
 import { verifyCertificate } from '../../certificates/verify.js';
-import type { VerifyAnswer } from '../../certificates/verify.js';
+import type { VerifyAnswer, VerifyRequest } from '../../certificates/verify.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Keyring } from '../../security/signing-keys.js';
 import { answerError, ApiError } from '../errors.js';
@@ -75,6 +75,11 @@ export interface VerifyDeps {
   waitMs: number;
 }
 
+/** The verdict on one request, as the JSON routes and the verification page give it. */
+export function verdictFor(deps: Pick<VerifyDeps, 'read' | 'keyring' | 'idPepper'>, req: VerifyRequest): VerifyAnswer {
+  return verifyCertificate(req, deps.read.models.verification(req.certificateNumber), deps.keyring, deps.idPepper);
+}
+
 /**
  * Public: anyone checks that a certificate is authentic and belongs to the person showing it. To be
  * registered in a scope of its own, outside `logRequests`: the hottest public path makes no
@@ -82,7 +87,7 @@ export interface VerifyDeps {
  * listeners, and logs only its server faults, with no request id since there is nothing to
  * correlate. Nor does a verifier's query string, which may hold an ID number, reach a log.
  */
-export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
+export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps): { rateLimit: onRequestHookHandler } {
   const log = deps.log.child({ scope: 'verify' });
   app.setErrorHandler<FastifyError>((err, _req, reply) => answerError(err, log, reply));
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -103,17 +108,7 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
       },
     },
     (req, reply) =>
-      afterPosition(req.query.minPosition, () =>
-        sendAnswer(
-          reply,
-          verifyCertificate(
-            { certificateNumber: req.params.no, holder: req.query.holder, digest: req.query.digest },
-            deps.read.models.verification(req.params.no),
-            deps.keyring,
-            deps.idPepper,
-          ),
-        ),
-      ),
+      afterPosition(req.query.minPosition, () => sendAnswer(reply, verdictFor(deps, { certificateNumber: req.params.no, holder: req.query.holder, digest: req.query.digest }))),
   );
   r.get(
     '/v1/verify',
@@ -127,10 +122,10 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
     },
     (req, reply) => {
       const qr = decodeQr(req.query.qr);
-      if (!qr) throw new ApiError('VALIDATION_FAILED', 'not a celedger QR payload', [{ path: 'querystring.qr', message: 'expected CEL1.<number>.<digest>.<signature>.<keyId>' }]);
-      return afterPosition(req.query.minPosition, () =>
-        sendAnswer(reply, verifyCertificate({ certificateNumber: qr.certificateNumber, holder: req.query.holder, qr }, deps.read.models.verification(qr.certificateNumber), deps.keyring, deps.idPepper)),
-      );
+      if (!qr) throw new ApiError('VALIDATION_FAILED', 'not a celedger QR payload', [{ path: 'querystring.qr', message: 'expected the URL of a certificate QR code (…/v/<number>#<digest>.<signature>.<keyId>) or CEL1.<number>.<digest>.<signature>.<keyId>' }]);
+      return afterPosition(req.query.minPosition, () => sendAnswer(reply, verdictFor(deps, { certificateNumber: qr.certificateNumber, holder: req.query.holder, qr })));
     },
   );
+  // The verification page counts against the same allowance.
+  return { rateLimit: onRequest };
 }
