@@ -30,7 +30,7 @@ export type ConversionKind = z.infer<typeof ConversionKind>;
 export const AdminLevel = z.enum(['province', 'city', 'county']);
 export type AdminLevel = z.infer<typeof AdminLevel>;
 
-export const ROLES = ['bureau', 'institution', 'employer', 'professional', 'auditor'] as const;
+export const ROLES = ['bureau', 'institution', 'employer', 'professional', 'auditor', 'reporting'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 

@@ -16,6 +16,8 @@ export const ConfigSchema = z.object({
   readWaitMs: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** Public verification requests a client (IP) may make per minute. */
   verifyRateLimit: z.coerce.number().int().min(1).default(600),
+  /** Idle time after which the event feed sends a heartbeat. */
+  feedHeartbeatMs: z.coerce.number().int().min(10).max(300_000).default(15_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -31,6 +33,7 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   eventstoreConnectionString: 'EVENTSTORE_CONNECTION_STRING',
   readWaitMs: 'LEDGER_READ_WAIT_MS',
   verifyRateLimit: 'LEDGER_VERIFY_RATE_LIMIT',
+  feedHeartbeatMs: 'LEDGER_FEED_HEARTBEAT_MS',
 };
 
 export class ConfigError extends Error {
