@@ -71,6 +71,12 @@ const completion = (personId: string, courseId: string) => ({ personId, courseId
  * Fuzhou course.
  */
 export async function seedTwoCities(app: TestApp): Promise<void> {
+  await seedBeforeTransfer(app);
+  await transferAndAfter(app);
+}
+
+/** Everything of `seedTwoCities` up to p-move's transfer. */
+export async function seedBeforeTransfer(app: TestApp): Promise<void> {
   await ok(app, principals.szBureau, '/v1/institutions', { institutionId: 'inst-sz', name: '苏州继续教育基地', jurisdiction: 'suzhou', level: 'city', accreditedOn: '2013-01-10' });
   await ok(app, principals.fzBureau, '/v1/institutions', { institutionId: 'inst-fz', name: '福州继续教育基地', jurisdiction: 'fuzhou', level: 'city', accreditedOn: '2013-01-10' });
   await ok(app, feedPrincipals.instSz, '/v1/courses', course('c-sz', 'inst-sz'));
@@ -85,6 +91,10 @@ export async function seedTwoCities(app: TestApp): Promise<void> {
   await ok(app, feedPrincipals.instSz, '/v1/completions', completion('p-sz', 'c-sz'));
   await ok(app, feedPrincipals.instFz, '/v1/completions', completion('p-fz', 'c-fz'));
   await ok(app, feedPrincipals.instSz, '/v1/completions', completion('p-move', 'c-sz'));
+}
+
+/** p-move transfers from Suzhou to Fuzhou and completes a Fuzhou course. */
+export async function transferAndAfter(app: TestApp): Promise<void> {
   await ok(app, principals.employer, '/v1/persons/p-move/transfer', { toJurisdiction: 'fuzhou', toEmployerId: 'emp-1', effectiveOn: '2014-06-01' });
   await ok(app, feedPrincipals.instFz, '/v1/completions', completion('p-move', 'c-fz'));
 }
