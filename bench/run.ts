@@ -13,6 +13,7 @@ import { runHeader } from './support/machine.js';
 import { benchVerify, verifyMet, verifySection } from './verify.js';
 import type { VerifyBench } from './verify.js';
 import { rawBatchedInsert } from './store.js';
+import { benchFeed, feedSection } from './feed.js';
 import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../src/cli/node-options.js';
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
@@ -130,6 +131,8 @@ writeSection('verify', verifySection(verify, 'npm run bench'));
 log('http');
 const http = await benchHttp(HTTP_PERSONS);
 const rawInsert = rawBatchedInsert();
+log('feed');
+writeSection('feed', feedSection(await benchFeed(), 'npm run bench'));
 log(`scale: ${MAX_PERSONS} persons`);
 const big = await scale(MAX_PERSONS);
 const md = summary(store, rebuild, verify, http, rawInsert, big);
