@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../store/port.js';
+import type { RecordedEvent, StoredEventText } from '../store/port.js';
 import type { JurisdictionMask } from './scope.js';
 
 /**
@@ -22,17 +22,21 @@ export interface FeedItem {
   hash: string;
 }
 
+type ItemMetadata = { schemaVersion?: unknown; actor?: { role?: unknown } };
+const schemaVersionOf = (meta: ItemMetadata) => (typeof meta.schemaVersion === 'number' ? meta.schemaVersion : 1);
+const actorRoleOf = (meta: ItemMetadata) => (typeof meta.actor?.role === 'string' ? meta.actor.role : null);
+
 export function feedItem(e: RecordedEvent): FeedItem {
-  const meta = e.metadata as { schemaVersion?: unknown; actor?: { role?: unknown } };
+  const meta = e.metadata as ItemMetadata;
   return {
     position: e.position.toString(),
     stream: e.streamId,
     revision: e.revision.toString(),
     eventId: e.eventId,
     type: e.type,
-    schemaVersion: typeof meta.schemaVersion === 'number' ? meta.schemaVersion : 1,
+    schemaVersion: schemaVersionOf(meta),
     recordedAt: e.recordedAt,
-    actorRole: typeof meta.actor?.role === 'string' ? meta.actor.role : null,
+    actorRole: actorRoleOf(meta),
     data: e.data,
     metadata: e.metadata,
     prevHash: e.prevHash,
@@ -51,4 +55,18 @@ export interface FeedEntry {
 
 export function feedEntry(e: RecordedEvent, mask: JurisdictionMask): FeedEntry {
   return { position: e.position, type: e.type, mask, json: JSON.stringify(feedItem(e)) };
+}
+
+/**
+ * The same item from the stored text: data and metadata go out as the canonical JSON they are kept
+ * in, which is what JSON.stringify would write of them parsed, without parsing the data at all.
+ */
+export function feedEntryFromText(e: StoredEventText, mask: JurisdictionMask): FeedEntry {
+  const meta = JSON.parse(e.metadataJson) as ItemMetadata;
+  const q = JSON.stringify;
+  const json =
+    `{"position":"${e.position}","stream":${q(e.streamId)},"revision":"${e.revision}","eventId":${q(e.eventId)},"type":${q(e.type)},` +
+    `"schemaVersion":${schemaVersionOf(meta)},"recordedAt":${q(e.recordedAt)},"actorRole":${q(actorRoleOf(meta))},` +
+    `"data":${e.dataJson},"metadata":${e.metadataJson},"prevHash":${q(e.prevHash)},"hash":${q(e.hash)}}`;
+  return { position: e.position, type: e.type, mask, json };
 }
