@@ -66,5 +66,6 @@ export const CreditId = z
 
 export const Hours = z.number().positive().max(1000).multipleOf(0.5);
 
-export const Actor = z.object({ role: Role.or(z.literal('system')), id: z.string().min(1) });
+/** Who wrote an event: a reporting consumer only reads, so it is never one. */
+export const Actor = z.object({ role: Role.exclude(['reporting']).or(z.literal('system')), id: z.string().min(1) });
 export type Actor = z.infer<typeof Actor>;
