@@ -16,6 +16,7 @@ import { benchLists, listsSection } from './lists.js';
 import { benchPage, pageSection } from './verify-page.js';
 import type { VerifyBench } from './verify.js';
 import { rawBatchedInsert } from './store.js';
+import { benchFeed, feedSection } from './feed.js';
 import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../src/cli/node-options.js';
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
@@ -139,6 +140,8 @@ const http = await benchHttp(HTTP_PERSONS);
 const rawInsert = rawBatchedInsert();
 log(`lists: ${MAX_PERSONS} persons`);
 writeSection('lists', listsSection(await benchLists(MAX_PERSONS), 'npm run bench'));
+log('feed');
+writeSection('feed', feedSection(await benchFeed(), 'npm run bench'));
 log(`scale: ${MAX_PERSONS} persons`);
 const big = await scale(MAX_PERSONS);
 const md = summary(store, rebuild, verify, http, rawInsert, big);

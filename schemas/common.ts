@@ -30,7 +30,7 @@ export type ConversionKind = z.infer<typeof ConversionKind>;
 export const AdminLevel = z.enum(['province', 'city', 'county']);
 export type AdminLevel = z.infer<typeof AdminLevel>;
 
-export const ROLES = ['bureau', 'institution', 'employer', 'professional', 'auditor'] as const;
+export const ROLES = ['bureau', 'institution', 'employer', 'professional', 'auditor', 'reporting'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
@@ -67,7 +67,8 @@ export const CreditId = z
 
 export const Hours = z.number().positive().max(1000).multipleOf(0.5);
 
-export const Actor = z.object({ role: Role.or(z.literal('system')), id: z.string().min(1) });
+/** Who wrote an event: a reporting consumer only reads, so it is never one. */
+export const Actor = z.object({ role: Role.exclude(['reporting']).or(z.literal('system')), id: z.string().min(1) });
 export type Actor = z.infer<typeof Actor>;
 
 /** C0 and C1 controls (tab, newline and carriage return among them), and U+FEFF (a stray byte-order mark). */

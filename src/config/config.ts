@@ -52,6 +52,8 @@ export const ConfigSchema = z.object({
     .transform((u) => u.replace(/\/+$/, ''))
     .default('http://127.0.0.1:3000'),
   bureauNames: BureauNames.default(DEFAULT_BUREAU_NAMES),
+  /** Idle time after which the event feed sends a heartbeat. */
+  feedHeartbeatMs: z.coerce.number().int().min(10).max(300_000).default(15_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -70,6 +72,7 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   readyMaxLagMs: 'LEDGER_READY_MAX_LAG_MS',
   publicBaseUrl: 'LEDGER_PUBLIC_BASE_URL',
   bureauNames: 'LEDGER_BUREAU_NAMES',
+  feedHeartbeatMs: 'LEDGER_FEED_HEARTBEAT_MS',
 };
 
 export class ConfigError extends Error {

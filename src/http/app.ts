@@ -34,6 +34,8 @@ import { creditRoutes } from './routes/credits.js';
 import { healthRoutes } from './routes/health.js';
 import { institutionRoutes } from './routes/institutions.js';
 import { personWriteRoutes } from './routes/persons-write.js';
+import { feedRoutes } from './routes/feed.js';
+import type { FeedHub } from '../feed/hub.js';
 
 export interface AppDeps {
   config: Config;
@@ -44,6 +46,8 @@ export interface AppDeps {
   read: ReadSide;
   keyring: Keyring;
   clock?: Clock;
+  /** Receives the event feed's hub (tests and benchmarks look at its sessions). */
+  onFeedHub?: (hub: FeedHub) => void;
 }
 
 /** Builds the HTTP app; tests call this and use `inject`, the CLI calls it and listens. */
@@ -96,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read, waitMs: deps.config.readWaitMs, publicBaseUrl: deps.config.publicBaseUrl, issuer: bureauName });
     certificatePrintRoutes(scope, { read: deps.read, authenticate, publicBaseUrl: deps.config.publicBaseUrl, bureauName });
     auditRoutes(scope, { store: deps.store, authenticate });
+    feedRoutes(scope, { store: deps.store, authenticate, heartbeatMs: deps.config.feedHeartbeatMs, ...(deps.onFeedHub ? { onHub: deps.onFeedHub } : {}) });
     const catalogue = eventCatalogueJsonSchema();
     scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
     scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

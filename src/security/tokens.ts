@@ -19,6 +19,7 @@ export function signToken(key: Buffer, principal: Principal, ttlSeconds = 8 * 36
   const claims: Record<string, unknown> = { role: principal.role, sub: principal.sub };
   if (principal.jurisdiction) claims.jurisdiction = principal.jurisdiction;
   if (principal.level) claims.level = principal.level;
+  if (principal.jurisdictions) claims.jurisdictions = principal.jurisdictions;
   return sign(claims);
 }
 

@@ -91,6 +91,12 @@ export type ChainVerdict =
       broken: { streamId: string; revision: bigint; position: bigint; reason: string };
     };
 
+/** An event as stored, with its data and metadata as the canonical JSON text they are kept in. */
+export interface StoredEventText extends Omit<RecordedEvent, 'data' | 'metadata'> {
+  dataJson: string;
+  metadataJson: string;
+}
+
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Throws StreamNotFound when the stream has no events. */
@@ -99,6 +105,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** One page of `$all` as projections need it, from `fromPosition` (inclusive); empty past the end. */
   readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]>;
+  /** One page of `$all` without parsing data and metadata, for a store that keeps them as text (the event feed sends them on as they are). */
+  readPageText?(fromPosition: bigint, maxCount: number): Promise<StoredEventText[]>;
   subscribeAll(options?: SubscribeAllOptions): Subscription;
   /** Position of the newest event in `$all`, or -1n when empty. */
   headPosition(): Promise<bigint>;

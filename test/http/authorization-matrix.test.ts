@@ -13,6 +13,7 @@ const IN_SCOPE: Record<Role, Principal> = {
   employer: principals.employer,
   professional: principals.professional,
   auditor: principals.auditor,
+  reporting: principals.reporting,
 };
 
 async function world() {

@@ -21,6 +21,7 @@ const AS: Record<Role, Principal> = {
   employer: principals.employer,
   professional: principals.professional,
   auditor: principals.auditor,
+  reporting: principals.reporting,
 };
 
 const CASES: WriteCase[] = [

@@ -12,6 +12,7 @@ const AS: Record<Role, Principal> = {
   employer: principals.employer,
   professional: principals.professional,
   auditor: principals.auditor,
+  reporting: principals.reporting,
 };
 
 /** A JSON value of a different type than `v`, so the field can never validate. */

@@ -12,6 +12,7 @@ import type { EventStore } from '../../src/store/port.js';
 import { openReadSide } from '../../src/runner/read-side.js';
 import { Keyring } from '../../src/security/signing-keys.js';
 import type { ReadSide } from '../../src/runner/read-side.js';
+import type { FeedHub } from '../../src/feed/hub.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -41,6 +42,8 @@ export interface TestAppOptions {
   readModelFile?: string;
   /** Settings other than the defaults, as the environment would give them. */
   config?: Record<string, unknown>;
+  /** Receives the event feed's hub. */
+  onFeedHub?: (hub: FeedHub) => void;
 }
 
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -63,6 +66,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     read,
     keyring,
     clock,
+    ...(options.onFeedHub ? { onFeedHub: options.onFeedHub } : {}),
   });
   await app.ready();
   const token = (p: Principal) => signToken(secrets.jwtKey, p);
@@ -100,4 +104,5 @@ export const principals = {
   professional: { role: 'professional', sub: 'p1' },
   otherProfessional: { role: 'professional', sub: 'p2' },
   auditor: { role: 'auditor', sub: 'aud-1' },
+  reporting: { role: 'reporting', sub: 'stats-zz', jurisdictions: ['zhengzhou'] },
 } as const satisfies Record<string, Principal>;

@@ -5,7 +5,7 @@ import { loadSecrets } from '../../security/secrets.js';
 import { parseTtl, signToken } from '../../security/tokens.js';
 import { configFlags, parseCommandArgs } from '../args.js';
 
-export const usage = 'ledger token --role R --subject S [--jurisdiction J] [--level city|county|province] [--ttl 1h|30m|7d|SECONDS]   print a bearer token';
+export const usage = 'ledger token --role R --subject S [--jurisdiction J] [--jurisdictions J1,J2] [--level city|county|province] [--ttl 1h|30m|7d|SECONDS]   print a bearer token';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, {
@@ -13,6 +13,7 @@ export async function run(argv: string[]): Promise<number> {
     subject: { type: 'string' },
     jurisdiction: { type: 'string' },
     level: { type: 'string' },
+    jurisdictions: { type: 'string' },
     ttl: { type: 'string' },
   });
   const config = loadConfig(process.env, configFlags(values));
@@ -21,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     sub: values.subject,
     ...(values.jurisdiction ? { jurisdiction: Jurisdiction.parse(values.jurisdiction) } : {}),
     ...(values.level ? { level: AdminLevel.parse(values.level) } : {}),
+    ...(values.jurisdictions ? { jurisdictions: values.jurisdictions.split(',').map((j) => j.trim()) } : {}),
   });
   if (!parsed.success) {
     process.stderr.write(`${parsed.error.issues.map((i) => `${i.path.join('.') || 'token'}: ${i.message}`).join('\n')}\n`);

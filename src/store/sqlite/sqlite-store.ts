@@ -16,6 +16,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoredEventText,
   SubscribeAllOptions,
   Subscription,
 } from '../port.js';
@@ -254,6 +255,22 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const rows = this.stmt.page.all(fromPosition, BigInt(maxCount)) as [bigint, string, string, string][];
     return rows.map((r) => new PageEvent(r[0], r[1], r[2], JSON.parse(r[3]), this.metadataAt));
+  }
+
+  async readPageText(fromPosition: bigint, maxCount: number): Promise<StoredEventText[]> {
+    this.assertOpen();
+    return (this.stmt.all.all(fromPosition, BigInt(maxCount)) as EventRow[]).map((r) => ({
+      position: r[0],
+      streamId: r[1],
+      revision: r[2],
+      eventId: r[3],
+      type: r[4],
+      dataJson: r[5],
+      metadataJson: r[6],
+      recordedAt: r[7],
+      prevHash: r[8],
+      hash: r[9],
+    }));
   }
 
   private readonly metadataAt = (position: bigint): string => {
