@@ -16,6 +16,12 @@ export const ConfigSchema = z.object({
   readWaitMs: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** Public verification requests a client (IP) may make per minute. */
   verifyRateLimit: z.coerce.number().int().min(1).default(600),
+  /** How often the transparency log signs a new checkpoint while events arrive. */
+  logCheckpointMs: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
+  /** The log's origin (first line of its checkpoints); derived from the log key when unset. */
+  logOrigin: z.string().regex(/^[^\s+]+$/).max(200).optional(),
+  /** Verifier keys of the witnesses whose cosignatures the ledger keeps, comma-separated. */
+  logWitnesses: z.string().max(10_000).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -31,6 +37,9 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   eventstoreConnectionString: 'EVENTSTORE_CONNECTION_STRING',
   readWaitMs: 'LEDGER_READ_WAIT_MS',
   verifyRateLimit: 'LEDGER_VERIFY_RATE_LIMIT',
+  logCheckpointMs: 'LEDGER_LOG_CHECKPOINT_MS',
+  logOrigin: 'LEDGER_LOG_ORIGIN',
+  logWitnesses: 'LEDGER_LOG_WITNESSES',
 };
 
 export class ConfigError extends Error {

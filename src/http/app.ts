@@ -26,6 +26,9 @@ import { creditRoutes } from './routes/credits.js';
 import { healthRoutes } from './routes/health.js';
 import { institutionRoutes } from './routes/institutions.js';
 import { personWriteRoutes } from './routes/persons-write.js';
+import { logRoutes } from './routes/log.js';
+import type { TransparencyLog } from '../tlog/log.js';
+import type { VerifierKey } from '../tlog/note.js';
 
 export interface AppDeps {
   config: Config;
@@ -36,6 +39,9 @@ export interface AppDeps {
   read: ReadSide;
   keyring: Keyring;
   clock?: Clock;
+  /** The verifiable log and the witnesses whose cosignatures it keeps. */
+  log?: TransparencyLog;
+  logWitnesses?: VerifierKey[];
 }
 
 /** Builds the HTTP app; tests call this and use `inject`, the CLI calls it and listens. */
@@ -76,7 +82,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     personReadRoutes(scope, readDeps);
     reportRoutes(scope, readDeps);
     certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read });
-    auditRoutes(scope, { store: deps.store, authenticate });
+    auditRoutes(scope, { store: deps.store, authenticate, ...(deps.log ? { log: deps.log } : {}) });
+    if (deps.log) logRoutes(scope, { log: deps.log, witnesses: deps.logWitnesses ?? [] });
     const catalogue = eventCatalogueJsonSchema();
     scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
     scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 
 /** Bumped whenever a table changes shape: an older read-model file is then dropped and rebuilt. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const TABLES = ['checkpoint', 'registry', 'persons', 'person_years', 'course_persons', 'certificates', 'verifications', 'unsynced'];
 

@@ -48,6 +48,8 @@ export class ReadModels {
   private readonly stmt: Record<'person' | 'personYear' | 'personYears' | 'report' | 'certificate' | 'checkpoint' | 'verification', Statement>;
   /** Verification lookups are the public hot path: the last ones stay parsed in memory. */
   private readonly verifications = new Map<string, VerificationDoc | null>();
+  /** The leaf of an event in the verifiable log, where there is one: verification answers show the issue event's. */
+  leafIndexOf: ((position: bigint) => number | undefined) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -128,6 +130,10 @@ export class ReadModels {
     if (doc === undefined) {
       const text = this.stmt.verification.get(certificateNumber) as string | undefined;
       doc = text ? (JSON.parse(text) as VerificationDoc) : null;
+      const leafIndex = doc?.issuePosition !== undefined ? this.leafIndexOf?.(BigInt(doc.issuePosition)) : undefined;
+      if (doc && leafIndex !== undefined) doc.certificate = { ...doc.certificate, log: { position: doc.issuePosition!, leafIndex } };
+      // Until the log has the issue event, the answer is not kept: the next one may carry its leaf.
+      else if (doc && this.leafIndexOf) return doc;
       if (this.verifications.size >= VERIFICATION_CACHE) this.verifications.clear();
       this.verifications.set(certificateNumber, doc);
     }

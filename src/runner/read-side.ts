@@ -6,6 +6,7 @@ import { Projector } from './projector.js';
 import { openReadModelDb } from './read-model-db.js';
 import { ReadModels } from './read-models.js';
 import { ProjectionRunner } from './runner.js';
+import type { RunnerOptions } from './runner.js';
 
 export interface ReadSide {
   db: Db;
@@ -16,10 +17,10 @@ export interface ReadSide {
 }
 
 /** The read-model database, its projector and runner, and the queries over it. `file` may be ':memory:'. */
-export function openReadSide(store: EventStore, file: string, options: { rules?: RuleOptions; logger?: Logger } = {}): ReadSide {
+export function openReadSide(store: EventStore, file: string, options: { rules?: RuleOptions; logger?: Logger; runner?: Pick<RunnerOptions, 'verify' | 'onPage'> } = {}): ReadSide {
   const db = openReadModelDb(file);
   const projector = new Projector(db, options.rules);
-  const runner = new ProjectionRunner(store, projector, { file, ...(options.logger ? { logger: options.logger } : {}) });
+  const runner = new ProjectionRunner(store, projector, { file, ...options.runner, ...(options.logger ? { logger: options.logger } : {}) });
   const models = new ReadModels(db, { registry: projector.registry, ...(options.rules ? { rules: options.rules } : {}) });
   projector.onCertificatesChanged = (numbers) => models.forget(numbers);
   return {

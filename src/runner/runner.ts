@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { EventStore, ProjectedEvent, RecordedEvent, Subscription } from '../store/port.js';
+import type { CheckedEvent, EventStore, ProjectedEvent, RecordedEvent, Subscription } from '../store/port.js';
+import { FoldGuard } from './fold-guard.js';
 import type { PreparedBatch, Projector } from './projector.js';
 import { ThreadedWriter } from './threaded-writer.js';
 
@@ -14,6 +15,10 @@ export interface RunnerOptions {
   logger?: Logger;
   /** The read-model file, when it is one: a long catch-up then commits from a writer thread. */
   file?: string;
+  /** Check each event's hash and chain link before folding it (default true); a broken one stops the fold. */
+  verify?: boolean;
+  /** Sees each checked page of a catch-up before it is folded (a rebuild rebuilds the log from them). */
+  onPage?: (page: readonly CheckedEvent[]) => void;
 }
 
 /**
@@ -30,12 +35,15 @@ export class ProjectionRunner {
   private failure: unknown;
   /** Batches of the catch-ups so far that the writer thread committed. */
   threadedBatches = 0;
+  private readonly guard: FoldGuard | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly options: RunnerOptions = {},
-  ) {}
+  ) {
+    this.guard = options.verify === false ? undefined : new FoldGuard(store);
+  }
 
   get position(): bigint {
     return this.projector.checkpoint;
@@ -76,8 +84,12 @@ export class ProjectionRunner {
     return folded;
   }
 
-  private page(): Promise<ProjectedEvent[]> {
-    return this.store.readPage(this.projector.folded + 1n, BATCH);
+  private async page(): Promise<ProjectedEvent[]> {
+    if (!this.guard && !this.options.onPage) return this.store.readPage(this.projector.folded + 1n, BATCH);
+    const page = await this.store.readCheckedPage(this.projector.folded + 1n, BATCH);
+    await this.guard?.check(page);
+    this.options.onPage?.(page);
+    return page;
   }
 
   private async commitThreaded(writer: ThreadedWriter, batch: PreparedBatch): Promise<void> {
@@ -94,6 +106,7 @@ export class ProjectionRunner {
     this.loop = (async () => {
       try {
         for await (const e of sub) {
+          await this.guard?.check([e]);
           this.buffer.push(e);
           if (this.buffer.length >= BATCH) this.flush();
           else if (!this.flushScheduled) {

@@ -43,6 +43,14 @@ export interface RecordedEvent {
 /** What a projection folds of an event; a store may read just this, more cheaply than a RecordedEvent. */
 export type ProjectedEvent = Pick<RecordedEvent, 'streamId' | 'position' | 'type' | 'data' | 'metadata'>;
 
+/** A projected event with its chain link, and whether its hash matched the content it was read with. */
+export interface CheckedEvent extends ProjectedEvent {
+  revision: bigint;
+  prevHash: string;
+  hash: string;
+  contentMatches: boolean;
+}
+
 export interface AppendOptions {
   expected?: ExpectedRevision;
 }
@@ -99,6 +107,10 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** One page of `$all` as projections need it, from `fromPosition` (inclusive); empty past the end. */
   readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]>;
+  /** `readPage` with what a fold needs to check each event's hash and chain link as it folds. */
+  readCheckedPage(fromPosition: bigint, maxCount: number): Promise<CheckedEvent[]>;
+  /** How many events `$all` holds up to `throughPosition` (inclusive), where the store can count cheaply. */
+  countEvents?(throughPosition: bigint): Promise<number>;
   subscribeAll(options?: SubscribeAllOptions): Subscription;
   /** Position of the newest event in `$all`, or -1n when empty. */
   headPosition(): Promise<bigint>;

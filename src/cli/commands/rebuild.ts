@@ -5,8 +5,11 @@ import { openReadSide } from '../../runner/read-side.js';
 import { openStore } from '../../store/open-store.js';
 import { configFlags, parseCommandArgs } from '../args.js';
 import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../node-options.js';
+import { BrokenLinkError } from '../../runner/fold-guard.js';
+import { logFile, openLogSigner } from '../../tlog/log-key.js';
+import { LogRebuild } from '../../tlog/rebuild.js';
 
-export const usage = 'ledger rebuild [--data-dir DIR]   drop the read models and replay every event';
+export const usage = 'ledger rebuild [--data-dir DIR]   drop the read models and the log, replay every event (checking each hash and link)';
 
 function bar(done: number, total: number, width = 30): string {
   const filled = total > 0 ? Math.round((width * done) / total) : width;
@@ -20,21 +23,39 @@ export async function run(argv: string[]): Promise<number> {
   const store = await openStore(config);
   const file = join(config.dataDir, 'readmodels.db');
   dropReadModels(file);
-  const read = openReadSide(store, file);
+  const logRebuild = new LogRebuild(logFile(config.dataDir), openLogSigner(config.dataDir, config.logOrigin));
+  const read = openReadSide(store, file, { runner: { onPage: (page) => logRebuild.feed(page) } });
   const head = await store.headPosition();
   const tty = process.stderr.isTTY;
   const started = process.hrtime.bigint();
   let last = 0;
-  const folded = await read.runner.catchUp((n, position) => {
-    const now = Date.now();
-    if (now - last < (tty ? 100 : 2000)) return;
-    last = now;
-    const pct = head > 0n ? Number((position * 100n) / head) : 100;
-    process.stderr.write(`${tty ? '\r' : ''}${bar(pct, 100)} ${pct}%  ${n.toLocaleString('en-US')} events${tty ? '' : '\n'}`);
-  });
+  let folded: number;
+  try {
+    folded = await read.runner.catchUp((n, position) => {
+      const now = Date.now();
+      if (now - last < (tty ? 100 : 2000)) return;
+      last = now;
+      const pct = head > 0n ? Number((position * 100n) / head) : 100;
+      process.stderr.write(`${tty ? '\r' : ''}${bar(pct, 100)} ${pct}%  ${n.toLocaleString('en-US')} events${tty ? '' : '\n'}`);
+    });
+  } catch (err) {
+    if (!(err instanceof BrokenLinkError)) throw err;
+    process.stdout.write(`\nBROKEN: stream ${err.broken.streamId} revision ${err.broken.revision} (position ${err.broken.position}): ${err.broken.reason}; nothing after it was folded\n`);
+    await read.close();
+    await store.close();
+    return 1;
+  }
+  const logVerdict = logRebuild.finish();
+  if (!logVerdict.ok) {
+    process.stdout.write(`LOG: ${logVerdict.reason}; the log was left as it was\n`);
+    await read.close();
+    await store.close();
+    return 1;
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rate = seconds > 0 ? folded / seconds : folded;
   process.stderr.write(`${tty ? '\r' : ''}${bar(1, 1)} 100%  ${folded.toLocaleString('en-US')} events\n`);
+  process.stdout.write(`log: ${logVerdict.size} leaves, checkpoint signed at ${logVerdict.signedSize}\n`);
   process.stdout.write(`rebuilt ${folded} events in ${seconds.toFixed(1)} s: ${Math.round(rate).toLocaleString('en-US')} events/s\n`);
   await read.close();
   await store.close();

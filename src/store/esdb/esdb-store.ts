@@ -12,13 +12,14 @@ import {
   jsonEvent,
 } from '@eventstore/db-client';
 import type { JSONEventType } from '@eventstore/db-client';
-import { pageOf } from '../catch-up.js';
+import { checkedPageOf, pageOf } from '../catch-up.js';
 import { StoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
 import { GENESIS_HASH, hashEvent, verifyEvents } from '../integrity.js';
 import type {
   AppendOptions,
   AppendResult,
   ChainVerdict,
+  CheckedEvent,
   EventStore,
   JsonObject,
   NewEvent,
@@ -196,6 +197,10 @@ export class EsdbEventStore implements EventStore {
 
   async readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]> {
     return pageOf((o) => this.readAll(o), fromPosition, maxCount);
+  }
+
+  async readCheckedPage(fromPosition: bigint, maxCount: number): Promise<CheckedEvent[]> {
+    return checkedPageOf((o) => this.readAll(o), fromPosition, maxCount);
   }
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
