@@ -12,6 +12,9 @@ import type { EventStore } from '../../src/store/port.js';
 import { openReadSide } from '../../src/runner/read-side.js';
 import { Keyring } from '../../src/security/signing-keys.js';
 import type { ReadSide } from '../../src/runner/read-side.js';
+import { LogFollower } from '../../src/tlog/follower.js';
+import type { TransparencyLog } from '../../src/tlog/log.js';
+import type { VerifierKey } from '../../src/tlog/note.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -19,6 +22,8 @@ export interface TestApp {
   secrets: Secrets;
   read: ReadSide;
   keyring: Keyring;
+  /** The log's follower, when the app was given a log. */
+  follower?: LogFollower;
   /** Moves the app's and the store's clock (both start at FIXED_NOW or `now`). */
   setNow(at: Date): void;
   /** Log lines written while the app ran (JSON), to check what never reaches a log. */
@@ -39,6 +44,9 @@ export interface TestAppOptions {
   idempotencyFile?: string;
   /** Settings other than the defaults, as the environment would give them. */
   config?: Record<string, unknown>;
+  /** A verifiable log that the app follows the store with and serves (closed with the app). */
+  log?: TransparencyLog;
+  logWitnesses?: VerifierKey[];
 }
 
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -52,7 +60,11 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const read = openReadSide(store, ':memory:');
   const keyring = Keyring.inMemory();
   read.runner.start();
+  const follower = options.log ? new LogFollower(store, options.log, { checkpointMs: 50, commitMs: 20 }) : undefined;
+  follower?.start();
+  if (options.log) read.models.leafIndexOf = (position) => options.log!.leafIndexOf(position);
   const app = await buildApp({
+    ...(options.log ? { log: options.log, logWitnesses: options.logWitnesses ?? [] } : {}),
     config: ConfigSchema.parse({ readWaitMs: 300, ...options.config }),
     store,
     logger,
@@ -70,6 +82,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     secrets,
     read,
     keyring,
+    ...(follower ? { follower } : {}),
     setNow: (at) => {
       now = at;
     },
@@ -78,6 +91,8 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     as: (p, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), ...(p ? { authorization: `Bearer ${token(p)}` } : {}) } }),
     close: async () => {
       await app.close();
+      await follower?.stop();
+      options.log?.close();
       await read.close();
       await store.close();
       idempotency.close();

@@ -55,8 +55,8 @@ export async function run(argv: string[]): Promise<number> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rate = seconds > 0 ? folded / seconds : folded;
   process.stderr.write(`${tty ? '\r' : ''}${bar(1, 1)} 100%  ${folded.toLocaleString('en-US')} events\n`);
-  process.stdout.write(`log: ${logVerdict.size} leaves, checkpoint signed at ${logVerdict.signedSize}\n`);
   process.stdout.write(`rebuilt ${folded} events in ${seconds.toFixed(1)} s: ${Math.round(rate).toLocaleString('en-US')} events/s\n`);
+  process.stdout.write(`log: ${logVerdict.size} leaves, checkpoint signed at ${logVerdict.signedSize}\n`);
   await read.close();
   await store.close();
   return 0;
