@@ -13,6 +13,7 @@ import { runHeader } from './support/machine.js';
 import { benchVerify, verifyMet, verifySection } from './verify.js';
 import type { VerifyBench } from './verify.js';
 import { rawBatchedInsert } from './store.js';
+import { benchTlog, tlogSection } from './tlog.js';
 import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../src/cli/node-options.js';
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
@@ -127,6 +128,8 @@ writeSection('rebuild', rebuildSection(rebuild, 'npm run bench'));
 log('verify');
 const verify = await benchVerify();
 writeSection('verify', verifySection(verify, 'npm run bench'));
+log('tlog');
+writeSection('tlog', tlogSection(await benchTlog(), 'npm run bench'));
 log('http');
 const http = await benchHttp(HTTP_PERSONS);
 const rawInsert = rawBatchedInsert();

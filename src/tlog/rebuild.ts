@@ -27,8 +27,22 @@ export class LogRebuild {
     this.next = TransparencyLog.open({ file: this.nextFile, signer });
   }
 
+  private uncommitted = 0;
+
   feed(page: readonly CheckedEvent[]): void {
     for (const e of page) this.next.append(e);
+    // Committed as it goes, so that memory holds the right edge only, not the whole history.
+    this.uncommitted += page.length;
+    if (this.uncommitted >= 100_000) {
+      this.next.commit();
+      this.uncommitted = 0;
+    }
+  }
+
+  /** The rebuild stopped before its end: its file goes, the old log stays. */
+  abandon(): void {
+    this.next.close();
+    removeDb(this.nextFile);
   }
 
   finish(): RebuildVerdict {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import t from 'tap';
+import type { RecordedEvent } from '../../src/store/port.js';
 import { openReadSide } from '../../src/runner/read-side.js';
 import { BrokenLinkError } from '../../src/runner/fold-guard.js';
 import { GENESIS_HASH, hashEvent } from '../../src/store/integrity.js';
@@ -59,7 +60,7 @@ t.test('the verify answer names the issue event’s leaf, whose inclusion proof 
   await app.read.runner.waitForPosition(BigInt(issuedAt) + 2n, 2000);
   const answer = (await app.app.inject({ url: `/v1/verify/${no}?holder=张三丰` })).json();
   t.equal(answer.verdict, 'revoked');
-  const events = [];
+  const events: RecordedEvent[] = [];
   for await (const e of app.store.readAll()) events.push(e);
   const ordinal = events.findIndex((e) => e.position === BigInt(issuedAt));
   t.same(answer.certificate.log, { position: issuedAt, leafIndex: ordinal }, 'the leaf is the issue event’s ordinal in $all');

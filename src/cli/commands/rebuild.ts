@@ -39,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`${tty ? '\r' : ''}${bar(pct, 100)} ${pct}%  ${n.toLocaleString('en-US')} events${tty ? '' : '\n'}`);
     });
   } catch (err) {
+    logRebuild.abandon();
     if (!(err instanceof BrokenLinkError)) throw err;
     process.stdout.write(`\nBROKEN: stream ${err.broken.streamId} revision ${err.broken.revision} (position ${err.broken.position}): ${err.broken.reason}; nothing after it was folded\n`);
     await read.close();
