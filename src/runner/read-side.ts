@@ -17,7 +17,7 @@ export interface ReadSide {
 }
 
 /** The read-model database, its projector and runner, and the queries over it. `file` may be ':memory:'. */
-export function openReadSide(store: EventStore, file: string, options: { rules?: RuleOptions; logger?: Logger; runner?: Pick<RunnerOptions, 'verify' | 'onPage'> } = {}): ReadSide {
+export function openReadSide(store: EventStore, file: string, options: { rules?: RuleOptions; logger?: Logger; runner?: Pick<RunnerOptions, 'verify' | 'onEvents'> } = {}): ReadSide {
   const db = openReadModelDb(file);
   const projector = new Projector(db, options.rules);
   const runner = new ProjectionRunner(store, projector, { file, ...options.runner, ...(options.logger ? { logger: options.logger } : {}) });

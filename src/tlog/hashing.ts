@@ -18,16 +18,17 @@ export function leafHash(entry: Buffer): Buffer {
   return hash('sha256', Buffer.concat([leafInput.subarray(0, 1), entry]), 'buffer');
 }
 
+/** The leaf of an event from its hex hash, written straight into the reused input (no Buffer per event). */
+export function leafHashOfHex(eventHashHex: string): Buffer | undefined {
+  if (eventHashHex.length !== 64 || leafInput.write(eventHashHex, 1, 32, 'hex') !== 32) return undefined;
+  return hash('sha256', leafInput, 'buffer');
+}
+
 /** SHA-256(0x01 ‖ left ‖ right), through one reused input buffer (it runs once per leaf in a rebuild). */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
   left.copy(nodeInput, 1);
   right.copy(nodeInput, 33);
   return hash('sha256', nodeInput, 'buffer');
-}
-
-/** The entry the log keeps of an event: its hash, as bytes. */
-export function eventEntry(eventHashHex: string): Buffer {
-  return Buffer.from(eventHashHex, 'hex');
 }
 
 /** Largest power of two strictly below n (n ≥ 2). */

@@ -1,5 +1,5 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { eventEntry, leafHash } from './hashing.js';
+import { leafHashOfHex } from './hashing.js';
 import { openLogDb } from './log-db.js';
 import { checkpointText, cosignatureTime, parseNote, parseVerifierKey } from './note.js';
 import type { NoteSigner, VerifierKey } from './note.js';
@@ -27,7 +27,8 @@ export interface StoredCheckpoint {
 
 interface EntryRow {
   positions: bigint[];
-  hashes: Buffer[];
+  /** Event hashes, hex. */
+  hashes: string[];
   streams: [string, number][];
 }
 
@@ -119,11 +120,11 @@ export class TransparencyLog {
   append(e: LogEntry): void {
     if (this.readonly) throw new Error('the log was opened read-only');
     if (e.position <= this.lastPos) throw new RangeError(`position ${e.position} is not after the log's last, ${this.lastPos}`);
-    const entry = eventEntry(e.hash);
-    if (entry.length !== HASH_SIZE) throw new RangeError(`event at ${e.position} has no 32-byte hash`);
-    this.tree.append(leafHash(entry));
+    const leaf = leafHashOfHex(e.hash);
+    if (!leaf) throw new RangeError(`event at ${e.position} has no 32-byte hash`);
+    this.tree.append(leaf);
     this.edge.positions.push(e.position);
-    this.edge.hashes.push(entry);
+    this.edge.hashes.push(e.hash);
     this.edge.streams.push([e.streamId, Number(e.revision)]);
     this.entriesDirty = true;
     this.lastPos = e.position;
@@ -260,7 +261,7 @@ export class TransparencyLog {
     if (!(index >= 0 && index < this.tree.size)) return undefined;
     const row = this.entryRowOf(Math.floor(index / TILE_WIDTH));
     const i = index % TILE_WIDTH;
-    return { position: row.positions[i]!, hash: row.hashes[i]!.toString('hex'), streamId: row.streams[i]![0], revision: BigInt(row.streams[i]![1]) };
+    return { position: row.positions[i]!, hash: row.hashes[i]!, streamId: row.streams[i]![0], revision: BigInt(row.streams[i]![1]) };
   }
 
   /** Leaf entries in order from `from`, a tile row at a time (for a pass over the whole log). */
@@ -269,7 +270,7 @@ export class TransparencyLog {
       const tile = Math.floor(index / TILE_WIDTH);
       const row = this.entryRowOf(tile);
       for (let i = index % TILE_WIDTH; i < row.positions.length; i++, index++) {
-        yield { index, position: row.positions[i]!, hash: row.hashes[i]!.toString('hex'), streamId: row.streams[i]![0], revision: BigInt(row.streams[i]![1]) };
+        yield { index, position: row.positions[i]!, hash: row.hashes[i]!, streamId: row.streams[i]![0], revision: BigInt(row.streams[i]![1]) };
       }
     }
   }
@@ -286,7 +287,7 @@ export class TransparencyLog {
     const out = Buffer.alloc(width * (2 + HASH_SIZE));
     for (let i = 0; i < width; i++) {
       out.writeUInt16BE(HASH_SIZE, i * (2 + HASH_SIZE));
-      row.hashes[i]!.copy(out, i * (2 + HASH_SIZE) + 2);
+      out.write(row.hashes[i]!, i * (2 + HASH_SIZE) + 2, HASH_SIZE, 'hex');
     }
     return out;
   }
@@ -309,9 +310,10 @@ export class TransparencyLog {
     if (!raw) throw new Error(`the log's entry tile ${tile} is missing`);
     const [positions, hashes, streams] = raw;
     const row: EntryRow = { positions: [], hashes: [], streams: JSON.parse(streams) as [string, number][] };
+    const hex = hashes.toString('hex');
     for (let i = 0; i < positions.length / 8; i++) {
       row.positions.push(positions.readBigInt64BE(i * 8));
-      row.hashes.push(Buffer.from(hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)));
+      row.hashes.push(hex.slice(i * 2 * HASH_SIZE, (i + 1) * 2 * HASH_SIZE));
     }
     return row;
   }
@@ -319,7 +321,7 @@ export class TransparencyLog {
   private putEntryRow(tile: number, row: EntryRow): void {
     const positions = Buffer.alloc(row.positions.length * 8);
     row.positions.forEach((p, i) => positions.writeBigInt64BE(p, i * 8));
-    this.stmt.putEntries.run(tile, row.positions[0]!, positions, Buffer.concat(row.hashes), JSON.stringify(row.streams));
+    this.stmt.putEntries.run(tile, row.positions[0]!, positions, Buffer.from(row.hashes.join(''), 'hex'), JSON.stringify(row.streams));
   }
 
   private toCheckpoint(raw: unknown): StoredCheckpoint | undefined {

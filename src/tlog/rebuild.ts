@@ -1,5 +1,5 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import type { CheckedEvent } from '../store/port.js';
+import type { LogEntry } from './log.js';
 import { TransparencyLog } from './log.js';
 import type { NoteSigner } from './note.js';
 
@@ -29,10 +29,10 @@ export class LogRebuild {
 
   private uncommitted = 0;
 
-  feed(page: readonly CheckedEvent[]): void {
-    for (const e of page) this.next.append(e);
+  feed(events: readonly LogEntry[]): void {
+    for (const e of events) this.next.append(e);
     // Committed as it goes, so that memory holds the right edge only, not the whole history.
-    this.uncommitted += page.length;
+    this.uncommitted += events.length;
     if (this.uncommitted >= 100_000) {
       this.next.commit();
       this.uncommitted = 0;

@@ -57,11 +57,12 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const idempotency = new IdempotencyStore(options.idempotencyFile ?? ':memory:');
   const logs: string[] = [];
   const logger = pino({ ...loggerOptions('info') }, { write: (line: string) => void logs.push(line) });
-  const read = openReadSide(store, ':memory:');
+  const follower = options.log ? new LogFollower(store, options.log, { checkpointMs: 50, commitMs: 20 }) : undefined;
+  await follower?.catchUp();
+  follower?.start();
+  const read = openReadSide(store, ':memory:', follower ? { runner: { onEvents: (events) => follower.accept(events) } } : {});
   const keyring = Keyring.inMemory();
   read.runner.start();
-  const follower = options.log ? new LogFollower(store, options.log, { checkpointMs: 50, commitMs: 20 }) : undefined;
-  follower?.start();
   if (options.log) read.models.leafIndexOf = (position) => options.log!.leafIndexOf(position);
   const app = await buildApp({
     ...(options.log ? { log: options.log, logWitnesses: options.logWitnesses ?? [] } : {}),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import t from 'tap';
 import type { RecordedEvent } from '../../src/store/port.js';
+import { openReadSide } from '../../src/runner/read-side.js';
 import { EsdbEventStore } from '../../src/store/esdb/esdb-store.js';
 import { LogFollower } from '../../src/tlog/follower.js';
 import { leafHash } from '../../src/tlog/hashing.js';
@@ -23,10 +24,14 @@ t.test('on EventStoreDB two API replicas compute the same tree from $all; leaf =
   const app = await testApp({ store: EsdbEventStore.connect({ connectionString: double.connectionString, clock }), log: log1 });
   const store2 = EsdbEventStore.connect({ connectionString: double.connectionString, clock });
   const log2 = TransparencyLog.open({ file: join(dir, 'replica-2.db'), signer });
+  // The second replica: its own read side, whose runner feeds its own log.
   const follower2 = new LogFollower(store2, log2, { checkpointMs: 50, commitMs: 20 });
   follower2.start();
+  const read2 = openReadSide(store2, ':memory:', { runner: { onEvents: (events) => follower2.accept(events) } });
+  read2.runner.start();
   t.teardown(async () => {
     await app.close();
+    await read2.close();
     await follower2.stop();
     log2.close();
     await store2.close();

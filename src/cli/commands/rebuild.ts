@@ -24,7 +24,7 @@ export async function run(argv: string[]): Promise<number> {
   const file = join(config.dataDir, 'readmodels.db');
   dropReadModels(file);
   const logRebuild = new LogRebuild(logFile(config.dataDir), openLogSigner(config.dataDir, config.logOrigin));
-  const read = openReadSide(store, file, { runner: { onPage: (page) => logRebuild.feed(page) } });
+  const read = openReadSide(store, file, { runner: { onEvents: (events) => logRebuild.feed(events) } });
   const head = await store.headPosition();
   const tty = process.stderr.isTTY;
   const started = process.hrtime.bigint();

@@ -29,12 +29,14 @@ export async function run(argv: string[]): Promise<number> {
   const logVerdict = await quickCheck(store, log);
   const follower = new LogFollower(store, log, { checkpointMs: config.logCheckpointMs, logger });
   if (logVerdict.ok) {
-    logger.info({ size: logVerdict.size, head: logVerdict.head?.size ?? 0 }, 'log head checked');
+    const appended = await follower.catchUp();
+    logger.info({ size: log.size, head: logVerdict.head?.size ?? 0, appended }, 'log head checked');
     follower.start();
   } else {
     logger.error({ problem: logVerdict.problem }, `LOG HEAD CHECK FAILED: ${logVerdict.problem!.reason}; the log stops here`);
   }
-  const read = openReadSide(store, join(config.dataDir, 'readmodels.db'), { logger });
+  const onEvents = logVerdict.ok ? (events: Parameters<LogFollower['accept']>[0]) => follower.accept(events) : undefined;
+  const read = openReadSide(store, join(config.dataDir, 'readmodels.db'), { logger, ...(onEvents ? { runner: { onEvents } } : {}) });
   read.models.leafIndexOf = (position) => log.leafIndexOf(position);
   try {
     const caughtUp = await read.runner.catchUp();
