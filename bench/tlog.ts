@@ -29,12 +29,18 @@ const log = (s: string) => process.stderr.write(`[bench:tlog ${new Date().toISOS
 const signer = NoteSigner.fromPem('bench.celedger.local/log', NoteSigner.generatePem());
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Single-event appends from 64 callers, with the log following the store or not. */
+/**
+ * Single-event appends from 64 callers to a store followed as the server follows it: the read
+ * side's runner, which with the log also hands each event to it (commits every 200 ms, a signed
+ * checkpoint every second).
+ */
 async function appendRate(dir: string, withLog: boolean): Promise<number> {
   const store = SqliteEventStore.open({ file: join(dir, `events-${randomUUID()}.db`) });
   const tl = withLog ? TransparencyLog.open({ file: join(dir, `tlog-${randomUUID()}.db`), signer }) : undefined;
   const follower = tl ? new LogFollower(store, tl, { checkpointMs: 1_000 }) : undefined;
   follower?.start();
+  const read = openReadSide(store, join(dir, `readmodels-${randomUUID()}.db`), follower ? { runner: { onEvents: (events) => follower.accept(events) } } : {});
+  read.runner.start();
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
@@ -45,8 +51,10 @@ async function appendRate(dir: string, withLog: boolean): Promise<number> {
       }
     }),
   );
-  const rate = APPENDS / (Number(process.hrtime.bigint() - started) / 1e9);
+  await read.runner.waitForPosition(await store.headPosition(), 60_000);
   await follower?.settle();
+  const rate = APPENDS / (Number(process.hrtime.bigint() - started) / 1e9);
+  await read.close();
   await follower?.stop();
   tl?.close();
   await store.close();
@@ -54,9 +62,10 @@ async function appendRate(dir: string, withLog: boolean): Promise<number> {
 }
 
 /** The tree built straight from 32-byte entries (what `ledger rebuild` feeds it), committed every 100,000. */
-function buildTree(dir: string): { log: TransparencyLog; rate: number } {
+function buildTree(dir: string): { log: TransparencyLog; rate: number; cpuRate: number } {
   const tl = TransparencyLog.open({ file: join(dir, 'tlog-10m.db'), signer });
   const seed = createHash('sha256').update('bench').digest();
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (let i = 0; i < LEAVES; i++) {
     seed.writeUInt32BE(i, 0);
@@ -65,7 +74,8 @@ function buildTree(dir: string): { log: TransparencyLog; rate: number } {
     if (i % 1_000_000 === 999_999) log(`tree: ${fmt(i + 1)} leaves`);
   }
   tl.sign();
-  return { log: tl, rate: LEAVES / (Number(process.hrtime.bigint() - started) / 1e9) };
+  const used = process.cpuUsage(cpu);
+  return { log: tl, rate: LEAVES / (Number(process.hrtime.bigint() - started) / 1e9), cpuRate: LEAVES / ((used.user + used.system) / 1e6) };
 }
 
 async function proofLatency(tl: TransparencyLog): Promise<{ p50: number; p99: number; rps: number }> {
@@ -108,7 +118,7 @@ async function rebuildRate(dir: string, verify: boolean): Promise<number> {
 
 export interface TlogBench {
   appends: { without: number; with: number }[];
-  tree: { leaves: number; rate: number };
+  tree: { leaves: number; rate: number; cpuRate: number };
   proofs: { p50: number; p99: number; rps: number };
   rebuild: { events: number; runs: { plain: number; verified: number }[] };
 }
@@ -136,11 +146,11 @@ export async function benchTlog(): Promise<TlogBench> {
       runs.push(plainFirst ? { plain: a, verified: b } : { verified: a, plain: b });
       log(`rebuild round ${round + 1}: plain ${fmt(runs.at(-1)!.plain)}/s, verified ${fmt(runs.at(-1)!.verified)}/s`);
     }
-    const { log: tl, rate } = buildTree(dir);
-    log(`tree: ${fmt(rate)} leaves/s`);
+    const { log: tl, rate, cpuRate } = buildTree(dir);
+    log(`tree: ${fmt(rate)} leaves/s (${fmt(cpuRate)} per CPU-second)`);
     const proofs = await proofLatency(tl);
     tl.close();
-    return { appends, tree: { leaves: LEAVES, rate }, proofs, rebuild: { events: written.events, runs } };
+    return { appends, tree: { leaves: LEAVES, rate, cpuRate }, proofs, rebuild: { events: written.events, runs } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -155,7 +165,7 @@ export function tlogSection(b: TlogBench, command = 'npm run bench:tlog'): strin
     '',
     runHeader(command),
     '- the machine has 2 cores and was shared with other sessions during the run',
-    `- appends: ${fmt(APPENDS)} single-event appends from ${CALLERS} callers, on a fresh store, without and with the log following it (its own subscription, commits every 200 ms, a signed checkpoint every second); 3 rounds, alternating which goes first; the ratio is the median round's`,
+    `- appends: ${fmt(APPENDS)} single-event appends from ${CALLERS} callers, on a fresh store followed by the read side's runner as in the server, without and with the log (fed by that runner, commits every 200 ms, a signed checkpoint every second), timed until the read side and the log hold the last event; 3 rounds, alternating which goes first; the ratio is the median round's`,
     `- rebuild: the read models rebuilt from position 0 over ${fmt(b.rebuild.events)} events (${fmt(PERSONS)} synthetic persons), with every hash and link checked and without; 3 rounds, alternating`,
     `- tree: ${fmt(b.tree.leaves)} leaves appended straight to the log (32-byte entries, committed every 100,000, one checkpoint signed at the end); then ${fmt(PROOFS)} inclusion proofs of random leaves in the full tree, one at a time over HTTP (undici, loopback)`,
     '',
@@ -164,7 +174,7 @@ export function tlogSection(b: TlogBench, command = 'npm run bench:tlog'): strin
       [
         ['single-event appends with the log', `${fmt(median(b.appends.map((a) => a.with)))}/s`, `without: ${fmt(median(b.appends.map((a) => a.without)))}/s`, ratio(appendRatio, 1), '≥ 90%', met(appendRatio >= 0.9)],
         ['rebuild checking every hash and link', `${fmt(median(b.rebuild.runs.map((r) => r.verified)))} events/s`, `unchecked: ${fmt(median(b.rebuild.runs.map((r) => r.plain)))} events/s`, ratio(rebuildRatio, 1), '≥ 80%', met(rebuildRatio >= 0.8)],
-        ['tree rebuild', `${fmt(b.tree.rate)} leaves/s`, '—', '—', '≥ 500,000/s', met(b.tree.rate >= 500_000)],
+        ['tree rebuild', `${fmt(b.tree.rate)} leaves/s (${fmt(b.tree.cpuRate)} per CPU-second of this process)`, '—', '—', '≥ 500,000/s', met(b.tree.rate >= 500_000)],
         [`inclusion proof at ${fmt(b.tree.leaves)} leaves, over HTTP`, `p50 ${b.proofs.p50.toFixed(2)} ms, p99 ${b.proofs.p99.toFixed(2)} ms (${fmt(b.proofs.rps)}/s)`, '—', '—', 'p99 ≤ 5 ms', met(b.proofs.p99 <= 5)],
       ],
     ),

@@ -1,10 +1,10 @@
 import { hash } from 'node:crypto';
+import { leafInto, nodeInto } from './sha256.js';
 
 /** RFC 9162 §2.1.1 hashing: a leaf and an interior node are told apart by their first byte. */
 const leafInput = Buffer.alloc(33);
-const nodeInput = Buffer.alloc(65);
 leafInput[0] = 0x00;
-nodeInput[0] = 0x01;
+const eventHash = Buffer.alloc(32);
 
 /** MTH({}) : the hash of the empty string. */
 export const EMPTY_ROOT: Buffer = hash('sha256', Buffer.alloc(0), 'buffer');
@@ -18,17 +18,19 @@ export function leafHash(entry: Buffer): Buffer {
   return hash('sha256', Buffer.concat([leafInput.subarray(0, 1), entry]), 'buffer');
 }
 
-/** The leaf of an event from its hex hash, written straight into the reused input (no Buffer per event). */
+/** The leaf of an event from its hex hash, decoded into a reused buffer (no Buffer per event but the result). */
 export function leafHashOfHex(eventHashHex: string): Buffer | undefined {
-  if (eventHashHex.length !== 64 || leafInput.write(eventHashHex, 1, 32, 'hex') !== 32) return undefined;
-  return hash('sha256', leafInput, 'buffer');
+  if (eventHashHex.length !== 64 || eventHash.write(eventHashHex, 0, 32, 'hex') !== 32) return undefined;
+  const out = Buffer.allocUnsafe(32);
+  leafInto(eventHash, 0, out, 0);
+  return out;
 }
 
-/** SHA-256(0x01 ‖ left ‖ right), through one reused input buffer (it runs once per leaf in a rebuild). */
+/** SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  left.copy(nodeInput, 1);
-  right.copy(nodeInput, 33);
-  return hash('sha256', nodeInput, 'buffer');
+  const out = Buffer.allocUnsafe(32);
+  nodeInto(left, 0, right, 0, out, 0);
+  return out;
 }
 
 /** Largest power of two strictly below n (n ≥ 2). */

@@ -1,4 +1,5 @@
 import { EMPTY_ROOT, nodeHash, splitPoint } from './hashing.js';
+import { nodeInto } from './sha256.js';
 import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH } from './tiles.js';
 
 /** Where full tiles are read from once they have been persisted. */
@@ -233,10 +234,7 @@ function interiorOf(hashes: Buffer[]): Buffer {
   let from = 0;
   let to = TILE_WIDTH;
   for (let width = TILE_WIDTH; width > 1; width /= 2) {
-    for (let i = 0; i < width; i += 2) {
-      const h = nodeHash(out.subarray((from + i) * HASH_SIZE, (from + i + 1) * HASH_SIZE), out.subarray((from + i + 1) * HASH_SIZE, (from + i + 2) * HASH_SIZE));
-      h.copy(out, (to + i / 2) * HASH_SIZE);
-    }
+    for (let i = 0; i < width; i += 2) nodeInto(out, (from + i) * HASH_SIZE, out, (from + i + 1) * HASH_SIZE, out, (to + i / 2) * HASH_SIZE);
     from = to;
     to += width / 2;
   }
