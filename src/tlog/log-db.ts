@@ -17,8 +17,10 @@ CREATE TABLE IF NOT EXISTS cosignatures (size INTEGER NOT NULL, witness TEXT NOT
 const VERSION = 1;
 
 /**
- * WAL with synchronous=NORMAL: the tree is derived from the events and a crash that loses its last
- * commits is made good by folding them again. A signed checkpoint is written with a full sync.
+ * WAL with synchronous=NORMAL, checkpoints included: everything here is derived from the events
+ * (durable in their own file) and the key, so a power cut that loses the last commits is made good by
+ * folding those events again. No fsync of this file runs in the server's thread, where appends
+ * would wait on it.
  */
 export function openLogDb(file: string): Db {
   const db = new Database(file);
