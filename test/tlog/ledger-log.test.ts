@@ -34,6 +34,28 @@ function ledger(...args: string[]): Promise<{ code: number | null; out: string; 
   });
 }
 
+/** Starts `ledger serve` on the data dir and returns its log lines up to the one saying it serves. */
+function serveUntilServing(dir: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import=tsx', main, 'serve', '--port', '0', '--data-dir', dir], { env: { ...process.env, LEDGER_LOG_LEVEL: 'info' } });
+    const lines: string[] = [];
+    let rest = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (c: Buffer) => {
+      rest += c.toString();
+      const parts = rest.split('\n');
+      rest = parts.pop()!;
+      lines.push(...parts);
+      if (parts.some((l) => l.includes('celedger serving'))) child.kill('SIGTERM');
+    });
+    child.on('error', reject);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(lines);
+    });
+  });
+}
+
 function openLog(dir: string): TransparencyLog {
   return TransparencyLog.open({ file: logFile(dir), signer: openLogSigner(dir) });
 }
@@ -114,6 +136,10 @@ t.test('a deleted tail (the last CertificateRevoked) is named at start, by verif
   t.match(atStart.problem!.reason, /missing from the store: the event was deleted/);
   log.close();
   await reopened.close();
+
+  const started = (await serveUntilServing(dir)).map((l) => JSON.parse(l) as { msg: string; level: number });
+  const failed = started.find((l) => l.msg.startsWith('LOG HEAD CHECK FAILED'));
+  t.match(failed?.msg, new RegExp(`stream ${row.stream_id} revision ${row.revision} \\(position ${revokedAt}, leaf \\d+\\) is in the log but missing from the store`), 'the next start names it');
 
   const chain = await ledger('verify-chain', '--data-dir', dir);
   t.equal(chain.code, 1);
