@@ -1,10 +1,9 @@
 import { hash } from 'node:crypto';
-import { leafInto, nodeInto } from './sha256.js';
+import { nodeInto } from './sha256.js';
 
 /** RFC 9162 §2.1.1 hashing: a leaf and an interior node are told apart by their first byte. */
 const leafInput = Buffer.alloc(33);
 leafInput[0] = 0x00;
-const eventHash = Buffer.alloc(32);
 
 /** MTH({}) : the hash of the empty string. */
 export const EMPTY_ROOT: Buffer = hash('sha256', Buffer.alloc(0), 'buffer');
@@ -16,14 +15,6 @@ export function leafHash(entry: Buffer): Buffer {
     return hash('sha256', leafInput, 'buffer');
   }
   return hash('sha256', Buffer.concat([leafInput.subarray(0, 1), entry]), 'buffer');
-}
-
-/** The leaf of an event from its hex hash, decoded into a reused buffer (no Buffer per event but the result). */
-export function leafHashOfHex(eventHashHex: string): Buffer | undefined {
-  if (eventHashHex.length !== 64 || eventHash.write(eventHashHex, 0, 32, 'hex') !== 32) return undefined;
-  const out = Buffer.allocUnsafe(32);
-  leafInto(eventHash, 0, out, 0);
-  return out;
 }
 
 /** SHA-256(0x01 ‖ left ‖ right). */

@@ -1,5 +1,4 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { leafHashOfHex } from './hashing.js';
 import { openLogDb } from './log-db.js';
 import { checkpointText, cosignatureTime, parseNote, parseVerifierKey } from './note.js';
 import type { NoteSigner, VerifierKey } from './note.js';
@@ -120,9 +119,7 @@ export class TransparencyLog {
   append(e: LogEntry): void {
     if (this.readonly) throw new Error('the log was opened read-only');
     if (e.position <= this.lastPos) throw new RangeError(`position ${e.position} is not after the log's last, ${this.lastPos}`);
-    const leaf = leafHashOfHex(e.hash);
-    if (!leaf) throw new RangeError(`event at ${e.position} has no 32-byte hash`);
-    this.tree.append(leaf);
+    if (!this.tree.appendEventHash(e.hash)) throw new RangeError(`event at ${e.position} has no 32-byte hash`);
     this.edge.positions.push(e.position);
     this.edge.hashes.push(e.hash);
     this.edge.streams.push([e.streamId, Number(e.revision)]);

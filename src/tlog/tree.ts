@@ -1,5 +1,5 @@
 import { EMPTY_ROOT, nodeHash, splitPoint } from './hashing.js';
-import { nodeInto } from './sha256.js';
+import { leafInto, nodeInto } from './sha256.js';
 import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH } from './tiles.js';
 
 /** Where full tiles are read from once they have been persisted. */
@@ -20,6 +20,21 @@ const INTERIOR_CACHE = 2_048;
 /** Hashes at tree level 8·t that exist for a tree of `size` leaves. */
 const countAt = (size: number, t: number): number => Math.floor(size / TILE_WIDTH ** t);
 
+/** Bytes of a full tile with all its interior levels: 256 + 128 + … + 1 hashes. */
+const INTERIOR_BYTES = (TILE_WIDTH * 2 - 1) * HASH_SIZE;
+
+/**
+ * The partial tile of one tile level, in a buffer big enough for the full tile's interior: when the
+ * 256th hash lands, the levels above are hashed in place and the buffer becomes the full tile.
+ */
+interface Edge {
+  buf: Buffer;
+  width: number;
+}
+
+const newEdge = (): Edge => ({ buf: Buffer.allocUnsafe(INTERIOR_BYTES), width: 0 });
+const eventHash = Buffer.alloc(HASH_SIZE);
+
 /**
  * The RFC 9162 Merkle tree over the log's entries, stored as C2SP tiles: the hashes at tree levels
  * 0, 8, 16, … in rows of 256. Appending a leaf touches only the right edge (the partial tile of each
@@ -30,7 +45,7 @@ const countAt = (size: number, t: number): number => Math.floor(size / TILE_WIDT
 export class MerkleTree {
   private sizeNow: number;
   /** edges[t]: the hashes of tile level t's partial (rightmost, not full) tile. */
-  private readonly edges: Buffer[][];
+  private readonly edges: Edge[];
   /** Full tiles made since the last takeDirty, by `level/index`. */
   private readonly fullDirty = new Map<string, Buffer>();
   private readonly edgeDirty = new Set<number>();
@@ -39,7 +54,7 @@ export class MerkleTree {
   private constructor(
     private readonly reader: TileReader,
     size: number,
-    edges: Buffer[][],
+    edges: Edge[],
   ) {
     this.sizeNow = size;
     this.edges = edges;
@@ -47,17 +62,17 @@ export class MerkleTree {
 
   /** A tree of `size` leaves whose tiles `reader` holds (the edge tiles included). */
   static load(reader: TileReader, size: number): MerkleTree {
-    const edges: Buffer[][] = [];
+    const edges: Edge[] = [];
     for (let t = 0; countAt(size, t) > 0; t++) {
       const count = countAt(size, t);
-      const width = count % TILE_WIDTH;
-      const hashes: Buffer[] = [];
-      if (width > 0) {
+      const edge = newEdge();
+      edge.width = count % TILE_WIDTH;
+      if (edge.width > 0) {
         const tile = reader.readTile(t, Math.floor(count / TILE_WIDTH));
-        if (!tile || tile.length < width * HASH_SIZE) throw new Error(`the log's tile ${t}/${Math.floor(count / TILE_WIDTH)} is missing or short`);
-        for (let i = 0; i < width; i++) hashes.push(Buffer.from(tile.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)));
+        if (!tile || tile.length < edge.width * HASH_SIZE) throw new Error(`the log's tile ${t}/${Math.floor(count / TILE_WIDTH)} is missing or short`);
+        tile.copy(edge.buf, 0, 0, edge.width * HASH_SIZE);
       }
-      edges.push(hashes);
+      edges.push(edge);
     }
     return new MerkleTree(reader, size, edges);
   }
@@ -67,21 +82,34 @@ export class MerkleTree {
   }
 
   append(leaf: Buffer): void {
-    let h = leaf;
+    const edge = (this.edges[0] ??= newEdge());
+    leaf.copy(edge.buf, edge.width * HASH_SIZE, 0, HASH_SIZE);
+    this.landed();
+  }
+
+  /** Appends the leaf of an event's hash (hex): hashed straight into the edge tile. False when it is not 32 bytes of hex. */
+  appendEventHash(eventHashHex: string): boolean {
+    if (eventHashHex.length !== 2 * HASH_SIZE || eventHash.write(eventHashHex, 0, HASH_SIZE, 'hex') !== HASH_SIZE) return false;
+    const edge = (this.edges[0] ??= newEdge());
+    leafInto(eventHash, 0, edge.buf, edge.width * HASH_SIZE);
+    this.landed();
+    return true;
+  }
+
+  /** A hash was written at the level-0 edge's width: counts it, and carries each tile it fills upwards. */
+  private landed(): void {
     for (let t = 0; ; t++) {
-      const edge = (this.edges[t] ??= []);
-      edge.push(h);
-      if (edge.length < TILE_WIDTH) {
-        this.edgeDirty.add(t);
-        break;
-      }
-      const index = countAt(this.sizeNow + 1, t) / TILE_WIDTH - 1;
-      const interior = interiorOf(edge);
-      this.fullDirty.set(`${t}/${index}`, interior.subarray(0, TILE_WIDTH * HASH_SIZE));
-      this.cacheInterior(`${t}/${index}`, interior);
-      this.edges[t] = [];
+      const edge = this.edges[t]!;
+      edge.width++;
       this.edgeDirty.add(t);
-      h = Buffer.from(interior.subarray(interior.length - HASH_SIZE));
+      if (edge.width < TILE_WIDTH) break;
+      const index = countAt(this.sizeNow + 1, t) / TILE_WIDTH - 1;
+      hashInterior(edge.buf);
+      this.fullDirty.set(`${t}/${index}`, edge.buf.subarray(0, TILE_WIDTH * HASH_SIZE));
+      this.cacheInterior(`${t}/${index}`, edge.buf);
+      this.edges[t] = newEdge();
+      const above = (this.edges[t + 1] ??= newEdge());
+      edge.buf.copy(above.buf, above.width * HASH_SIZE, INTERIOR_BYTES - HASH_SIZE, INTERIOR_BYTES);
     }
     this.sizeNow++;
   }
@@ -95,7 +123,7 @@ export class MerkleTree {
     }
     for (const t of this.edgeDirty) {
       const edge = this.edges[t]!;
-      if (edge.length > 0) out.push({ level: t, index: Math.floor(countAt(this.sizeNow, t) / TILE_WIDTH), hashes: Buffer.concat(edge) });
+      if (edge.width > 0) out.push({ level: t, index: Math.floor(countAt(this.sizeNow, t) / TILE_WIDTH), hashes: Buffer.from(edge.buf.subarray(0, edge.width * HASH_SIZE)) });
     }
     this.fullDirty.clear();
     this.edgeDirty.clear();
@@ -106,7 +134,7 @@ export class MerkleTree {
   tile(level: number, index: number, width: number): Buffer | undefined {
     const count = countAt(this.sizeNow, level);
     if (index * TILE_WIDTH + width > count) return undefined;
-    if (index === Math.floor(count / TILE_WIDTH)) return Buffer.concat(this.edges[level]!.slice(0, width));
+    if (index === Math.floor(count / TILE_WIDTH)) return Buffer.from(this.edges[level]!.buf.subarray(0, width * HASH_SIZE));
     return this.fullTile(level, index).subarray(0, width * HASH_SIZE);
   }
 
@@ -176,8 +204,9 @@ export class MerkleTree {
     const tileIndex = Math.floor(first / TILE_WIDTH);
     const edgeIndex = Math.floor(countAt(this.sizeNow, t) / TILE_WIDTH);
     if (tileIndex === edgeIndex) {
-      const edge = this.edges[t]!;
-      let row = edge.slice(first % TILE_WIDTH, (first % TILE_WIDTH) + 2 ** r);
+      const edge = this.edges[t]!.buf;
+      let row: Buffer[] = [];
+      for (let i = first % TILE_WIDTH; i < (first % TILE_WIDTH) + 2 ** r; i++) row.push(edge.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
       while (row.length > 1) {
         const next: Buffer[] = [];
         for (let i = 0; i < row.length; i += 2) next.push(nodeHash(row[i]!, row[i + 1]!));
@@ -209,10 +238,9 @@ export class MerkleTree {
       this.interiors.set(key, cached);
       return cached;
     }
-    const tile = this.fullTile(level, index);
-    const hashes: Buffer[] = [];
-    for (let i = 0; i < TILE_WIDTH; i++) hashes.push(tile.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
-    const interior = interiorOf(hashes);
+    const interior = Buffer.allocUnsafe(INTERIOR_BYTES);
+    this.fullTile(level, index).copy(interior, 0, 0, TILE_WIDTH * HASH_SIZE);
+    hashInterior(interior);
     this.cacheInterior(key, interior);
     return interior;
   }
@@ -227,10 +255,8 @@ export class MerkleTree {
   }
 }
 
-/** All levels of a full tile in one buffer: its 256 hashes, the 128 above them, …, its root (511 hashes). */
-function interiorOf(hashes: Buffer[]): Buffer {
-  const out = Buffer.allocUnsafe((TILE_WIDTH * 2 - 1) * HASH_SIZE);
-  for (let i = 0; i < hashes.length; i++) hashes[i]!.copy(out, i * HASH_SIZE);
+/** Hashes the levels of a full tile above its 256 hashes into the same buffer: 128, 64, …, its root. */
+function hashInterior(out: Buffer): void {
   let from = 0;
   let to = TILE_WIDTH;
   for (let width = TILE_WIDTH; width > 1; width /= 2) {
@@ -238,5 +264,4 @@ function interiorOf(hashes: Buffer[]): Buffer {
     from = to;
     to += width / 2;
   }
-  return out;
 }
