@@ -17,6 +17,7 @@ import { benchPage, pageSection } from './verify-page.js';
 import type { VerifyBench } from './verify.js';
 import { rawBatchedInsert } from './store.js';
 import { benchFeed, feedSection } from './feed.js';
+import { benchTlog, tlogSection } from './tlog.js';
 import { REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../src/cli/node-options.js';
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
@@ -135,6 +136,8 @@ log('esdb clients');
 writeSection('esdb-clients', await benchEsdbClients('npm run bench'));
 log('verification page and PDF');
 writeSection('page', pageSection(await benchPage(), 'npm run bench'));
+log('tlog');
+writeSection('tlog', tlogSection(await benchTlog(), 'npm run bench'));
 log('http');
 const http = await benchHttp(HTTP_PERSONS);
 const rawInsert = rawBatchedInsert();

@@ -53,6 +53,8 @@ export class PersonYearQueries {
   private readonly stmt: Record<'person' | 'personYear' | 'personYears' | 'report' | 'certificate' | 'verification' | 'registry', Statement>;
   /** Verification lookups are the public hot path: the last ones stay parsed in memory. */
   private readonly verifications = new Map<string, VerificationDoc | null>();
+  /** The leaf of an event in the verifiable log, where there is one: verification answers show the issue event's. */
+  leafIndexOf: ((position: bigint) => number | undefined) | undefined;
   /** Courses and institutions, parsed once: few, small, and read by every evaluation. */
   private registryCache = new Map<string, RegistryCourse | RegistryInstitution | Catalogue | HolidayDoc | null>();
 
@@ -175,6 +177,10 @@ export class PersonYearQueries {
     if (doc === undefined) {
       const text = this.stmt.verification.get(certificateNumber) as string | undefined;
       doc = text ? (JSON.parse(text) as VerificationDoc) : null;
+      const leafIndex = doc?.issuePosition !== undefined ? this.leafIndexOf?.(BigInt(doc.issuePosition)) : undefined;
+      if (doc && leafIndex !== undefined) doc.certificate = { ...doc.certificate, log: { position: doc.issuePosition!, leafIndex } };
+      // Until the log has the issue event, the answer is not kept: the next one may carry its leaf.
+      else if (doc && this.leafIndexOf) return doc;
       if (this.verifications.size >= VERIFICATION_CACHE) this.verifications.clear();
       this.verifications.set(certificateNumber, doc);
     }

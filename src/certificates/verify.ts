@@ -31,6 +31,8 @@ export interface VerifyAnswer {
     invalidatedBecause?: string;
     /** The certificate re-issued in its place. */
     replacedBy?: string;
+    /** The issue event in the verifiable log: ask `/v1/log/proof/inclusion?index=…` against a checkpoint. */
+    log?: { position: string; leafIndex: number };
   };
 }
 
@@ -46,6 +48,8 @@ export interface VerificationDoc {
   digest: string;
   signature: string;
   keyId: string;
+  /** Position of the certificate's issue event in `$all`. */
+  issuePosition?: string;
   verdict: Exclude<Verdict, 'holder-mismatch' | 'altered' | 'not-found'>;
   certificate: NonNullable<VerifyAnswer['certificate']>;
 }
@@ -62,6 +66,7 @@ export function verificationDoc(record: PersonRecord, cert: CertificateRecord, s
     digest: issued.digest,
     signature: issued.signature,
     keyId: issued.keyId,
+    issuePosition: cert.issuedAt,
     verdict: status.status === 'revoked' ? 'revoked' : status.status === 'invalidated' ? 'invalidated' : status.status === 'unstamped' ? 'unstamped' : 'authentic',
     certificate: {
       holder: issued.content.holderMaskedName,

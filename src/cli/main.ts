@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   schemas: () => import('./commands/schemas.js'),
   token: () => import('./commands/token.js'),
   'verify-chain': () => import('./commands/verify-chain.js'),
+  witness: () => import('./commands/witness.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

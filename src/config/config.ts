@@ -54,6 +54,12 @@ export const ConfigSchema = z.object({
   bureauNames: BureauNames.default(DEFAULT_BUREAU_NAMES),
   /** Idle time after which the event feed sends a heartbeat. */
   feedHeartbeatMs: z.coerce.number().int().min(10).max(300_000).default(15_000),
+  /** How often the transparency log signs a new checkpoint while events arrive. */
+  logCheckpointMs: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
+  /** The log's origin (first line of its checkpoints); derived from the log key when unset. */
+  logOrigin: z.string().regex(/^[^\s+]+$/).max(200).optional(),
+  /** Verifier keys of the witnesses whose cosignatures the ledger keeps, comma-separated. */
+  logWitnesses: z.string().max(10_000).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -73,6 +79,9 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   publicBaseUrl: 'LEDGER_PUBLIC_BASE_URL',
   bureauNames: 'LEDGER_BUREAU_NAMES',
   feedHeartbeatMs: 'LEDGER_FEED_HEARTBEAT_MS',
+  logCheckpointMs: 'LEDGER_LOG_CHECKPOINT_MS',
+  logOrigin: 'LEDGER_LOG_ORIGIN',
+  logWitnesses: 'LEDGER_LOG_WITNESSES',
 };
 
 export class ConfigError extends Error {

@@ -36,6 +36,9 @@ import { institutionRoutes } from './routes/institutions.js';
 import { personWriteRoutes } from './routes/persons-write.js';
 import { feedRoutes } from './routes/feed.js';
 import type { FeedHub } from '../feed/hub.js';
+import { logRoutes } from './routes/log.js';
+import type { TransparencyLog } from '../tlog/log.js';
+import type { VerifierKey } from '../tlog/note.js';
 
 export interface AppDeps {
   config: Config;
@@ -48,6 +51,9 @@ export interface AppDeps {
   clock?: Clock;
   /** Receives the event feed's hub (tests and benchmarks look at its sessions). */
   onFeedHub?: (hub: FeedHub) => void;
+  /** The verifiable log and the witnesses whose cosignatures it keeps. */
+  log?: TransparencyLog;
+  logWitnesses?: VerifierKey[];
 }
 
 /** Builds the HTTP app; tests call this and use `inject`, the CLI calls it and listens. */
@@ -99,8 +105,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bureauDataRoutes(scope, { ...writeDeps, ...readDeps });
     certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read, waitMs: deps.config.readWaitMs, publicBaseUrl: deps.config.publicBaseUrl, issuer: bureauName });
     certificatePrintRoutes(scope, { read: deps.read, authenticate, publicBaseUrl: deps.config.publicBaseUrl, bureauName });
-    auditRoutes(scope, { store: deps.store, authenticate });
     feedRoutes(scope, { store: deps.store, authenticate, heartbeatMs: deps.config.feedHeartbeatMs, ...(deps.onFeedHub ? { onHub: deps.onFeedHub } : {}) });
+    auditRoutes(scope, { store: deps.store, authenticate, ...(deps.log ? { log: deps.log } : {}) });
+    if (deps.log) logRoutes(scope, { log: deps.log, witnesses: deps.logWitnesses ?? [] });
     const catalogue = eventCatalogueJsonSchema();
     scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
     scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

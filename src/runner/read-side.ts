@@ -9,6 +9,7 @@ import { Projector } from './projector.js';
 import { openReadModelDb } from './read-model-db.js';
 import type { OpenOptions } from './read-model-db.js';
 import { ProjectionRunner } from './runner.js';
+import type { RunnerOptions } from './runner.js';
 
 export interface ReadSide {
   db: Db;
@@ -22,6 +23,8 @@ export interface ReadSide {
 export interface ReadSideOptions extends OpenOptions {
   rules?: RuleOptions;
   logger?: Logger;
+  /** Whether folding checks each hash and link, and who sees the events read (the verifiable log). */
+  runner?: Pick<RunnerOptions, 'verify' | 'onEvents'>;
   /** The read models to keep; the registered ones by default. */
   projections?: AnyProjection[];
 }
@@ -31,7 +34,7 @@ export function openReadSide(store: EventStore, file: string, options: ReadSideO
   const projections = options.projections ?? registeredProjections(options.rules ? { rules: options.rules } : {});
   const db = openReadModelDb(file, projections, options.reset ? { reset: options.reset } : {});
   const projector = new Projector(db, projections);
-  const runner = new ProjectionRunner(store, projector, { file, ...(options.logger ? { logger: options.logger } : {}) });
+  const runner = new ProjectionRunner(store, projector, { file, ...options.runner, ...(options.logger ? { logger: options.logger } : {}) });
   return {
     db,
     projector,

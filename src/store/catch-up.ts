@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
-import type { ProjectedEvent, ReadAllOptions, RecordedEvent, Subscription } from './port.js';
+import { recomputeHash } from './integrity.js';
+import type { CheckedEvent, ProjectedEvent, ReadAllOptions, RecordedEvent, Subscription } from './port.js';
 import { StoreClosed } from './errors.js';
 
 export interface CatchUpSource {
@@ -94,5 +95,12 @@ export function subscribeWithCommits(readAll: CatchUpSource['readAll'], commits:
 export async function pageOf(readAll: CatchUpSource['readAll'], fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]> {
   const page: ProjectedEvent[] = [];
   for await (const e of readAll({ fromPosition, maxCount })) page.push(e);
+  return page;
+}
+
+/** `readCheckedPage` for a store that has no cheaper way than its `readAll`: each hash recomputed from the parsed event. */
+export async function checkedPageOf(readAll: CatchUpSource['readAll'], fromPosition: bigint, maxCount: number): Promise<CheckedEvent[]> {
+  const page: CheckedEvent[] = [];
+  for await (const e of readAll({ fromPosition, maxCount })) page.push({ ...e, contentMatches: recomputeHash(e) === e.hash });
   return page;
 }

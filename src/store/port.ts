@@ -43,6 +43,14 @@ export interface RecordedEvent {
 /** What a projection folds of an event; a store may read just this, more cheaply than a RecordedEvent. */
 export type ProjectedEvent = Pick<RecordedEvent, 'streamId' | 'position' | 'type' | 'data' | 'metadata'>;
 
+/** A projected event with its chain link, and whether its hash matched the content it was read with. */
+export interface CheckedEvent extends ProjectedEvent {
+  revision: bigint;
+  prevHash: string;
+  hash: string;
+  contentMatches: boolean;
+}
+
 export interface AppendOptions {
   expected?: ExpectedRevision;
 }
@@ -107,6 +115,10 @@ export interface EventStore {
   readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]>;
   /** One page of `$all` without parsing data and metadata, for a store that keeps them as text (the event feed sends them on as they are). */
   readPageText?(fromPosition: bigint, maxCount: number): Promise<StoredEventText[]>;
+  /** `readPage` with what a fold needs to check each event's hash and chain link as it folds. */
+  readCheckedPage(fromPosition: bigint, maxCount: number): Promise<CheckedEvent[]>;
+  /** How many events `$all` holds up to `throughPosition` (inclusive), where the store can count cheaply. */
+  countEvents?(throughPosition: bigint): Promise<number>;
   subscribeAll(options?: SubscribeAllOptions): Subscription;
   /** Position of the newest event in `$all`, or -1n when empty. */
   headPosition(): Promise<bigint>;

@@ -13,6 +13,9 @@ import { openReadSide } from '../../src/runner/read-side.js';
 import { Keyring } from '../../src/security/signing-keys.js';
 import type { ReadSide } from '../../src/runner/read-side.js';
 import type { FeedHub } from '../../src/feed/hub.js';
+import { LogFollower } from '../../src/tlog/follower.js';
+import type { TransparencyLog } from '../../src/tlog/log.js';
+import type { VerifierKey } from '../../src/tlog/note.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -20,6 +23,8 @@ export interface TestApp {
   secrets: Secrets;
   read: ReadSide;
   keyring: Keyring;
+  /** The log's follower, when the app was given a log. */
+  follower?: LogFollower;
   /** Moves the app's and the store's clock (both start at FIXED_NOW or `now`). */
   setNow(at: Date): void;
   /** Log lines written while the app ran (JSON), to check what never reaches a log. */
@@ -44,6 +49,9 @@ export interface TestAppOptions {
   config?: Record<string, unknown>;
   /** Receives the event feed's hub. */
   onFeedHub?: (hub: FeedHub) => void;
+  /** A verifiable log that the app follows the store with and serves (closed with the app). */
+  log?: TransparencyLog;
+  logWitnesses?: VerifierKey[];
 }
 
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -54,10 +62,15 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const idempotency = new IdempotencyStore(options.idempotencyFile ?? ':memory:');
   const logs: string[] = [];
   const logger = pino({ ...loggerOptions('info') }, { write: (line: string) => void logs.push(line) });
-  const read = openReadSide(store, options.readModelFile ?? ':memory:');
+  const follower = options.log ? new LogFollower(store, options.log, { checkpointMs: 50, commitMs: 20 }) : undefined;
+  await follower?.catchUp();
+  follower?.start();
+  const read = openReadSide(store, options.readModelFile ?? ':memory:', follower ? { runner: { onEvents: (events) => follower.accept(events) } } : {});
   const keyring = Keyring.inMemory();
   read.runner.start();
+  if (options.log) read.models.leafIndexOf = (position) => options.log!.leafIndexOf(position);
   const app = await buildApp({
+    ...(options.log ? { log: options.log, logWitnesses: options.logWitnesses ?? [] } : {}),
     config: ConfigSchema.parse({ readWaitMs: 300, ...options.config }),
     store,
     logger,
@@ -76,6 +89,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     secrets,
     read,
     keyring,
+    ...(follower ? { follower } : {}),
     setNow: (at) => {
       now = at;
     },
@@ -84,6 +98,8 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     as: (p, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), ...(p ? { authorization: `Bearer ${token(p)}` } : {}) } }),
     close: async () => {
       await app.close();
+      await follower?.stop();
+      options.log?.close();
       await read.close();
       await store.close();
       idempotency.close();

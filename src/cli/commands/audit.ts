@@ -3,10 +3,13 @@ import type { AuditHistory } from '../../certificates/audit.js';
 import { loadConfig } from '../../config/config.js';
 import { openStore } from '../../store/open-store.js';
 import { configFlags, parseCommandArgs } from '../args.js';
+import { run as runCheckpoint, usage as checkpointUsage } from './audit-checkpoint.js';
+import { checkLogAgainst } from './verify-chain.js';
 
 export const usage =
   'ledger audit history --person ID [--as-of YYYY-MM-DD|POSITION] [--format text|ndjson]   a person’s timeline and state as of then\n' +
-  '  ledger audit integrity   re-check every hash chain; exit 1 on a broken link';
+  '  ledger audit integrity   re-check every hash chain and the log; exit 1 on a broken link\n' +
+  `  ${checkpointUsage}`;
 
 function timeline(h: AuditHistory): string {
   const lines = [`person ${h.personId}${h.asOf.date ? ` as of ${h.asOf.date}` : h.asOf.position ? ` as of position ${h.asOf.position}` : ''}`, ''];
@@ -23,6 +26,7 @@ function timeline(h: AuditHistory): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'checkpoint') return runCheckpoint(argv);
   const { values, positionals } = parseCommandArgs(argv, { person: { type: 'string' }, 'as-of': { type: 'string' }, format: { type: 'string' } });
   const config = loadConfig(process.env, configFlags(values));
   const store = await openStore(config);
@@ -31,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       const v = await store.verifyAll();
       if (v.ok) {
         process.stdout.write(`ok: ${v.events} events in ${v.streams} streams, every chain intact\n`);
-        return 0;
+        return (await checkLogAgainst(store, config)) ? 0 : 1;
       }
       process.stdout.write(`BROKEN: stream ${v.broken.streamId} revision ${v.broken.revision} (position ${v.broken.position}): ${v.broken.reason}\n`);
       return 1;

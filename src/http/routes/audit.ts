@@ -5,10 +5,12 @@ import { Id } from '../../../schemas/common.js';
 import { parseAsOf, personHistory } from '../../certificates/audit.js';
 import type { RuleOptions } from '../../rules/rule-set.js';
 import type { EventStore } from '../../store/port.js';
+import { fullCheck } from '../../tlog/head-check.js';
+import type { TransparencyLog } from '../../tlog/log.js';
 import type { Authenticate } from '../auth.js';
 import { ApiError } from '../errors.js';
 
-export function auditRoutes(app: FastifyInstance, deps: { store: EventStore; authenticate: Authenticate; rules?: RuleOptions }) {
+export function auditRoutes(app: FastifyInstance, deps: { store: EventStore; authenticate: Authenticate; rules?: RuleOptions; log?: TransparencyLog }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/v1/audit/persons/:id/history',
@@ -35,12 +37,15 @@ export function auditRoutes(app: FastifyInstance, deps: { store: EventStore; aut
   );
   r.get(
     '/v1/audit/integrity',
-    { onRequest: deps.authenticate(['auditor']), schema: { summary: 'Re-check every hash chain; the first broken link' } },
+    { onRequest: deps.authenticate(['auditor']), schema: { summary: "Re-check every hash chain and every event against the log's signed head; the first broken link" } },
     async () => {
       const v = await deps.store.verifyAll();
-      return v.ok
+      const chains = v.ok
         ? { ok: true, streams: v.streams, events: v.events }
         : { ok: false, streams: v.streams, events: v.events, broken: { streamId: v.broken.streamId, revision: v.broken.revision.toString(), position: v.broken.position.toString(), reason: v.broken.reason } };
+      if (!deps.log) return chains;
+      const log = await fullCheck(deps.store, deps.log);
+      return { ...chains, ok: chains.ok && log.ok, log };
     },
   );
 }

@@ -16,13 +16,14 @@ import {
   jsonEvent,
 } from '@eventstore/db-client';
 import type { JSONEventData, JSONEventType } from '@eventstore/db-client';
-import { pageOf } from '../catch-up.js';
+import { checkedPageOf, pageOf } from '../catch-up.js';
 import { AppendTooLarge, StoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
 import { GENESIS_HASH, hashEvent, verifyEvents } from '../integrity.js';
 import type {
   AppendOptions,
   AppendResult,
   ChainVerdict,
+  CheckedEvent,
   EventStore,
   JsonObject,
   NewEvent,
@@ -258,6 +259,10 @@ export class EsdbEventStore implements EventStore {
 
   async readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]> {
     return pageOf((o) => this.readAll(o), fromPosition, maxCount);
+  }
+
+  async readCheckedPage(fromPosition: bigint, maxCount: number): Promise<CheckedEvent[]> {
+    return checkedPageOf((o) => this.readAll(o), fromPosition, maxCount);
   }
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {

@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { GENESIS_HASH, hashEvent, verifyEvents } from '../integrity.js';
 import { StoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
-import { pageOf, subscribeWithCommits } from '../catch-up.js';
+import { checkedPageOf, pageOf, subscribeWithCommits } from '../catch-up.js';
 import { expectationHolds, prepareAppend, resolveRetry } from '../validate.js';
 import type {
   AppendOptions,
   AppendResult,
   ChainVerdict,
+  CheckedEvent,
   EventStore,
   NewEvent,
   ProjectedEvent,
@@ -92,9 +93,17 @@ export class MemoryEventStore implements EventStore {
     return pageOf((o) => this.readAll(o), fromPosition, maxCount);
   }
 
+  async readCheckedPage(fromPosition: bigint, maxCount: number): Promise<CheckedEvent[]> {
+    return checkedPageOf((o) => this.readAll(o), fromPosition, maxCount);
+  }
+
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
     this.assertOpen();
     return subscribeWithCommits((o) => this.readAll(o), this.committed, options.fromPosition);
+  }
+
+  async countEvents(throughPosition: bigint): Promise<number> {
+    return Math.max(0, Math.min(this.all.length, Number(throughPosition) + 1));
   }
 
   async headPosition(): Promise<bigint> {

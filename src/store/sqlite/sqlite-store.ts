@@ -8,6 +8,7 @@ import type {
   AppendOptions,
   AppendResult,
   ChainVerdict,
+  CheckedEvent,
   EventStore,
   ExpectedRevision,
   JsonObject,
@@ -61,6 +62,8 @@ export class SqliteEventStore implements EventStore {
     backwards: Statement;
     all: Statement;
     page: Statement;
+    checkedPage: Statement;
+    count: Statement;
     metadataAt: Statement;
     maxPosition: Statement;
   };
@@ -100,6 +103,8 @@ export class SqliteEventStore implements EventStore {
       backwards: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
       all: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
       page: prep('SELECT position, stream_id, type, data FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?'),
+      checkedPage: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
+      count: prep('SELECT count(*) FROM events WHERE position <= ?').pluck(),
       metadataAt: prep('SELECT metadata FROM events WHERE position = ?', false).pluck(),
       maxPosition: prep('SELECT max(position) FROM events'),
     };
@@ -273,6 +278,21 @@ export class SqliteEventStore implements EventStore {
     }));
   }
 
+  /** Each hash is recomputed from the stored canonical text, as verifyAll does: no re-serialising. */
+  async readCheckedPage(fromPosition: bigint, maxCount: number): Promise<CheckedEvent[]> {
+    this.assertOpen();
+    const rows = this.stmt.checkedPage.all(fromPosition, BigInt(maxCount)) as EventRow[];
+    return rows.map((r) => {
+      const recomputed = hashEvent({ streamId: r[1], revision: r[2], eventId: r[3], type: r[4], dataJson: r[5], metadataJson: r[6], recordedAt: r[7], prevHash: r[8] });
+      return new CheckedPageEvent(r, JSON.parse(r[5]) as JsonObject, recomputed === r[9]);
+    });
+  }
+
+  async countEvents(throughPosition: bigint): Promise<number> {
+    this.assertOpen();
+    return Number(this.stmt.count.get(throughPosition) as bigint);
+  }
+
   private readonly metadataAt = (position: bigint): string => {
     this.assertOpen();
     return this.stmt.metadataAt.get(position) as string;
@@ -352,5 +372,35 @@ class PageEvent implements ProjectedEvent {
 
   get metadata(): JsonObject {
     return (this.parsed ??= JSON.parse(this.metadataAt(this.position)) as JsonObject);
+  }
+}
+
+/** A checked event whose metadata is parsed from the row only if a reader asks for it. */
+class CheckedPageEvent implements CheckedEvent {
+  readonly position: bigint;
+  readonly streamId: string;
+  readonly type: string;
+  readonly revision: bigint;
+  readonly prevHash: string;
+  readonly hash: string;
+  private readonly metadataJson: string;
+  private parsed: JsonObject | undefined;
+
+  constructor(
+    r: EventRow,
+    readonly data: JsonObject,
+    readonly contentMatches: boolean,
+  ) {
+    this.position = r[0];
+    this.streamId = r[1];
+    this.revision = r[2];
+    this.type = r[4];
+    this.metadataJson = r[6];
+    this.prevHash = r[8];
+    this.hash = r[9];
+  }
+
+  get metadata(): JsonObject {
+    return (this.parsed ??= JSON.parse(this.metadataJson) as JsonObject);
   }
 }

@@ -1,0 +1,267 @@
+import { EMPTY_ROOT, nodeHash, splitPoint } from './hashing.js';
+import { leafInto, nodeInto } from './sha256.js';
+import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH } from './tiles.js';
+
+/** Where full tiles are read from once they have been persisted. */
+export interface TileReader {
+  /** The hashes of tile `index` of tile level `level`, concatenated; undefined when not stored. */
+  readTile(level: number, index: number): Buffer | undefined;
+}
+
+export interface DirtyTile {
+  level: number;
+  index: number;
+  hashes: Buffer;
+}
+
+/** Full tiles whose interior levels are kept computed: 16 KiB each. */
+const INTERIOR_CACHE = 2_048;
+
+/** Hashes at tree level 8·t that exist for a tree of `size` leaves. */
+const countAt = (size: number, t: number): number => Math.floor(size / TILE_WIDTH ** t);
+
+/** Bytes of a full tile with all its interior levels: 256 + 128 + … + 1 hashes. */
+const INTERIOR_BYTES = (TILE_WIDTH * 2 - 1) * HASH_SIZE;
+
+/**
+ * The partial tile of one tile level, in a buffer big enough for the full tile's interior: when the
+ * 256th hash lands, the levels above are hashed in place and the buffer becomes the full tile.
+ */
+interface Edge {
+  buf: Buffer;
+  width: number;
+}
+
+const newEdge = (): Edge => ({ buf: Buffer.allocUnsafe(INTERIOR_BYTES), width: 0 });
+const eventHash = Buffer.alloc(HASH_SIZE);
+
+/**
+ * The RFC 9162 Merkle tree over the log's entries, stored as C2SP tiles: the hashes at tree levels
+ * 0, 8, 16, … in rows of 256. Appending a leaf touches only the right edge (the partial tile of each
+ * tile level), in memory; the tiles an append filled or changed are handed out by `takeDirty` to be
+ * persisted. Any node of a tree of any size up to the current one is computed from at most one tile
+ * per eight levels, which keeps proofs cheap at any size.
+ */
+export class MerkleTree {
+  private sizeNow: number;
+  /** edges[t]: the hashes of tile level t's partial (rightmost, not full) tile. */
+  private readonly edges: Edge[];
+  /** Full tiles made since the last takeDirty, by `level/index`. */
+  private readonly fullDirty = new Map<string, Buffer>();
+  private readonly edgeDirty = new Set<number>();
+  private readonly interiors = new Map<string, Buffer>();
+
+  private constructor(
+    private readonly reader: TileReader,
+    size: number,
+    edges: Edge[],
+  ) {
+    this.sizeNow = size;
+    this.edges = edges;
+  }
+
+  /** A tree of `size` leaves whose tiles `reader` holds (the edge tiles included). */
+  static load(reader: TileReader, size: number): MerkleTree {
+    const edges: Edge[] = [];
+    for (let t = 0; countAt(size, t) > 0; t++) {
+      const count = countAt(size, t);
+      const edge = newEdge();
+      edge.width = count % TILE_WIDTH;
+      if (edge.width > 0) {
+        const tile = reader.readTile(t, Math.floor(count / TILE_WIDTH));
+        if (!tile || tile.length < edge.width * HASH_SIZE) throw new Error(`the log's tile ${t}/${Math.floor(count / TILE_WIDTH)} is missing or short`);
+        tile.copy(edge.buf, 0, 0, edge.width * HASH_SIZE);
+      }
+      edges.push(edge);
+    }
+    return new MerkleTree(reader, size, edges);
+  }
+
+  get size(): number {
+    return this.sizeNow;
+  }
+
+  append(leaf: Buffer): void {
+    const edge = (this.edges[0] ??= newEdge());
+    leaf.copy(edge.buf, edge.width * HASH_SIZE, 0, HASH_SIZE);
+    this.landed();
+  }
+
+  /** Appends the leaf of an event's hash (hex): hashed straight into the edge tile. False when it is not 32 bytes of hex. */
+  appendEventHash(eventHashHex: string): boolean {
+    if (eventHashHex.length !== 2 * HASH_SIZE || eventHash.write(eventHashHex, 0, HASH_SIZE, 'hex') !== HASH_SIZE) return false;
+    const edge = (this.edges[0] ??= newEdge());
+    leafInto(eventHash, 0, edge.buf, edge.width * HASH_SIZE);
+    this.landed();
+    return true;
+  }
+
+  /** A hash was written at the level-0 edge's width: counts it, and carries each tile it fills upwards. */
+  private landed(): void {
+    for (let t = 0; ; t++) {
+      const edge = this.edges[t]!;
+      edge.width++;
+      this.edgeDirty.add(t);
+      if (edge.width < TILE_WIDTH) break;
+      const index = countAt(this.sizeNow + 1, t) / TILE_WIDTH - 1;
+      hashInterior(edge.buf);
+      this.fullDirty.set(`${t}/${index}`, edge.buf.subarray(0, TILE_WIDTH * HASH_SIZE));
+      this.cacheInterior(`${t}/${index}`, edge.buf);
+      this.edges[t] = newEdge();
+      const above = (this.edges[t + 1] ??= newEdge());
+      edge.buf.copy(above.buf, above.width * HASH_SIZE, INTERIOR_BYTES - HASH_SIZE, INTERIOR_BYTES);
+    }
+    this.sizeNow++;
+  }
+
+  /** Tiles changed since the last call: each full tile once, and the current partial edge tiles. */
+  takeDirty(): DirtyTile[] {
+    const out: DirtyTile[] = [];
+    for (const [key, hashes] of this.fullDirty) {
+      const [level, index] = key.split('/').map(Number) as [number, number];
+      out.push({ level, index, hashes });
+    }
+    for (const t of this.edgeDirty) {
+      const edge = this.edges[t]!;
+      if (edge.width > 0) out.push({ level: t, index: Math.floor(countAt(this.sizeNow, t) / TILE_WIDTH), hashes: Buffer.from(edge.buf.subarray(0, edge.width * HASH_SIZE)) });
+    }
+    this.fullDirty.clear();
+    this.edgeDirty.clear();
+    return out;
+  }
+
+  /** The hashes of a tile as the tlog-tiles layout serves it: `width` first hashes of tile level `level`. */
+  tile(level: number, index: number, width: number): Buffer | undefined {
+    const count = countAt(this.sizeNow, level);
+    if (index * TILE_WIDTH + width > count) return undefined;
+    if (index === Math.floor(count / TILE_WIDTH)) return Buffer.from(this.edges[level]!.buf.subarray(0, width * HASH_SIZE));
+    return this.fullTile(level, index).subarray(0, width * HASH_SIZE);
+  }
+
+  /** MTH of the first `size` leaves. */
+  root(size: number = this.sizeNow): Buffer {
+    this.assertSize(size);
+    return size === 0 ? EMPTY_ROOT : this.subtree(0, size);
+  }
+
+  /** RFC 9162 §2.1.3.1 PATH(m, D[n]). */
+  inclusionProof(index: number, size: number): Buffer[] {
+    this.assertSize(size);
+    if (!(index >= 0 && index < size)) throw new RangeError(`leaf ${index} is not in a tree of ${size}`);
+    const proof: Buffer[] = [];
+    const path = (m: number, start: number, n: number): void => {
+      if (n === 1) return;
+      const k = splitPoint(n);
+      if (m < k) {
+        path(m, start, k);
+        proof.push(this.subtree(start + k, start + n));
+      } else {
+        path(m - k, start + k, n - k);
+        proof.push(this.subtree(start, start + k));
+      }
+    };
+    path(index, 0, size);
+    return proof;
+  }
+
+  /** RFC 9162 §2.1.4.1 PROOF(m, D[n]); empty when m is 0 or m = n. */
+  consistencyProof(m: number, n: number): Buffer[] {
+    this.assertSize(n);
+    if (!(m >= 0 && m <= n)) throw new RangeError(`a tree of ${m} cannot precede one of ${n}`);
+    const proof: Buffer[] = [];
+    if (m === 0 || m === n) return proof;
+    const sub = (mm: number, start: number, nn: number, whole: boolean): void => {
+      if (mm === nn) {
+        if (!whole) proof.push(this.subtree(start, start + nn));
+        return;
+      }
+      const k = splitPoint(nn);
+      if (mm <= k) {
+        sub(mm, start, k, whole);
+        proof.push(this.subtree(start + k, start + nn));
+      } else {
+        sub(mm - k, start + k, nn - k, false);
+        proof.push(this.subtree(start, start + k));
+      }
+    };
+    sub(m, 0, n, true);
+    return proof;
+  }
+
+  /** MTH of leaves [start, end): perfect aligned subtrees come from tiles, the rest is split as the RFC does. */
+  private subtree(start: number, end: number): Buffer {
+    const n = end - start;
+    if ((n & (n - 1)) === 0 && start % n === 0) return this.node(Math.log2(n), start / n);
+    const k = splitPoint(n);
+    return nodeHash(this.subtree(start, start + k), this.subtree(start + k, end));
+  }
+
+  /** The perfect subtree at `level` (0 = leaves) number `index`. */
+  private node(level: number, index: number): Buffer {
+    const t = Math.floor(level / TILE_HEIGHT);
+    const r = level % TILE_HEIGHT;
+    const first = index * 2 ** r;
+    const tileIndex = Math.floor(first / TILE_WIDTH);
+    const edgeIndex = Math.floor(countAt(this.sizeNow, t) / TILE_WIDTH);
+    if (tileIndex === edgeIndex) {
+      const edge = this.edges[t]!.buf;
+      let row: Buffer[] = [];
+      for (let i = first % TILE_WIDTH; i < (first % TILE_WIDTH) + 2 ** r; i++) row.push(edge.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
+      while (row.length > 1) {
+        const next: Buffer[] = [];
+        for (let i = 0; i < row.length; i += 2) next.push(nodeHash(row[i]!, row[i + 1]!));
+        row = next;
+      }
+      return row[0]!;
+    }
+    const interior = this.interior(t, tileIndex);
+    // Interior rows: 256 hashes of level 0, then 128, …, then the tile's root.
+    const rowStart = TILE_WIDTH * 2 - (TILE_WIDTH * 2) / 2 ** r;
+    const at = rowStart + (first % TILE_WIDTH) / 2 ** r;
+    return interior.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE);
+  }
+
+  private fullTile(level: number, index: number): Buffer {
+    const key = `${level}/${index}`;
+    const cached = this.interiors.get(key) ?? this.fullDirty.get(key);
+    if (cached) return cached;
+    const tile = this.reader.readTile(level, index);
+    if (!tile || tile.length !== TILE_WIDTH * HASH_SIZE) throw new Error(`the log's tile ${key} is missing or not full`);
+    return tile;
+  }
+
+  private interior(level: number, index: number): Buffer {
+    const key = `${level}/${index}`;
+    const cached = this.interiors.get(key);
+    if (cached) {
+      this.interiors.delete(key);
+      this.interiors.set(key, cached);
+      return cached;
+    }
+    const interior = Buffer.allocUnsafe(INTERIOR_BYTES);
+    this.fullTile(level, index).copy(interior, 0, 0, TILE_WIDTH * HASH_SIZE);
+    hashInterior(interior);
+    this.cacheInterior(key, interior);
+    return interior;
+  }
+
+  private cacheInterior(key: string, interior: Buffer): void {
+    if (this.interiors.size >= INTERIOR_CACHE) this.interiors.delete(this.interiors.keys().next().value!);
+    this.interiors.set(key, interior);
+  }
+
+  private assertSize(size: number): void {
+    if (!(Number.isSafeInteger(size) && size >= 0 && size <= this.sizeNow)) throw new RangeError(`the log has ${this.sizeNow} leaves, not ${size}`);
+  }
+}
+
+/** Hashes the levels of a full tile above its 256 hashes into the same buffer: 128, 64, …, its root. */
+function hashInterior(out: Buffer): void {
+  let from = 0;
+  let to = TILE_WIDTH;
+  for (let width = TILE_WIDTH; width > 1; width /= 2) {
+    for (let i = 0; i < width; i += 2) nodeInto(out, (from + i) * HASH_SIZE, out, (from + i + 1) * HASH_SIZE, out, (to + i / 2) * HASH_SIZE);
+    from = to;
+    to += width / 2;
+  }
+}

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import t from 'tap';
+import { TransparencyLog } from '../../src/tlog/log.js';
+import { NoteSigner } from '../../src/tlog/note.js';
+import { tempDir } from '../support/tmp.js';
+
+/*
+ * An independent verifier, written here from RFC 9162 §2.1 and not from the code under test: MTH by
+ * its recursive definition over the entries, and proofs checked by walking the same recursion the
+ * RFC defines them by (PATH and SUBPROOF), consuming the proof from its end.
+ */
+const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+const k = (n: number) => 2 ** Math.ceil(Math.log2(n) - 1);
+
+/** MTH(D[start:end]) of one array of entries, remembered by range (the tests ask for many overlapping trees). */
+const memo = new WeakMap<Buffer[], Map<string, Buffer>>();
+function mthRange(all: Buffer[], start: number, end: number): Buffer {
+  let cache = memo.get(all);
+  if (!cache) memo.set(all, (cache = new Map()));
+  const key = `${start}:${end}`;
+  let h = cache.get(key);
+  if (h) return h;
+  const n = end - start;
+  if (n === 0) h = sha();
+  else if (n === 1) h = sha(LEAF, all[start]!);
+  else h = sha(NODE, mthRange(all, start, start + k(n)), mthRange(all, start + k(n), end));
+  cache.set(key, h);
+  return h;
+}
+let ENTRIES: Buffer[] = [];
+/** MTH of the first `leaves.length` entries of ENTRIES (every tree here is a prefix of it). */
+const mth = (leaves: Buffer[]) => mthRange(ENTRIES, 0, leaves.length);
+
+/** The root PATH(m, D[n]) gives with the leaf hash, or undefined if the proof has the wrong length. */
+function rootFromPath(m: number, n: number, leaf: Buffer, proof: Buffer[]): Buffer | undefined {
+  const rest = [...proof];
+  const walk = (mm: number, nn: number): Buffer | undefined => {
+    if (nn === 1) return leaf;
+    const split = k(nn);
+    const sibling = rest.pop();
+    if (!sibling) return undefined;
+    if (mm < split) {
+      const left = walk(mm, split);
+      return left && sha(NODE, left, sibling);
+    }
+    const right = walk(mm - split, nn - split);
+    return right && sha(NODE, sibling, right);
+  };
+  const root = walk(m, n);
+  return rest.length === 0 ? root : undefined;
+}
+
+/** Both roots SUBPROOF(m, D[n], true) gives, where the old tree's root is known to the verifier. */
+function rootsFromConsistency(m: number, n: number, oldRoot: Buffer, proof: Buffer[]): [Buffer, Buffer] | undefined {
+  const rest = [...proof];
+  const walk = (mm: number, nn: number, whole: boolean): [Buffer, Buffer] | undefined => {
+    if (mm === nn) {
+      if (whole) return [oldRoot, oldRoot];
+      const h = rest.pop();
+      return h && [h, h];
+    }
+    const split = k(nn);
+    const sibling = rest.pop();
+    if (!sibling) return undefined;
+    if (mm <= split) {
+      const inner = walk(mm, split, whole);
+      // The old tree lies wholly in the left subtree: its root is the left's.
+      return inner && [inner[0], sha(NODE, inner[1], sibling)];
+    }
+    const inner = walk(mm - split, nn - split, false);
+    return inner && [sha(NODE, sibling, inner[0]), sha(NODE, sibling, inner[1])];
+  };
+  const roots = walk(m, n, true);
+  return rest.length === 0 ? roots : undefined;
+}
+
+const random = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const entry = (i: number) => createHash('sha256').update(`event ${i}`).digest();
+const signer = NoteSigner.fromPem('test.celedger.local/log', NoteSigner.generatePem());
+
+function openLog(dir: string) {
+  return TransparencyLog.open({ file: join(dir, 'tlog.db'), signer });
+}
+
+t.test('every tree size 1..300: roots, inclusion of leaves, consistency of random pairs', async (t) => {
+  const { dir, remove } = tempDir();
+  t.teardown(remove);
+  const log = openLog(dir);
+  const entries: Buffer[] = (ENTRIES = []);
+  const rnd = random(19);
+  let checked = 0;
+  for (let n = 1; n <= 300; n++) {
+    entries.push(entry(n - 1));
+    log.append({ position: BigInt(n * 3), streamId: `s-${n % 7}`, revision: BigInt(Math.floor(n / 7)), hash: entries[n - 1]!.toString('hex') });
+    if (n % 50 === 0) log.commit();
+    const leaves = entries.slice(0, n);
+    const root = mth(leaves);
+    if (!log.root(n).equals(root)) t.fail(`root at ${n}`);
+    const indices = n <= 40 ? leaves.map((_, i) => i) : [0, n - 1, ...Array.from({ length: 12 }, () => Math.floor(rnd() * n))];
+    for (const m of indices) {
+      const got = rootFromPath(m, n, sha(LEAF, leaves[m]!), log.inclusionProof(m, n));
+      if (!got?.equals(root)) t.fail(`inclusion of ${m} in ${n}`);
+      checked++;
+    }
+    const pairs = [n, ...Array.from({ length: 8 }, () => 1 + Math.floor(rnd() * n))];
+    for (const m of pairs) {
+      const roots = rootsFromConsistency(m, n, mth(leaves.slice(0, m)), log.consistencyProof(m, n));
+      if (!roots || !roots[0].equals(mth(leaves.slice(0, m))) || !roots[1].equals(root)) t.fail(`consistency ${m} → ${n}`);
+      checked++;
+    }
+  }
+  t.equal(checked, 40 * 41 / 2 + 260 * 14 + 300 * 9, 'every proof was checked');
+  // A wrong leaf, index or root fails the independent check.
+  t.notOk(rootFromPath(5, 300, sha(LEAF, entries[6]!), log.inclusionProof(5, 300))?.equals(mth(entries)), 'another leaf does not verify');
+  t.notOk(rootsFromConsistency(100, 300, mth(entries.slice(0, 99)), log.consistencyProof(100, 300))?.[0].equals(mth(entries.slice(0, 99))), 'another old root does not verify');
+  log.close();
+
+  const reopened = openLog(dir);
+  t.equal(reopened.size, 300, 'the tree is persisted');
+  t.same(reopened.root(300), mth(entries), 'and its root with it');
+  t.same(rootFromPath(299, 300, sha(LEAF, entries[299]!), reopened.inclusionProof(299, 300)), mth(entries), 'proofs after a restart, from the stored tiles');
+  t.equal(reopened.leafIndexOf(300n), 99, 'positions map to leaf indices');
+  t.equal(reopened.leafIndexOf(301n), undefined, 'a position the log does not hold has no leaf');
+  reopened.close();
+});
+
+t.test('past one tile level: 70,000 leaves, proofs at random sizes, across a restart', async (t) => {
+  const { dir, remove } = tempDir();
+  t.teardown(remove);
+  let log = openLog(dir);
+  const entries: Buffer[] = (ENTRIES = []);
+  for (let i = 0; i < 70_000; i++) {
+    entries.push(entry(i));
+    log.append({ position: BigInt(i + 1), streamId: 's', revision: BigInt(i), hash: entries[i]!.toString('hex') });
+    if (i === 40_000) {
+      log.close();
+      log = openLog(dir);
+    }
+  }
+  log.commit();
+  const rnd = random(7);
+  for (const n of [65_536, 65_537, 66_000, 70_000, 1 + Math.floor(rnd() * 70_000)]) {
+    const leaves = entries.slice(0, n);
+    const root = mth(leaves);
+    t.same(log.root(n), root, `root at ${n}`);
+    for (const m of [0, n - 1, Math.floor(rnd() * n)]) t.same(rootFromPath(m, n, sha(LEAF, leaves[m]!), log.inclusionProof(m, n)), root, `inclusion of ${m} in ${n}`);
+    const m = 1 + Math.floor(rnd() * (n - 1));
+    const roots = rootsFromConsistency(m, n, mth(leaves.slice(0, m)), log.consistencyProof(m, n));
+    t.same(roots?.[1], root, `consistency ${m} → ${n}`);
+  }
+  log.close();
+});
