@@ -64,6 +64,8 @@ export interface PersonRecord {
   credits: Record<string, StoredCredit>;
   assessments: Record<string, { result: 'passed' | 'failed'; signedOn: string }>;
   certificates: Record<string, CertificateRecord>;
+  /** SC-9: years whose missed hours the bureau accepted a good reason for (absent on records folded before). */
+  excusedYears?: Record<string, { reason: string; recordedOn: string }>;
 }
 
 /**
@@ -177,6 +179,9 @@ export function foldPerson(p: PersonRecord | undefined, e: DomainEvent, position
       if (c) c.revocation = { reason: e.data.reason, ...(e.data.note ? { note: e.data.note } : {}), revokedOn: e.data.revokedOn };
       return { record: p, years: [e.data.year] };
     }
+    case 'MissedYearExcused':
+      (p.excusedYears ??= {})[String(e.data.year)] = { reason: e.data.reason, recordedOn: e.data.recordedOn };
+      return { record: p, years: [] };
     default:
       return { record: p, years: [] };
   }

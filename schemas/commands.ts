@@ -11,7 +11,7 @@ import {
   TitleLevel,
   Year,
 } from './common.js';
-import { CourseCancelled, CourseFiled, Evidence, InstitutionAccreditationWithdrawn, InstitutionAccredited } from './events.js';
+import { CourseCancelled, CourseFiled, EmployerType, Evidence, InstitutionAccreditationWithdrawn, InstitutionAccredited } from './events.js';
 
 /** HTTP bodies of the write API; each is a command. Unknown fields are refused (strict). */
 
@@ -55,6 +55,8 @@ export const RegisterPerson = z.strictObject({
 export const ChangeTitle = z.strictObject({
   to: TitleLevel,
   effectiveOn: LocalDate,
+  /** The bureau only: lets a promotion through a gate the person does not pass, recorded with this reason. */
+  override: z.strictObject({ reason: Text(1000, { multiline: true }) }).optional(),
 });
 
 export const TransferPerson = z.strictObject({
@@ -123,3 +125,17 @@ export const RevokeCertificate = z.strictObject({
 });
 
 export type RecordCompletionCommand = z.infer<typeof RecordCompletion>;
+
+/** The bureau registers an employer with its legal form (SC-9 depends on it; an employer does not declare its own). */
+export const RegisterEmployer = z.strictObject({
+  employerId: Id,
+  name: Text(200),
+  type: EmployerType,
+  jurisdiction: Jurisdiction,
+  registeredOn: LocalDate.optional(),
+});
+
+/** SC-9: the bureau's recorded good reason for a year whose hours were missed. */
+export const ExcuseMissedYear = z.strictObject({
+  reason: Text(1000, { multiline: true }),
+});

@@ -243,6 +243,37 @@ export const CertificateRevoked = z.object({
   revokedOn: LocalDate,
 });
 
+/** SC-9: the legal form of an employer; the first three bar "excellent" over a year missed without good reason. */
+export const EmployerType = z.enum(['state-organ', 'public-institution', 'social-organisation', 'enterprise', 'other']);
+export type EmployerType = z.infer<typeof EmployerType>;
+
+export const EmployerRegistered = z.object({
+  employerId: Id,
+  name: z.string().min(1).max(200),
+  type: EmployerType,
+  jurisdiction: Jurisdiction,
+  registeredOn: LocalDate,
+});
+
+/** SC-9: the bureau accepts a good reason for a year whose hours were missed. */
+export const MissedYearExcused = z.object({
+  personId: Id,
+  year: Year,
+  reason: z.string().min(1).max(1000),
+  recordedOn: LocalDate,
+});
+
+/** The bureau lets a title change through a gate the person does not pass, with its reason. */
+export const EligibilityGateOverridden = z.object({
+  personId: Id,
+  for: z.enum(['promotion']),
+  from: TitleLevel,
+  to: TitleLevel,
+  ruleIds: z.array(z.string().min(1).max(20)).min(1),
+  reason: z.string().min(1).max(1000),
+  recordedOn: LocalDate,
+});
+
 export const EVENT_SCHEMAS = {
   InstitutionAccredited,
   InstitutionAccreditationWithdrawn,
@@ -263,6 +294,9 @@ export const EVENT_SCHEMAS = {
   CertificateIssued,
   CertificateStamped,
   CertificateRevoked,
+  EmployerRegistered,
+  MissedYearExcused,
+  EligibilityGateOverridden,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -3,6 +3,7 @@ export const streams = {
   institution: (id: string) => `institution-${id}`,
   course: (id: string) => `course-${id}`,
   person: (id: string) => `person-${id}`,
+  employer: (id: string) => `employer-${id}`,
   /** Reserves a personal ID number for one person (appended with no_stream). */
   idNumber: (hash: string) => `idnumber-${hash}`,
   /** Certificate numbers of a jurisdiction and year, reserved in order: the n-th number is revision n-1. */

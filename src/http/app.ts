@@ -31,6 +31,8 @@ import { creditRoutes } from './routes/credits.js';
 import { healthRoutes } from './routes/health.js';
 import { institutionRoutes } from './routes/institutions.js';
 import { personWriteRoutes } from './routes/persons-write.js';
+import { employerRoutes } from './routes/employers.js';
+import { eligibilityRoutes } from './routes/eligibility.js';
 
 export interface AppDeps {
   config: Config;
@@ -90,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reportRoutes(scope, readDeps);
     certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read, waitMs: deps.config.readWaitMs });
     auditRoutes(scope, { store: deps.store, authenticate });
+    employerRoutes(scope, writeDeps);
+    eligibilityRoutes(scope, { store: deps.store, clock: writeDeps.clock, authenticate });
     const catalogue = eventCatalogueJsonSchema();
     scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
     scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
