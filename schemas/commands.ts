@@ -11,7 +11,7 @@ import {
   TitleLevel,
   Year,
 } from './common.js';
-import { CourseCancelled, CourseFiled, EmployerType, Evidence, InstitutionAccreditationWithdrawn, InstitutionAccredited } from './events.js';
+import { CourseCancelled, CourseFiled, CreditFileKind, EmployerType, Evidence, InstitutionAccreditationWithdrawn, InstitutionAccredited } from './events.js';
 
 /** HTTP bodies of the write API; each is a command. Unknown fields are refused (strict). */
 
@@ -138,4 +138,13 @@ export const RegisterEmployer = z.strictObject({
 /** SC-9: the bureau's recorded good reason for a year whose hours were missed. */
 export const ExcuseMissedYear = z.strictObject({
   reason: Text(1000, { multiline: true }),
+});
+
+/** ST-14 / FZ-8: the bureau's entry in an institution's credit file (or one of its trainers'). */
+export const RecordCreditFileEntry = z.strictObject({
+  kind: CreditFileKind,
+  trainer: z.strictObject({ trainerId: Id, name: Text(100) }).optional(),
+  ruleId: z.string().regex(/^[A-Z]{2,3}-\d{1,2}$/, 'a rule id such as ST-14').optional(),
+  description: Text(2000, { multiline: true }),
+  effectiveOn: LocalDate,
 });

@@ -274,6 +274,23 @@ export const EligibilityGateOverridden = z.object({
   recordedOn: LocalDate,
 });
 
+/** ST-14 / FZ-8: what goes into a credit file; the last two withdraw what they name. */
+export const CreditFileKind = z.enum(['finding', 'warning', 'suspension', 'filing-withdrawn', 'accreditation-withdrawn']);
+
+/** FZ-8: a dated entry of the credit file of an institution, or of a person delivering training for it. */
+export const CreditFileEntryRecorded = z.object({
+  entryId: Id,
+  institutionId: Id,
+  jurisdiction: Jurisdiction,
+  /** Set when the entry is about a person who delivers training (a teacher, a class organiser). */
+  trainer: z.object({ trainerId: Id, name: z.string().min(1).max(100) }).optional(),
+  kind: CreditFileKind,
+  ruleId: z.string().min(1).max(20).optional(),
+  description: z.string().min(1).max(2000),
+  effectiveOn: LocalDate,
+  recordedOn: LocalDate,
+});
+
 export const EVENT_SCHEMAS = {
   InstitutionAccredited,
   InstitutionAccreditationWithdrawn,
@@ -297,6 +314,7 @@ export const EVENT_SCHEMAS = {
   EmployerRegistered,
   MissedYearExcused,
   EligibilityGateOverridden,
+  CreditFileEntryRecorded,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

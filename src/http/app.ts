@@ -33,6 +33,7 @@ import { institutionRoutes } from './routes/institutions.js';
 import { personWriteRoutes } from './routes/persons-write.js';
 import { employerRoutes } from './routes/employers.js';
 import { eligibilityRoutes } from './routes/eligibility.js';
+import { oversightRoutes } from './routes/oversight.js';
 
 export interface AppDeps {
   config: Config;
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     personReadRoutes(scope, readDeps);
     personDirectoryRoutes(scope, { ...readDeps, idPepper: deps.secrets.idPepper });
     institutionReadRoutes(scope, readDeps);
+    oversightRoutes(scope, readDeps);
     courseReadRoutes(scope, readDeps);
     employerReadRoutes(scope, readDeps);
     worklistRoutes(scope, { ...readDeps, clock: writeDeps.clock });
