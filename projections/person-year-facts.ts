@@ -1,7 +1,7 @@
 import type { Jurisdiction, TitleLevel } from '../schemas/common.js';
 import type { CompletionFact, CreditFact, PersonYearFacts } from '../src/rules/types.js';
 import type { PersonRecord } from './person.js';
-import { creditYear } from './person.js';
+import { creditYear, onlineConsentCovers } from './person.js';
 import type { Registry } from './registry.js';
 
 const LEVEL_ORDER: TitleLevel[] = ['junior', 'intermediate', 'deputy-senior', 'senior'];
@@ -60,6 +60,7 @@ export function personYearFacts(p: PersonRecord, registry: Registry, year: numbe
     if (purpose) fact.purpose = purpose;
     if (course) fact.course = course;
     if (institution) fact.institution = institution;
+    if (p.onlineConsents && onlineConsentCovers(p, c.completedOn)) fact.onlineConsent = true;
     credits.push(fact);
   }
   const assessment = p.assessments[String(year)];

@@ -148,3 +148,8 @@ export const RecordCreditFileEntry = z.strictObject({
   description: Text(2000, { multiline: true }),
   effectiveOn: LocalDate,
 });
+
+/** ST-8: the bureau's prior consent to online public hours for a person working away. */
+export const ConsentOnlineStudy = z
+  .strictObject({ workingAwayAt: Text(200), consentedOn: LocalDate, until: LocalDate.optional() })
+  .refine((c) => c.until === undefined || c.until >= c.consentedOn, { message: 'until is before consentedOn', path: ['until'] });

@@ -291,6 +291,16 @@ export const CreditFileEntryRecorded = z.object({
   recordedOn: LocalDate,
 });
 
+/** ST-8: the bureau's prior consent for a person working away to take public hours online. */
+export const OnlineStudyConsented = z.object({
+  personId: Id,
+  /** Where the person works away from the city. */
+  workingAwayAt: z.string().min(1).max(200),
+  consentedOn: LocalDate,
+  /** Last day it covers; open-ended when absent. */
+  until: LocalDate.optional(),
+});
+
 export const EVENT_SCHEMAS = {
   InstitutionAccredited,
   InstitutionAccreditationWithdrawn,
@@ -315,6 +325,7 @@ export const EVENT_SCHEMAS = {
   MissedYearExcused,
   EligibilityGateOverridden,
   CreditFileEntryRecorded,
+  OnlineStudyConsented,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -26,6 +26,8 @@ const PERSON_EVENTS: EventType[] = [
   'CertificateIssued',
   'CertificateStamped',
   'CertificateRevoked',
+  'OnlineStudyConsented',
+  'MissedYearExcused',
 ];
 const REGISTRY_EVENTS: EventType[] = ['InstitutionAccredited', 'InstitutionAccreditationWithdrawn', 'CourseFiled', 'CourseApproved', 'CourseCancelled'];
 

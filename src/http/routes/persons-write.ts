@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ChangeTitle, ExcuseMissedYear, RegisterPerson, SignAssessment, TransferPerson } from '../../../schemas/commands.js';
+import { ChangeTitle, ConsentOnlineStudy, ExcuseMissedYear, RegisterPerson, SignAssessment, TransferPerson } from '../../../schemas/commands.js';
 import { Id, Year } from '../../../schemas/common.js';
 import { registerPerson, signAssessment, transferPerson } from '../../domain/commands/persons.js';
 import { changeTitle, excuseMissedYear } from '../../eligibility/commands.js';
+import { consentOnlineStudy } from '../../domain/commands/online-consent.js';
 import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
 
@@ -47,5 +48,13 @@ export function personWriteRoutes(app: FastifyInstance, deps: WriteDeps & { idPe
     params: z.object({ id: Id, year: z.coerce.number().pipe(Year) }),
     summary: 'Record a good reason for a missed year (SC-9: it then does not bar "excellent")',
     run: (ctx, body, p) => excuseMissedYear(ctx, p.id, p.year, body),
+  });
+  writeRoute(app, deps, {
+    url: '/v1/persons/:id/online-consent',
+    roles: ['bureau'],
+    body: ConsentOnlineStudy,
+    params,
+    summary: "Consent beforehand to online public hours for a person working away (ST-8); online public hours count only from that day",
+    run: (ctx, body, p) => consentOnlineStudy(ctx, p.id, body),
   });
 }
