@@ -2,6 +2,7 @@ import type { Jurisdiction, TitleLevel } from '../schemas/common.js';
 import type { CompletionFact, CreditFact, PersonYearFacts } from '../src/rules/types.js';
 import type { PersonRecord } from './person.js';
 import { creditYear, onlineConsentCovers } from './person.js';
+import { industryRuleFor } from './registry.js';
 import type { Registry } from './registry.js';
 
 const LEVEL_ORDER: TitleLevel[] = ['junior', 'intermediate', 'deputy-senior', 'senior'];
@@ -64,6 +65,7 @@ export function personYearFacts(p: PersonRecord, registry: Registry, year: numbe
     credits.push(fact);
   }
   const assessment = p.assessments[String(year)];
+  const industryRule = registry.industryRules ? industryRuleFor(registry, jurisdiction, p.industry, year) : undefined;
   return {
     personId: p.personId,
     year,
@@ -73,5 +75,6 @@ export function personYearFacts(p: PersonRecord, registry: Registry, year: numbe
     ...(promoted ? { promotion: { from: promoted.from, to: promoted.to } } : {}),
     ...(assessment ? { assessment } : {}),
     credits,
+    ...(industryRule ? { industryRule: { industry: industryRule.industry, ruleId: industryRule.ruleId, effectiveFrom: industryRule.effectiveFrom, ...(industryRule.requirement ? { requirement: industryRule.requirement } : {}), ...(industryRule.hoursPerCredit !== undefined ? { hoursPerCredit: industryRule.hoursPerCredit } : {}) } } : {}),
   };
 }

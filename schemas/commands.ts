@@ -153,3 +153,16 @@ export const RecordCreditFileEntry = z.strictObject({
 export const ConsentOnlineStudy = z
   .strictObject({ workingAwayAt: Text(200), consentedOn: LocalDate, until: LocalDate.optional() })
   .refine((c) => c.until === undefined || c.until >= c.consentedOn, { message: 'until is before consentedOn', path: ['until'] });
+
+/** The bureau records an industry's rule set (hours and floors, or its credit table, or both). */
+export const RecordIndustryRuleSet = z
+  .strictObject({
+    industry: Text(100),
+    ruleId: z.enum(['SZ-3', 'SC-1', 'SC-7', 'FZ-3']),
+    effectiveFrom: LocalDate,
+    requirement: z
+      .strictObject({ total: Hours, floors: z.strictObject({ public: Hours.optional(), professional: Hours.optional(), elective: Hours.optional() }) })
+      .optional(),
+    hoursPerCredit: z.number().positive().max(100).optional(),
+  })
+  .refine((r) => r.requirement !== undefined || r.hoursPerCredit !== undefined, { message: 'give the requirement, the credit table or both', path: ['requirement'] });

@@ -301,6 +301,21 @@ export const OnlineStudyConsented = z.object({
   until: LocalDate.optional(),
 });
 
+/** SZ-3, SC-1, SC-7, FZ-3: an industry's own rule, recorded by the bureau; it applies to years ending on or after `effectiveFrom`. */
+export const IndustryRuleSetRecorded = z.object({
+  jurisdiction: Jurisdiction,
+  industry: z.string().min(1).max(100),
+  ruleId: z.enum(['SZ-3', 'SC-1', 'SC-7', 'FZ-3']),
+  effectiveFrom: LocalDate,
+  /** Replaces the bureau's yearly hours and floors for the industry's people. */
+  requirement: z
+    .object({ total: Hours, floors: z.object({ public: Hours.optional(), professional: Hours.optional(), elective: Hours.optional() }) })
+    .optional(),
+  /** SC-7 / FZ-3: class hours one credit is worth. */
+  hoursPerCredit: z.number().positive().max(100).optional(),
+  recordedOn: LocalDate,
+});
+
 export const EVENT_SCHEMAS = {
   InstitutionAccredited,
   InstitutionAccreditationWithdrawn,
@@ -326,6 +341,7 @@ export const EVENT_SCHEMAS = {
   EligibilityGateOverridden,
   CreditFileEntryRecorded,
   OnlineStudyConsented,
+  IndustryRuleSetRecorded,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -7,8 +7,8 @@ import type { CertificateView } from '../certificate-state.js';
 import { creditYear } from '../person.js';
 import type { CertificateRecord, PersonRecord } from '../person.js';
 import { personYearState } from '../person-year-state.js';
-import { emptyRegistry } from '../registry.js';
-import type { Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
+import { emptyRegistry, industryKey, jurisdictionsOf } from '../registry.js';
+import type { IndustryRuleSet, Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
 import type { ReportInput } from '../reports.js';
 import { prepared, toPage, whereClause } from '../paging.js';
 import type { Condition, CursorKey, Page } from '../paging.js';
@@ -90,6 +90,12 @@ export class PersonYearQueries {
       registry.courses.set(c.courseId, course);
       const institution = this.registryDoc<RegistryInstitution>(`institution:${course.institutionId}`);
       if (institution) registry.institutions.set(course.institutionId, institution);
+    }
+    if (record.industry) {
+      for (const j of jurisdictionsOf(record)) {
+        const sets = this.registryDoc<RegistryCourse>(`industry:${industryKey(j, record.industry)}`) as unknown as IndustryRuleSet[] | undefined;
+        if (sets) (registry.industryRules ??= new Map()).set(industryKey(j, record.industry), sets);
+      }
     }
     return registry;
   }

@@ -24,6 +24,7 @@ import { contentDigest, encodeQr } from './content.js';
 import type { Content } from './content.js';
 import { certificateNumber, parseCertificateNumber } from './numbers.js';
 import { loadRegistry } from './replay.js';
+import { loadIndustryRules } from '../domain/commands/industry-rules.js';
 
 export interface CertificateDeps {
   keyring: Keyring;
@@ -135,7 +136,7 @@ export async function issueCertificate(ctx: CommandContext, personId: string, ye
     initial: () => undefined,
     evolve: evolveRecord,
     prepare: async ({ state: record }) => {
-      const registry = await loadRegistry(ctx.store, completedCourses(record));
+      const registry = await loadIndustryRules(ctx.store, await loadRegistry(ctx.store, completedCourses(record)), record);
       const today = beijingDate(ctx.clock());
       if (!record) return { registry, today };
       const jurisdiction = personYearFacts(record, registry, year).jurisdiction;
@@ -194,7 +195,7 @@ async function onCertificate(ctx: CommandContext, no: string, decide: Certificat
     streamId: streams.person(personId),
     initial: () => undefined,
     evolve: evolveRecord,
-    prepare: async ({ state: record }) => ({ registry: await loadRegistry(ctx.store, completedCourses(record)), today: beijingDate(ctx.clock()) }),
+    prepare: async ({ state: record }) => ({ registry: await loadIndustryRules(ctx.store, await loadRegistry(ctx.store, completedCourses(record)), record), today: beijingDate(ctx.clock()) }),
     decide: ({ state: record }, loaded) => {
       const cert = record?.certificates[no];
       if (!record || !cert) return reject('NOT_FOUND', `certificate ${no} not found`);

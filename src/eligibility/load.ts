@@ -3,6 +3,7 @@ import { foldPerson } from '../../projections/person.js';
 import type { Registry } from '../../projections/registry.js';
 import { loadRegistry } from '../certificates/replay.js';
 import { evolveEmployer } from '../domain/commands/employers.js';
+import { loadIndustryRules } from '../domain/commands/industry-rules.js';
 import { load } from '../domain/handle.js';
 import { streams } from '../domain/streams.js';
 import type { EventStore } from '../store/port.js';
@@ -17,7 +18,7 @@ const completedCourses = (p: PersonRecord) => Object.values(p.credits).flatMap((
 
 /** What a gate needs besides the person's record, folded from the events (not from read models that may lag). */
 export async function loadGateContext(store: EventStore, p: PersonRecord): Promise<{ registry: Registry; employers: Map<string, EmployerFact> }> {
-  const registry = await loadRegistry(store, completedCourses(p));
+  const registry = await loadIndustryRules(store, await loadRegistry(store, completedCourses(p)), p);
   const employers = new Map<string, EmployerFact>();
   for (const id of employerIds(p)) {
     const { state } = await load(store, streams.employer(id), () => undefined as EmployerFact | undefined, evolveEmployer);

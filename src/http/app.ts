@@ -34,6 +34,7 @@ import { personWriteRoutes } from './routes/persons-write.js';
 import { employerRoutes } from './routes/employers.js';
 import { eligibilityRoutes } from './routes/eligibility.js';
 import { oversightRoutes } from './routes/oversight.js';
+import { industryRuleRoutes } from './routes/industry-rules.js';
 
 export interface AppDeps {
   config: Config;
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     certificateRoutes(scope, { ...writeDeps, keyring: deps.keyring, read: deps.read, waitMs: deps.config.readWaitMs });
     auditRoutes(scope, { store: deps.store, authenticate });
     employerRoutes(scope, writeDeps);
+    industryRuleRoutes(scope, writeDeps);
     eligibilityRoutes(scope, { store: deps.store, clock: writeDeps.clock, authenticate });
     const catalogue = eventCatalogueJsonSchema();
     scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
