@@ -49,8 +49,6 @@ interface CourseDoc {
   filedOn: string;
   cancelledOn?: string;
   approval?: { approvedOn: string; from?: string; to?: string };
-  /** FZ-5: training certificate numbers already entered for the class. */
-  proofs?: string[];
 }
 
 export const SANCTION_WEIGHT: Record<CreditFileData['kind'], number> = {
@@ -67,14 +65,22 @@ interface Loaded {
   institutions: Map<string, OversightRecord | undefined>;
   courses: Map<string, CourseDoc | undefined>;
   trainers: Map<string, TrainerFile | undefined>;
+  /** FZ-5: training certificate numbers of the batch already entered before it, by proofKey. */
+  proofsSeen: Set<string>;
 }
 
+const proofKey = (courseId: string, proofNumber: string) => `${courseId}|${proofNumber}`;
+
 function load(events: readonly ProjectionEvent[], state: StateReader): Loaded {
-  const loaded: Loaded = { institutions: new Map(), courses: new Map(), trainers: new Map() };
+  const loaded: Loaded = { institutions: new Map(), courses: new Map(), trainers: new Map(), proofsSeen: new Set() };
   for (const e of events) {
     const d = e.data as { institutionId?: string; courseId?: string };
     if (d.courseId !== undefined && !loaded.courses.has(d.courseId)) loaded.courses.set(d.courseId, state.doc<CourseDoc>('courses', d.courseId));
     if (d.institutionId !== undefined && !loaded.institutions.has(d.institutionId)) loaded.institutions.set(d.institutionId, state.doc<OversightRecord>('institutions', d.institutionId));
+    if (e.type === 'CompletionRecorded' && e.data.proofNumber !== undefined && loaded.courses.get(e.data.courseId)?.jurisdiction === 'fuzhou') {
+      const key = proofKey(e.data.courseId, e.data.proofNumber);
+      if (state.doc<number>('proofs', key) !== undefined) loaded.proofsSeen.add(key);
+    }
     if (e.type === 'CreditFileEntryRecorded' && e.data.trainer && !loaded.trainers.has(e.data.trainer.trainerId)) {
       loaded.trainers.set(e.data.trainer.trainerId, state.doc<TrainerFile>('trainers', e.data.trainer.trainerId));
     }
@@ -109,20 +115,27 @@ function outsideCourse(c: CourseDoc | undefined, d: EventData<'CompletionRecorde
   return undefined;
 }
 
-function fuzhouChecks(r: OversightRecord, c: CourseDoc, d: EventData<'CompletionRecorded'>): void {
+/** FZ-4 and FZ-5 for one Fuzhou entry; `seen` holds the numbers entered before (it gains this one). */
+function fuzhouChecks(r: OversightRecord, c: CourseDoc, d: EventData<'CompletionRecorded'>, seen: Set<string>): boolean {
+  let raised = false;
   if (!c.approval || c.approval.approvedOn > c.startsOn) {
     raise(r, 'FZ-4', 'unapproved', d.courseId, c.approval ? `class approved on ${c.approval.approvedOn}, after it started (${c.startsOn})` : 'class held without the bureau\'s prior approval');
+    raised = true;
   }
   const { from, to } = c.approval ?? {};
   const n = d.proofNumber;
   if (from !== undefined && to !== undefined && (!n || !/^\d+$/.test(n) || n.length !== from.length || n < from || n > to)) {
     raise(r, 'FZ-5', 'out-of-range', d.courseId, `training certificate number ${n ?? '(none)'} outside the approved range ${from}–${to}`);
+    raised = true;
   }
   if (n !== undefined) {
-    const seen = (c.proofs ??= []);
-    if (seen.includes(n)) raise(r, 'FZ-5', 'repeated', d.courseId, `training certificate number ${n} entered more than once`);
-    else seen.push(n);
+    const key = proofKey(d.courseId, n);
+    if (seen.has(key)) {
+      raise(r, 'FZ-5', 'repeated', d.courseId, `training certificate number ${n} entered more than once`);
+      raised = true;
+    } else seen.add(key);
   }
+  return raised;
 }
 
 export function severityOf(r: OversightRecord): number {
@@ -132,7 +145,7 @@ export function severityOf(r: OversightRecord): number {
   return s;
 }
 
-function apply(events: readonly ProjectionEvent[], { institutions, courses, trainers }: Loaded) {
+function apply(events: readonly ProjectionEvent[], { institutions, courses, trainers, proofsSeen }: Loaded) {
   const w = emptyProjectionWrites();
   const changed = new Set<string>();
   const changedCourses = new Set<string>();
@@ -181,13 +194,15 @@ function apply(events: readonly ProjectionEvent[], { institutions, courses, trai
         const c = courses.get(d.courseId);
         const outside = outsideCourse(c, d);
         if (outside) raise(r, r.jurisdiction === 'fuzhou' ? 'FZ-8' : 'ST-14', 'outside-course', d.courseId, `proof issued for training the course does not cover: ${outside}`);
-        if (c && !outside && r.jurisdiction === 'fuzhou') {
-          fuzhouChecks(r, c, d);
-          if (d.proofNumber !== undefined) changedCourses.add(d.courseId);
+        let raised = false;
+        if (c && !outside && c.jurisdiction === 'fuzhou') {
+          const seenBefore = d.proofNumber !== undefined && proofsSeen.has(proofKey(d.courseId, d.proofNumber));
+          raised = fuzhouChecks(r, c, d, proofsSeen);
+          if (d.proofNumber !== undefined && !seenBefore) w.docs.push(['proofs', proofKey(d.courseId, d.proofNumber), 1]);
         }
         const days = c ? daysLate(c, d.recordedOn) : 0;
         if (days > 0) raise(r, 'ST-9', 'late-entry', d.courseId, `results entered ${days} days after the 5-working-day deadline (latest entry)`);
-        if (outside || days > 0 || r.jurisdiction === 'fuzhou') changed.add(r.institutionId);
+        if (outside || raised || days > 0) changed.add(r.institutionId);
         break;
       }
       case 'CreditFileEntryRecorded': {
@@ -265,7 +280,7 @@ export const institutionOversightProjection = defineProjection({
   version: 1,
   schema: SCHEMA,
   tables: ['oversight_list'],
-  documents: { institutions: 'oversight_docs', courses: 'oversight_courses', trainers: 'oversight_trainers' },
+  documents: { institutions: 'oversight_docs', courses: 'oversight_courses', trainers: 'oversight_trainers', proofs: 'oversight_proofs' },
   statements: {
     list: 'INSERT OR REPLACE INTO oversight_list (institution_id, jurisdiction, severity) VALUES (?, ?, ?)',
   },
