@@ -65,22 +65,14 @@ interface Loaded {
   institutions: Map<string, OversightRecord | undefined>;
   courses: Map<string, CourseDoc | undefined>;
   trainers: Map<string, TrainerFile | undefined>;
-  /** FZ-5: training certificate numbers of the batch already entered before it, by proofKey. */
-  proofsSeen: Set<string>;
 }
 
-const proofKey = (courseId: string, proofNumber: string) => `${courseId}|${proofNumber}`;
-
 function load(events: readonly ProjectionEvent[], state: StateReader): Loaded {
-  const loaded: Loaded = { institutions: new Map(), courses: new Map(), trainers: new Map(), proofsSeen: new Set() };
+  const loaded: Loaded = { institutions: new Map(), courses: new Map(), trainers: new Map() };
   for (const e of events) {
     const d = e.data as { institutionId?: string; courseId?: string };
     if (d.courseId !== undefined && !loaded.courses.has(d.courseId)) loaded.courses.set(d.courseId, state.doc<CourseDoc>('courses', d.courseId));
     if (d.institutionId !== undefined && !loaded.institutions.has(d.institutionId)) loaded.institutions.set(d.institutionId, state.doc<OversightRecord>('institutions', d.institutionId));
-    if (e.type === 'CompletionRecorded' && e.data.proofNumber !== undefined && loaded.courses.get(e.data.courseId)?.jurisdiction === 'fuzhou') {
-      const key = proofKey(e.data.courseId, e.data.proofNumber);
-      if (state.doc<number>('proofs', key) !== undefined) loaded.proofsSeen.add(key);
-    }
     if (e.type === 'CreditFileEntryRecorded' && e.data.trainer && !loaded.trainers.has(e.data.trainer.trainerId)) {
       loaded.trainers.set(e.data.trainer.trainerId, state.doc<TrainerFile>('trainers', e.data.trainer.trainerId));
     }
@@ -115,8 +107,8 @@ function outsideCourse(c: CourseDoc | undefined, d: EventData<'CompletionRecorde
   return undefined;
 }
 
-/** FZ-4 and FZ-5 for one Fuzhou entry; `seen` holds the numbers entered before (it gains this one). */
-function fuzhouChecks(r: OversightRecord, c: CourseDoc, d: EventData<'CompletionRecorded'>, seen: Set<string>): boolean {
+/** FZ-4 and FZ-5's range for one Fuzhou entry (a number entered twice is found when the record is read). */
+function fuzhouChecks(r: OversightRecord, c: CourseDoc, d: EventData<'CompletionRecorded'>): boolean {
   let raised = false;
   if (!c.approval || c.approval.approvedOn > c.startsOn) {
     raise(r, 'FZ-4', 'unapproved', d.courseId, c.approval ? `class approved on ${c.approval.approvedOn}, after it started (${c.startsOn})` : 'class held without the bureau\'s prior approval');
@@ -128,13 +120,6 @@ function fuzhouChecks(r: OversightRecord, c: CourseDoc, d: EventData<'Completion
     raise(r, 'FZ-5', 'out-of-range', d.courseId, `training certificate number ${n ?? '(none)'} outside the approved range ${from}–${to}`);
     raised = true;
   }
-  if (n !== undefined) {
-    const key = proofKey(d.courseId, n);
-    if (seen.has(key)) {
-      raise(r, 'FZ-5', 'repeated', d.courseId, `training certificate number ${n} entered more than once`);
-      raised = true;
-    } else seen.add(key);
-  }
   return raised;
 }
 
@@ -145,7 +130,7 @@ export function severityOf(r: OversightRecord): number {
   return s;
 }
 
-function apply(events: readonly ProjectionEvent[], { institutions, courses, trainers, proofsSeen }: Loaded) {
+function apply(events: readonly ProjectionEvent[], { institutions, courses, trainers }: Loaded) {
   const w = emptyProjectionWrites();
   const changed = new Set<string>();
   const changedCourses = new Set<string>();
@@ -196,9 +181,8 @@ function apply(events: readonly ProjectionEvent[], { institutions, courses, trai
         if (outside) raise(r, r.jurisdiction === 'fuzhou' ? 'FZ-8' : 'ST-14', 'outside-course', d.courseId, `proof issued for training the course does not cover: ${outside}`);
         let raised = false;
         if (c && !outside && c.jurisdiction === 'fuzhou') {
-          const seenBefore = d.proofNumber !== undefined && proofsSeen.has(proofKey(d.courseId, d.proofNumber));
-          raised = fuzhouChecks(r, c, d, proofsSeen);
-          if (d.proofNumber !== undefined && !seenBefore) w.docs.push(['proofs', proofKey(d.courseId, d.proofNumber), 1]);
+          raised = fuzhouChecks(r, c, d);
+          if (d.proofNumber !== undefined) addRow(w, 'proof', [d.courseId, d.proofNumber, d.creditId]);
         }
         const days = c ? daysLate(c, d.recordedOn) : 0;
         if (days > 0) raise(r, 'ST-9', 'late-entry', d.courseId, `results entered ${days} days after the 5-working-day deadline (latest entry)`);
@@ -240,19 +224,40 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS oversight_list (
   institution_id TEXT PRIMARY KEY, jurisdiction TEXT NOT NULL, severity INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS oversight_list_worst ON oversight_list (jurisdiction, severity DESC, institution_id);
+CREATE TABLE IF NOT EXISTS oversight_proofs (
+  course_id TEXT NOT NULL, proof_number TEXT NOT NULL, credit_id TEXT NOT NULL,
+  PRIMARY KEY (course_id, proof_number, credit_id)) WITHOUT ROWID;
 `;
 
 export class OversightQueries {
   private readonly institutionDoc: Statement;
   private readonly trainerDoc: Statement;
+  private readonly repeats: Statement;
   constructor(private readonly db: Db) {
     this.institutionDoc = db.prepare('SELECT doc FROM oversight_docs WHERE id = ?').pluck();
     this.trainerDoc = db.prepare('SELECT doc FROM oversight_trainers WHERE id = ?').pluck();
+    // Courses of the institution: the primary key's prefix keeps this to the institution's own numbers.
+    this.repeats = db.prepare(`SELECT p.course_id AS courseId, p.proof_number AS proofNumber, COUNT(*) AS n FROM oversight_proofs p
+      WHERE p.course_id IN (SELECT id FROM oversight_courses WHERE json_extract(doc, '$.institutionId') = ?)
+      GROUP BY p.course_id, p.proof_number HAVING n > 1`);
+  }
+
+  /** FZ-5: numbers entered for more than one completion of a class, added as flags when read. */
+  private withRepeats(r: OversightRecord): OversightRecord {
+    if (r.jurisdiction !== 'fuzhou') return r;
+    for (const x of this.repeats.all(r.institutionId) as { courseId: string; proofNumber: string; n: number }[]) {
+      const key = `FZ-5:repeated:${x.courseId}`;
+      const f = (r.flags[key] ??= { ruleId: 'FZ-5', courseId: x.courseId, count: 0, message: '' });
+      f.count += x.n;
+      f.message = `training certificate number ${x.proofNumber} entered ${x.n} times`;
+      r.severity += x.n;
+    }
+    return r;
   }
 
   institution(id: string): OversightRecord | undefined {
     const text = this.institutionDoc.get(id) as string | undefined;
-    return text ? (JSON.parse(text) as OversightRecord) : undefined;
+    return text ? this.withRepeats(JSON.parse(text) as OversightRecord) : undefined;
   }
 
   trainer(id: string): TrainerFile | undefined {
@@ -270,7 +275,7 @@ export class OversightQueries {
     const sql = `SELECT l.institution_id AS id, l.severity, d.doc FROM oversight_list l JOIN oversight_docs d ON d.id = l.institution_id
       ${where} ORDER BY l.severity DESC, l.institution_id LIMIT ?`;
     const rows = prepared(this.db, sql).all(...params, limit + 1) as { id: string; severity: number; doc: string }[];
-    return toPage(rows, limit, (r) => [r.severity, r.id], (r) => JSON.parse(r.doc) as OversightRecord);
+    return toPage(rows, limit, (r) => [r.severity, r.id], (r) => this.withRepeats(JSON.parse(r.doc) as OversightRecord));
   }
 }
 
@@ -279,10 +284,11 @@ export const institutionOversightProjection = defineProjection({
   name: 'institution-oversight',
   version: 1,
   schema: SCHEMA,
-  tables: ['oversight_list'],
-  documents: { institutions: 'oversight_docs', courses: 'oversight_courses', trainers: 'oversight_trainers', proofs: 'oversight_proofs' },
+  tables: ['oversight_list', 'oversight_proofs'],
+  documents: { institutions: 'oversight_docs', courses: 'oversight_courses', trainers: 'oversight_trainers' },
   statements: {
     list: 'INSERT OR REPLACE INTO oversight_list (institution_id, jurisdiction, severity) VALUES (?, ?, ?)',
+    proof: { insert: 'INSERT OR IGNORE INTO oversight_proofs (course_id, proof_number, credit_id)', columns: 3, rowsPerCall: 50 },
   },
   handles: new Set<EventType>(HANDLES),
   load,
