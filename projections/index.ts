@@ -1,6 +1,7 @@
 import type { RuleOptions } from '../src/rules/rule-set.js';
 import { coursesProjection } from './courses.js';
 import type { AnyProjection } from './define.js';
+import { institutionOversightProjection } from './institution-oversight.js';
 import { institutionsProjection } from './institutions.js';
 import { personDirectoryProjection } from './person-directory.js';
 import { personYearsProjection } from './person-years/definition.js';
@@ -16,5 +17,6 @@ export function registeredProjections(options: ProjectionOptions = {}): AnyProje
     institutionsProjection,
     coursesProjection,
     personDirectoryProjection,
+    institutionOversightProjection,
   ];
 }

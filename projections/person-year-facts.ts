@@ -1,7 +1,8 @@
 import type { Jurisdiction, TitleLevel } from '../schemas/common.js';
 import type { CompletionFact, CreditFact, PersonYearFacts } from '../src/rules/types.js';
 import type { PersonRecord } from './person.js';
-import { creditYear } from './person.js';
+import { creditYear, onlineConsentCovers } from './person.js';
+import { industryRuleFor } from './registry.js';
 import type { Registry } from './registry.js';
 
 const LEVEL_ORDER: TitleLevel[] = ['junior', 'intermediate', 'deputy-senior', 'senior'];
@@ -62,10 +63,12 @@ export function personYearFacts(p: PersonRecord, registry: Registry, year: numbe
     if (targetTitle) fact.targetTitle = targetTitle;
     if (course) fact.course = course;
     if (institution) fact.institution = institution;
+    if (p.onlineConsents && onlineConsentCovers(p, c.completedOn)) fact.onlineConsent = true;
     credits.push(fact);
   }
   const assessment = p.assessments[String(year)];
   const catalogue = registry.catalogues.get(jurisdiction);
+  const industryRule = registry.industryRules ? industryRuleFor(registry, jurisdiction, p.industry, year) : undefined;
   return {
     personId: p.personId,
     year,
@@ -77,5 +80,6 @@ export function personYearFacts(p: PersonRecord, registry: Registry, year: numbe
     ...(catalogue ? { catalogue } : {}),
     calendar: registry.calendar,
     credits,
+    ...(industryRule ? { industryRule: { industry: industryRule.industry, ruleId: industryRule.ruleId, effectiveFrom: industryRule.effectiveFrom, ...(industryRule.requirement ? { requirement: industryRule.requirement } : {}), ...(industryRule.hoursPerCredit !== undefined ? { hoursPerCredit: industryRule.hoursPerCredit } : {}) } } : {}),
   };
 }

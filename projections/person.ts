@@ -73,6 +73,10 @@ export interface PersonRecord {
   credits: Record<string, StoredCredit>;
   assessments: Record<string, { result: 'passed' | 'failed'; signedOn: string }>;
   certificates: Record<string, CertificateRecord>;
+  /** SC-9: years whose missed hours the bureau accepted a good reason for (absent on records folded before). */
+  excusedYears?: Record<string, { reason: string; recordedOn: string }>;
+  /** ST-8: the bureau's consents to online public hours, in the order given. */
+  onlineConsents?: { consentedOn: string; until?: string }[];
 }
 
 /**
@@ -189,6 +193,14 @@ export function foldPerson(p: PersonRecord | undefined, e: DomainEvent, position
       if (c) c.revocation = { reason: e.data.reason, ...(e.data.note ? { note: e.data.note } : {}), revokedOn: e.data.revokedOn };
       return { record: p, years: [e.data.year] };
     }
+    case 'OnlineStudyConsented': {
+      const { consentedOn, until } = e.data;
+      (p.onlineConsents ??= []).push(until ? { consentedOn, until } : { consentedOn });
+      return { record: p, years: yearsOf(p).filter((y) => y >= Number(consentedOn.slice(0, 4))) };
+    }
+    case 'MissedYearExcused':
+      (p.excusedYears ??= {})[String(e.data.year)] = { reason: e.data.reason, recordedOn: e.data.recordedOn };
+      return { record: p, years: [] };
     default:
       return { record: p, years: [] };
   }
@@ -221,4 +233,9 @@ export function yearsOf(p: PersonRecord): number[] {
   for (const y of Object.keys(p.assessments)) years.add(Number(y));
   for (const c of Object.values(p.certificates)) years.add(c.year);
   return [...years].sort((a, b) => a - b);
+}
+
+/** ST-8: whether a consent of the bureau covered a day (it must come before the study it allows). */
+export function onlineConsentCovers(p: PersonRecord, day: string): boolean {
+  return p.onlineConsents?.some((c) => c.consentedOn <= day && (c.until === undefined || day <= c.until)) ?? false;
 }

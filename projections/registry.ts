@@ -1,5 +1,5 @@
 import type { Jurisdiction } from '../schemas/common.js';
-import type { DomainEvent } from '../schemas/events.js';
+import type { DomainEvent, EventData } from '../schemas/events.js';
 import { WorkingCalendar } from '../src/rules/calendar.js';
 import { emptyCatalogue, subjectKey } from '../src/rules/catalogue.js';
 import type { Catalogue } from '../src/rules/catalogue.js';
@@ -9,14 +9,40 @@ import type { CourseFact, InstitutionFact } from '../src/rules/types.js';
 export type RegistryInstitution = InstitutionFact & { name: string };
 export type RegistryCourse = CourseFact & { institutionId: string; jurisdiction: string };
 
+/** An industry's rule set as the rules see it (SZ-3, SC-1, SC-7, FZ-3). */
+export type IndustryRuleSet = Omit<EventData<'IndustryRuleSetRecorded'>, 'recordedOn'>;
+
 export interface Registry {
   institutions: Map<string, RegistryInstitution>;
   courses: Map<string, RegistryCourse>;
   catalogues: Map<Jurisdiction, Catalogue>;
   calendar: WorkingCalendar;
+  /** By industryKey, in effective order. Absent where none were loaded. */
+  industryRules?: Map<string, IndustryRuleSet[]>;
 }
 
 export const emptyRegistry = (): Registry => ({ institutions: new Map(), courses: new Map(), catalogues: new Map(), calendar: new WorkingCalendar() });
+
+export const industryKey = (jurisdiction: string, industry: string) => `${jurisdiction}|${industry}`;
+
+/** Adds a rule set to the registry's list for its industry, kept in effective order. */
+export function addIndustryRuleSet(r: Registry, d: EventData<'IndustryRuleSetRecorded'>): IndustryRuleSet[] {
+  const { recordedOn: _on, ...set } = d;
+  const key = industryKey(d.jurisdiction, d.industry);
+  const rules = (r.industryRules ??= new Map<string, IndustryRuleSet[]>());
+  const list = [...(rules.get(key) ?? []).filter((x) => x.effectiveFrom !== d.effectiveFrom), set].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
+  rules.set(key, list);
+  return list;
+}
+
+/** The industry rule set in force for a year: the latest effective on or before its last day. */
+export function industryRuleFor(r: Registry, jurisdiction: string, industry: string | undefined, year: number): IndustryRuleSet | undefined {
+  if (!industry || !r.industryRules) return undefined;
+  const end = `${year}-12-31`;
+  let found: IndustryRuleSet | undefined;
+  for (const s of r.industryRules.get(industryKey(jurisdiction, industry)) ?? []) if (s.effectiveFrom <= end) found = s;
+  return found;
+}
 
 /** What a registry event changed: a course, an institution, a jurisdiction's catalogue or a year's holiday table. */
 export interface RegistryChange {
@@ -98,4 +124,9 @@ export function foldRegistry(r: Registry, e: DomainEvent): RegistryChange | unde
     default:
       return undefined;
   }
+}
+
+/** The jurisdictions whose industry rules can bear on a person's years: where the person was and is. */
+export function jurisdictionsOf(p: { jurisdiction: string; transfers: { fromJurisdiction: string; toJurisdiction: string }[] }): string[] {
+  return [...new Set([p.jurisdiction, ...p.transfers.flatMap((t) => [t.fromJurisdiction, t.toJurisdiction])])];
 }

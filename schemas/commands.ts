@@ -15,6 +15,8 @@ import {
   CourseCancelled,
   CourseFiled,
   CourseObjectionRecorded,
+  CreditFileKind,
+  EmployerType,
   CoursePublished,
   Evidence,
   HolidayTableRecorded,
@@ -76,6 +78,8 @@ export const RegisterPerson = z.strictObject({
 export const ChangeTitle = z.strictObject({
   to: TitleLevel,
   effectiveOn: LocalDate,
+  /** The bureau only: lets a promotion through a gate the person does not pass, recorded with this reason. */
+  override: z.strictObject({ reason: Text(1000, { multiline: true }) }).optional(),
 });
 
 export const TransferPerson = z.strictObject({
@@ -173,3 +177,44 @@ export const RevokeCertificate = z.strictObject({
 });
 
 export type RecordCompletionCommand = z.infer<typeof RecordCompletion>;
+
+/** The bureau registers an employer with its legal form (SC-9 depends on it; an employer does not declare its own). */
+export const RegisterEmployer = z.strictObject({
+  employerId: Id,
+  name: Text(200),
+  type: EmployerType,
+  jurisdiction: Jurisdiction,
+  registeredOn: LocalDate.optional(),
+});
+
+/** SC-9: the bureau's recorded good reason for a year whose hours were missed. */
+export const ExcuseMissedYear = z.strictObject({
+  reason: Text(1000, { multiline: true }),
+});
+
+/** ST-14 / FZ-8: the bureau's entry in an institution's credit file (or one of its trainers'). */
+export const RecordCreditFileEntry = z.strictObject({
+  kind: CreditFileKind,
+  trainer: z.strictObject({ trainerId: Id, name: Text(100) }).optional(),
+  ruleId: z.string().regex(/^[A-Z]{2,3}-\d{1,2}$/, 'a rule id such as ST-14').optional(),
+  description: Text(2000, { multiline: true }),
+  effectiveOn: LocalDate,
+});
+
+/** ST-8: the bureau's prior consent to online public hours for a person working away. */
+export const ConsentOnlineStudy = z
+  .strictObject({ workingAwayAt: Text(200), consentedOn: LocalDate, until: LocalDate.optional() })
+  .refine((c) => c.until === undefined || c.until >= c.consentedOn, { message: 'until is before consentedOn', path: ['until'] });
+
+/** The bureau records an industry's rule set (hours and floors, or its credit table, or both). */
+export const RecordIndustryRuleSet = z
+  .strictObject({
+    industry: Text(100),
+    ruleId: z.enum(['SZ-3', 'SC-1', 'SC-7', 'FZ-3']),
+    effectiveFrom: LocalDate,
+    requirement: z
+      .strictObject({ total: Hours, floors: z.strictObject({ public: Hours.optional(), professional: Hours.optional(), elective: Hours.optional() }) })
+      .optional(),
+    hoursPerCredit: z.number().positive().max(100).optional(),
+  })
+  .refine((r) => r.requirement !== undefined || r.hoursPerCredit !== undefined, { message: 'give the requirement, the credit table or both', path: ['requirement'] });

@@ -302,6 +302,79 @@ export const CertificateRevoked = z.object({
   revokedOn: LocalDate,
 });
 
+/** SC-9: the legal form of an employer; the first three bar "excellent" over a year missed without good reason. */
+export const EmployerType = z.enum(['state-organ', 'public-institution', 'social-organisation', 'enterprise', 'other']);
+export type EmployerType = z.infer<typeof EmployerType>;
+
+export const EmployerRegistered = z.object({
+  employerId: Id,
+  name: z.string().min(1).max(200),
+  type: EmployerType,
+  jurisdiction: Jurisdiction,
+  registeredOn: LocalDate,
+});
+
+/** SC-9: the bureau accepts a good reason for a year whose hours were missed. */
+export const MissedYearExcused = z.object({
+  personId: Id,
+  year: Year,
+  reason: z.string().min(1).max(1000),
+  recordedOn: LocalDate,
+});
+
+/** The bureau lets a title change through a gate the person does not pass, with its reason. */
+export const EligibilityGateOverridden = z.object({
+  personId: Id,
+  for: z.enum(['promotion']),
+  from: TitleLevel,
+  to: TitleLevel,
+  ruleIds: z.array(z.string().min(1).max(20)).min(1),
+  reason: z.string().min(1).max(1000),
+  recordedOn: LocalDate,
+});
+
+/** ST-14 / FZ-8: what goes into a credit file; the last two withdraw what they name. */
+export const CreditFileKind = z.enum(['finding', 'warning', 'suspension', 'filing-withdrawn', 'accreditation-withdrawn']);
+
+/** FZ-8: a dated entry of the credit file of an institution, or of a person delivering training for it. */
+export const CreditFileEntryRecorded = z.object({
+  entryId: Id,
+  institutionId: Id,
+  jurisdiction: Jurisdiction,
+  /** Set when the entry is about a person who delivers training (a teacher, a class organiser). */
+  trainer: z.object({ trainerId: Id, name: z.string().min(1).max(100) }).optional(),
+  kind: CreditFileKind,
+  ruleId: z.string().min(1).max(20).optional(),
+  description: z.string().min(1).max(2000),
+  effectiveOn: LocalDate,
+  recordedOn: LocalDate,
+});
+
+/** ST-8: the bureau's prior consent for a person working away to take public hours online. */
+export const OnlineStudyConsented = z.object({
+  personId: Id,
+  /** Where the person works away from the city. */
+  workingAwayAt: z.string().min(1).max(200),
+  consentedOn: LocalDate,
+  /** Last day it covers; open-ended when absent. */
+  until: LocalDate.optional(),
+});
+
+/** SZ-3, SC-1, SC-7, FZ-3: an industry's own rule, recorded by the bureau; it applies to years ending on or after `effectiveFrom`. */
+export const IndustryRuleSetRecorded = z.object({
+  jurisdiction: Jurisdiction,
+  industry: z.string().min(1).max(100),
+  ruleId: z.enum(['SZ-3', 'SC-1', 'SC-7', 'FZ-3']),
+  effectiveFrom: LocalDate,
+  /** Replaces the bureau's yearly hours and floors for the industry's people. */
+  requirement: z
+    .object({ total: Hours, floors: z.object({ public: Hours.optional(), professional: Hours.optional(), elective: Hours.optional() }) })
+    .optional(),
+  /** SC-7 / FZ-3: class hours one credit is worth. */
+  hoursPerCredit: z.number().positive().max(100).optional(),
+  recordedOn: LocalDate,
+});
+
 export const EVENT_SCHEMAS = {
   InstitutionAccredited,
   InstitutionAccreditationWithdrawn,
@@ -328,6 +401,12 @@ export const EVENT_SCHEMAS = {
   PublicSubjectsListed,
   PastYearCatalogueRecorded,
   HolidayTableRecorded,
+  EmployerRegistered,
+  MissedYearExcused,
+  EligibilityGateOverridden,
+  CreditFileEntryRecorded,
+  OnlineStudyConsented,
+  IndustryRuleSetRecorded,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

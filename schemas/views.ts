@@ -124,3 +124,30 @@ export const CreditView = z.object({
   revoked: z.boolean(),
   revokedOn: z.string().optional(),
 });
+
+const CreditFileEntryView = z.object({
+  entryId: z.string(),
+  trainer: z.object({ trainerId: z.string(), name: z.string() }).optional(),
+  kind: z.enum(['finding', 'warning', 'suspension', 'filing-withdrawn', 'accreditation-withdrawn']),
+  ruleId: z.string().optional(),
+  description: z.string(),
+  effectiveOn: z.string(),
+  recordedOn: z.string(),
+});
+
+/** ST-9/10/14, FZ-4/5/8: what an institution's records show and the bureau's credit file on it. */
+export const OversightView = z.object({
+  institutionId: z.string(),
+  name: z.string(),
+  jurisdiction: z.string(),
+  flags: z.array(z.object({ ruleId: z.string(), courseId: z.string(), count: z.number().int(), message: z.string() })),
+  creditFile: z.array(CreditFileEntryView),
+  severity: z.number().int().describe('sanctions weigh most (withdrawal 1000 … finding 10), then 1 per irregular entry'),
+});
+
+/** FZ-8: the credit file of a person who delivers training. */
+export const TrainerFileView = z.object({
+  trainerId: z.string(),
+  name: z.string(),
+  entries: z.array(CreditFileEntryView.extend({ institutionId: z.string(), jurisdiction: z.string() })),
+});

@@ -4,8 +4,8 @@ import { addRow, defineProjection, emptyProjectionWrites } from '../define.js';
 import type { ProjectionEvent, ProjectionWrites, StateReader } from '../define.js';
 import { foldPerson, yearsOf } from '../person.js';
 import type { PersonRecord } from '../person.js';
-import { emptyRegistry, foldRegistry } from '../registry.js';
-import type { Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
+import { addIndustryRuleSet, emptyRegistry, foldRegistry, industryKey, jurisdictionsOf } from '../registry.js';
+import type { IndustryRuleSet, Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
 import { JURISDICTIONS } from '../../schemas/common.js';
 import type { Catalogue } from '../../src/rules/catalogue.js';
 import { calendarOf, HOLIDAYS_KEY, withTable } from '../holidays.js';
@@ -16,6 +16,7 @@ import { writeYears } from './writes.js';
 const PERSON_PREFIX = 'person-';
 export const courseKey = (id: string) => `course:${id}`;
 export const institutionKey = (id: string) => `institution:${id}`;
+export const industryDocKey = (key: string) => `industry:${key}`;
 
 const PERSON_EVENTS: EventType[] = [
   'PersonRegistered',
@@ -30,6 +31,8 @@ const PERSON_EVENTS: EventType[] = [
   'CertificateIssued',
   'CertificateStamped',
   'CertificateRevoked',
+  'OnlineStudyConsented',
+  'MissedYearExcused',
 ];
 const REGISTRY_EVENTS: EventType[] = [
   'InstitutionAccredited',
@@ -41,6 +44,7 @@ const REGISTRY_EVENTS: EventType[] = [
   'PublicSubjectsListed',
   'PastYearCatalogueRecorded',
   'HolidayTableRecorded',
+  'IndustryRuleSetRecorded',
 ];
 export const catalogueKey = (jurisdiction: string) => `catalogue:${jurisdiction}`;
 
@@ -56,6 +60,8 @@ interface Loaded {
   personsOfCatalogue: Map<string, string[]>;
   /** Persons with a committed year a holiday table the batch records moves (its year and the one before). */
   personsOfHolidays: Map<number, string[]>;
+  /** Persons of each industry (by industryKey) whose rule set the batch changes. */
+  personsOfIndustry: Map<string, string[]>;
 }
 
 const personOf = (e: ProjectionEvent) => (e.streamId.startsWith(PERSON_PREFIX) ? e.streamId.slice(PERSON_PREFIX.length) : undefined);
@@ -68,7 +74,9 @@ async function load(events: readonly ProjectionEvent[], state: StateReader): Pro
     coursesOfInstitution: new Map(),
     personsOfCatalogue: new Map(),
     personsOfHolidays: new Map(),
+    personsOfIndustry: new Map(),
   };
+  const industryKeys = new Set<string>();
   const courseIds = new Set<string>();
   const institutionIds = new Set<string>();
   const personIds = new Set<string>();
@@ -86,6 +94,14 @@ async function load(events: readonly ProjectionEvent[], state: StateReader): Pro
         const rows = await state.rows<{ course_id: string }>('SELECT course_id FROM institution_courses WHERE institution_id = ?', id);
         loaded.coursesOfInstitution.set(id, rows.map((r) => r.course_id));
         for (const r of rows) changedCourses.add(r.course_id);
+      }
+    } else if (e.type === 'IndustryRuleSetRecorded') {
+      const key = industryKey(e.data.jurisdiction, e.data.industry);
+      industryKeys.add(key);
+      if (!loaded.personsOfIndustry.has(key)) {
+        const rows = await state.rows<{ person_id: string }>('SELECT person_id FROM industry_persons WHERE jurisdiction = ? AND industry = ?', e.data.jurisdiction, e.data.industry);
+        loaded.personsOfIndustry.set(key, rows.map((r) => r.person_id));
+        for (const r of rows) personIds.add(r.person_id);
       }
     } else if (e.type === 'CourseFiled' || e.type === 'CourseApproved' || e.type === 'CourseCancelled' || e.type === 'CoursePublished') {
       courseIds.add(e.data.courseId);
@@ -115,6 +131,12 @@ async function load(events: readonly ProjectionEvent[], state: StateReader): Pro
     const record = state.doc<PersonRecord>('persons', personId);
     loaded.persons.set(personId, record);
     if (record) for (const c of Object.values(record.credits)) if (c.source === 'completion') courseIds.add(c.courseId);
+    if (record?.industry) for (const j of jurisdictionsOf(record)) industryKeys.add(industryKey(j, record.industry));
+  }
+  for (const e of events) if (e.type === 'PersonRegistered' && e.data.industry) industryKeys.add(industryKey(e.data.jurisdiction, e.data.industry));
+  for (const key of industryKeys) {
+    const sets = state.doc<IndustryRuleSet[]>('registry', industryDocKey(key));
+    if (sets) (loaded.registry.industryRules ??= new Map()).set(key, sets);
   }
   for (const courseId of courseIds) {
     const course = state.doc<RegistryCourse>('registry', courseKey(courseId));
@@ -146,6 +168,7 @@ function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: L
   const touched = new Map<string, Set<number>>();
   const batchLinks = new Map<string, Set<string>>();
   const batchCourses = new Map<string, Set<string>>();
+  const batchIndustry: [key: string, personId: string][] = [];
   const touch = (personId: string, years: number[] | 'all') => {
     let set = touched.get(personId);
     if (!set) touched.set(personId, (set = new Set()));
@@ -162,12 +185,23 @@ function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: L
       const { record, years } = foldPerson(persons.get(personId), e, e.position);
       persons.set(personId, record);
       if (record) touch(personId, years);
+      if (record?.industry && (e.type === 'PersonRegistered' || e.type === 'PersonTransferred')) {
+        addRow(w, 'industryPerson', [record.jurisdiction, record.industry, personId]);
+        batchIndustry.push([industryKey(record.jurisdiction, record.industry), personId]);
+      }
       if (e.type === 'CompletionRecorded') {
         addRow(w, 'link', [e.data.courseId, personId]);
         let set = batchLinks.get(e.data.courseId);
         if (!set) batchLinks.set(e.data.courseId, (set = new Set()));
         set.add(personId);
       }
+      continue;
+    }
+    if (e.type === 'IndustryRuleSetRecorded') {
+      const key = industryKey(e.data.jurisdiction, e.data.industry);
+      w.docs.push(['registry', industryDocKey(key), addIndustryRuleSet(registry, e.data)]);
+      for (const p of loaded.personsOfIndustry.get(key) ?? []) touch(p, 'all');
+      for (const [k, p] of batchIndustry) if (k === key) touch(p, 'all');
       continue;
     }
     const changed = foldRegistry(registry, e);
@@ -233,6 +267,7 @@ CREATE INDEX IF NOT EXISTS person_years_staff ON person_years (employer_id, year
 CREATE INDEX IF NOT EXISTS person_years_unstamped ON person_years (jurisdiction, person_id, year) WHERE certificate_status = 'unstamped';
 CREATE INDEX IF NOT EXISTS person_years_awaiting ON person_years (jurisdiction, person_id, year) WHERE awaiting_bureau > 0;
 CREATE TABLE IF NOT EXISTS course_persons (course_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (course_id, person_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS industry_persons (jurisdiction TEXT NOT NULL, industry TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (jurisdiction, industry, person_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS institution_courses (institution_id TEXT NOT NULL, course_id TEXT NOT NULL, PRIMARY KEY (institution_id, course_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS certificates (certificate_no TEXT PRIMARY KEY, person_id TEXT NOT NULL, year INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS verifications (certificate_no TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
@@ -247,11 +282,12 @@ export function personYearsProjection(rules: RuleOptions = {}) {
     name: 'person-years',
     version: 6,
     schema: SCHEMA,
-    tables: ['person_years', 'course_persons', 'institution_courses', 'certificates', 'verifications'],
+    tables: ['person_years', 'course_persons', 'industry_persons', 'institution_courses', 'certificates', 'verifications'],
     documents: { persons: 'persons', registry: 'registry' },
     statements: {
       link: { insert: 'INSERT OR IGNORE INTO course_persons (course_id, person_id)', columns: 2, rowsPerCall: 50 },
       institutionCourse: 'INSERT OR IGNORE INTO institution_courses (institution_id, course_id) VALUES (?, ?)',
+      industryPerson: 'INSERT OR IGNORE INTO industry_persons (jurisdiction, industry, person_id) VALUES (?, ?, ?)',
       year: `INSERT OR REPLACE INTO person_years (person_id, year, jurisdiction, employer_id, title_level, compliant,
          counted_public, counted_professional, counted_elective, counted_total, certificate_no, certificate_status, awaiting_bureau,
          name, required_total, required_floors, required_rules, short_public, short_professional, short_elective, short_total)

@@ -12,8 +12,8 @@ import type { WorkingCalendar } from '../../src/rules/calendar.js';
 import type { Catalogue } from '../../src/rules/catalogue.js';
 import { calendarOf, HOLIDAYS_KEY } from '../holidays.js';
 import type { HolidayDoc } from '../holidays.js';
-import { emptyRegistry } from '../registry.js';
-import type { Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
+import { emptyRegistry, industryKey, jurisdictionsOf } from '../registry.js';
+import type { IndustryRuleSet, Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
 import type { ReportInput } from '../reports.js';
 import { selectPage } from '../paging.js';
 import type { Condition, CursorKey, Page } from '../paging.js';
@@ -103,6 +103,12 @@ export class PersonYearQueries {
       if (catalogue) registry.catalogues.set(j, catalogue);
     }
     registry.calendar = this.calendar();
+    if (record.industry) {
+      for (const j of jurisdictionsOf(record)) {
+        const sets = this.registryDoc<RegistryCourse>(`industry:${industryKey(j, record.industry)}`) as unknown as IndustryRuleSet[] | undefined;
+        if (sets) (registry.industryRules ??= new Map()).set(industryKey(j, record.industry), sets);
+      }
+    }
     return registry;
   }
 

@@ -25,6 +25,7 @@ import { contentDigest, encodeQr, qrUrl } from './content.js';
 import type { Content } from './content.js';
 import { certificateNumber, parseCertificateNumber } from './numbers.js';
 import { bureauDataScope, loadBureauData, loadRegistry } from './replay.js';
+import { loadIndustryRules } from '../domain/commands/industry-rules.js';
 
 export interface CertificateDeps {
   keyring: Keyring;
@@ -42,12 +43,13 @@ const completedCourses = (record: PersonRecord | undefined) =>
 
 /**
  * The courses a person's credits name and the bureaus' data their years are judged with
- * (catalogues, holiday tables), from the events; `alsoYears` adds holiday tables a command's own
+ * (catalogues, holiday tables, the industry's rule sets), from the events; `alsoYears` adds holiday tables a command's own
  * date needs.
  */
 async function registryFor(ctx: CommandContext, record: PersonRecord | undefined, years: number[], alsoYears: number[] = []): Promise<Registry> {
-  const registry = await loadRegistry(ctx.store, completedCourses(record));
-  if (!record) return registry;
+  const courses = await loadRegistry(ctx.store, completedCourses(record));
+  if (!record) return courses;
+  const registry = await loadIndustryRules(ctx.store, courses, record);
   const scope = bureauDataScope(record, years);
   return loadBureauData(ctx.store, registry, { jurisdictions: scope.jurisdictions, years: [...scope.years, ...alsoYears] });
 }

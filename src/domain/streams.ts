@@ -3,6 +3,9 @@ export const streams = {
   institution: (id: string) => `institution-${id}`,
   course: (id: string) => `course-${id}`,
   person: (id: string) => `person-${id}`,
+  employer: (id: string) => `employer-${id}`,
+  /** The industry rule sets a jurisdiction's bureau recorded, all industries in one stream. */
+  industryRules: (jurisdiction: string) => `industryrules-${jurisdiction}`,
   /** Reserves a personal ID number for one person (appended with no_stream). */
   idNumber: (hash: string) => `idnumber-${hash}`,
   /** Certificate numbers of a jurisdiction and year, reserved in order: the n-th number is revision n-1. */

@@ -39,6 +39,10 @@ import type { FeedHub } from '../feed/hub.js';
 import { logRoutes } from './routes/log.js';
 import type { TransparencyLog } from '../tlog/log.js';
 import type { VerifierKey } from '../tlog/note.js';
+import { employerRoutes } from './routes/employers.js';
+import { eligibilityRoutes } from './routes/eligibility.js';
+import { oversightRoutes } from './routes/oversight.js';
+import { industryRuleRoutes } from './routes/industry-rules.js';
 
 export interface AppDeps {
   config: Config;
@@ -98,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     personReadRoutes(scope, readDeps);
     personDirectoryRoutes(scope, { ...readDeps, idPepper: deps.secrets.idPepper });
     institutionReadRoutes(scope, readDeps);
+    oversightRoutes(scope, readDeps);
     courseReadRoutes(scope, readDeps);
     employerReadRoutes(scope, readDeps);
     worklistRoutes(scope, { ...readDeps, clock: writeDeps.clock });
@@ -108,6 +113,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     feedRoutes(scope, { store: deps.store, authenticate, heartbeatMs: deps.config.feedHeartbeatMs, ...(deps.onFeedHub ? { onHub: deps.onFeedHub } : {}) });
     auditRoutes(scope, { store: deps.store, authenticate, ...(deps.log ? { log: deps.log } : {}) });
     if (deps.log) logRoutes(scope, { log: deps.log, witnesses: deps.logWitnesses ?? [] });
+    employerRoutes(scope, writeDeps);
+    industryRuleRoutes(scope, writeDeps);
+    eligibilityRoutes(scope, { store: deps.store, clock: writeDeps.clock, authenticate });
     const catalogue = eventCatalogueJsonSchema();
     scope.get('/v1/schemas/events', { schema: { hide: true } }, async () => catalogue);
     scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

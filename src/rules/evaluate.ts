@@ -19,11 +19,25 @@ function requirementFor(facts: PersonYearFacts, base: Requirement, options: Rule
   return { ...override.requirement, ruleIds: [...override.requirement.ruleIds, override.ruleId] };
 }
 
+/** A recorded industry rule set (data) wins over the evaluator's configured overrides for its industry. */
+function withIndustryRule(facts: PersonYearFacts, options: RuleOptions): RuleOptions {
+  const rule = facts.industryRule;
+  if (!rule) return options;
+  const out: RuleOptions = { ...options };
+  if (rule.hoursPerCredit !== undefined) out.creditTables = { ...options.creditTables, [rule.industry]: rule.hoursPerCredit };
+  if (rule.requirement) {
+    const byIndustry = { ...options.industryOverrides?.[facts.jurisdiction], [rule.industry]: { ruleId: rule.ruleId, requirement: { ...rule.requirement, ruleIds: [] } } };
+    out.industryOverrides = { ...options.industryOverrides, [facts.jurisdiction]: byIndustry };
+  }
+  return out;
+}
+
 /**
  * Has this person met the year's requirement, and if not, why? Pure and deterministic: the same
  * facts in any order give the same evaluation.
  */
-export function evaluate(facts: PersonYearFacts, options: RuleOptions = {}): Evaluation {
+export function evaluate(facts: PersonYearFacts, configured: RuleOptions = {}): Evaluation {
+  const options = withIndustryRule(facts, configured);
   const ruleSet = ruleSetFor(facts.jurisdiction, facts.year);
   const ctx: RuleContext = { facts, options, flags: [] };
   const works: CreditWork[] = [...facts.credits]
@@ -72,5 +86,6 @@ export function evaluate(facts: PersonYearFacts, options: RuleOptions = {}): Eva
     flags: ctx.flags,
     shortfall,
     compliant: CATEGORIES.every((c) => shortfall[c] === 0) && shortfall.total === 0,
+    ...(facts.industryRule ? { industryRule: { industry: facts.industryRule.industry, ruleId: facts.industryRule.ruleId, effectiveFrom: facts.industryRule.effectiveFrom } } : {}),
   };
 }

@@ -19,6 +19,16 @@ export interface PersonYearFacts {
   catalogue?: Catalogue;
   /** Working days with the bureau's recorded holiday tables (ST-9); the package's alone when absent. */
   calendar?: WorkingCalendar;
+  /** The industry rule set the bureau recorded for the person's industry, in force for the year (SZ-3, SC-1, SC-7, FZ-3). */
+  industryRule?: IndustryRuleFact;
+}
+
+export interface IndustryRuleFact {
+  industry: string;
+  ruleId: string;
+  effectiveFrom: string;
+  requirement?: { total: number; floors: Partial<Record<Category, number>> };
+  hoursPerCredit?: number;
 }
 
 export interface CourseFact {
@@ -151,4 +161,6 @@ export interface Evaluation {
   flags: Flag[];
   shortfall: ByCategory;
   compliant: boolean;
+  /** The industry rule set applied, when the person's industry has one in force. */
+  industryRule?: { industry: string; ruleId: string; effectiveFrom: string };
 }

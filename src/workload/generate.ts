@@ -1,6 +1,6 @@
 import { JURISDICTIONS } from '../../schemas/common.js';
 import type { Jurisdiction, TitleLevel } from '../../schemas/common.js';
-import type { EventData, EventType } from '../../schemas/events.js';
+import type { EmployerType, EventData, EventType } from '../../schemas/events.js';
 import { SCHEMA_VERSIONS } from '../../schemas/events.js';
 import type { JsonObject, NewEvent } from '../store/port.js';
 import { AREA_CODES, COURSE_PROFILES, TITLE_MIX } from './profiles.js';
@@ -26,6 +26,17 @@ export interface StreamBatch {
 }
 
 const ACTOR = { role: 'system', id: 'ledger-gen' } as const;
+
+/** Matches the employer ids persons are given (`{jurisdiction}-emp-0..199`). */
+const EMPLOYERS_PER_JURISDICTION = 200;
+const EMPLOYER_TYPES: EmployerType[] = ['enterprise', 'public-institution', 'enterprise', 'state-organ', 'public-institution', 'enterprise', 'social-organisation', 'enterprise', 'public-institution', 'other'];
+
+/** The industry each jurisdiction with an industry rule has one for, and its rule set. */
+const INDUSTRY_RULES: Partial<Record<Jurisdiction, Pick<EventData<'IndustryRuleSetRecorded'>, 'industry' | 'ruleId' | 'requirement' | 'hoursPerCredit'>>> = {
+  suzhou: { industry: 'construction', ruleId: 'SZ-3', requirement: { total: 60, floors: { public: 20, professional: 40 } } },
+  sichuan: { industry: 'medicine', ruleId: 'SC-7', hoursPerCredit: 3 },
+  fuzhou: { industry: 'medicine', ruleId: 'FZ-3', hoursPerCredit: 2 },
+};
 
 function event<T extends EventType>(rng: Rng, type: T, data: EventData<T>): NewEvent {
   return {
@@ -126,6 +137,23 @@ export function* generateWorkload(o: WorkloadOptions): Generator<StreamBatch> {
     courses.set(j, byInstitution);
   }
 
+  // Employers with their legal form (SC-9), and industries with their own rule sets (SZ-3, SC-7, FZ-3).
+  // Their event ids come from a second generator, so the persons of a seed stay what they were.
+  const side = new Rng((o.seed ?? 2014) + 7919);
+  for (const j of JURISDICTIONS) {
+    for (let k = 0; k < EMPLOYERS_PER_JURISDICTION; k++) {
+      const employerId = `${j}-emp-${k}`;
+      yield {
+        streamId: `employer-${employerId}`,
+        events: [event(side, 'EmployerRegistered', { employerId, name: `${j} employer ${k}`, type: EMPLOYER_TYPES[k % EMPLOYER_TYPES.length]!, jurisdiction: j, registeredOn: `${year - 1}-06-01` })],
+      };
+    }
+    const rule = INDUSTRY_RULES[j];
+    if (rule) {
+      yield { streamId: `industryrules-${j}`, events: [event(side, 'IndustryRuleSetRecorded', { jurisdiction: j, ...rule, effectiveFrom: `${year}-01-01`, recordedOn: `${year}-01-05` })] };
+    }
+  }
+
   const proofCounters = new Map<string, number>();
   for (let p = 0; p < o.persons; p++) {
     const jurisdiction = JURISDICTIONS[p % JURISDICTIONS.length]!;
@@ -133,6 +161,10 @@ export function* generateWorkload(o: WorkloadOptions): Generator<StreamBatch> {
     const employerId = `${jurisdiction}-emp-${rng.int(0, 199)}`;
     const level = titleLevel(rng);
     const ids = o.protectId(syntheticIdNumber(rng, AREA_CODES[jurisdiction]));
+    // Every tenth person of a jurisdiction with an industry rule works in that industry.
+    const industry = p % 10 === 3 ? INDUSTRY_RULES[jurisdiction]?.industry : undefined;
+    // ST-9: one Shantou entry in 25 comes well after the 5-working-day deadline.
+    const entryDelay = jurisdiction === 'shantou' && p % 25 === 0 ? 20 : 2;
     const events: NewEvent[] = [
       event(rng, 'PersonRegistered', {
         personId,
@@ -142,6 +174,7 @@ export function* generateWorkload(o: WorkloadOptions): Generator<StreamBatch> {
         jurisdiction,
         titleLevel: level,
         employerId,
+        ...(industry ? { industry } : {}),
         registeredOn: `${year - 1}-12-01`,
       }),
     ];
@@ -165,7 +198,7 @@ export function* generateWorkload(o: WorkloadOptions): Generator<StreamBatch> {
           proofNumber: String(course.certificateFrom! + counter).padStart(10, '0'),
           purpose: 'appointment',
           creditYear: year,
-          recordedOn: addDays(course.endsOn, 2),
+          recordedOn: addDays(course.endsOn, entryDelay),
         }),
       );
       if (jurisdiction === 'shantou' && course.category !== 'public') {
@@ -207,6 +240,19 @@ export function* generateWorkload(o: WorkloadOptions): Generator<StreamBatch> {
           claimedOn: `${year}-10-01`,
         }),
         event(rng, 'CreditReviewed', { creditId, personId, stage: 'employer', decision: 'approved', reviewedOn: `${year}-10-15` }),
+      );
+    }
+    if (industry && INDUSTRY_RULES[jurisdiction]?.hoursPerCredit !== undefined) {
+      events.push(
+        event(side, 'ConversionClaimed', {
+          creditId: `${personId}:cv-credits`,
+          personId,
+          year,
+          kind: 'credits',
+          credits: 4,
+          evidence: [{ kind: 'proof', ref: `credits-${personId}` }],
+          claimedOn: `${year}-11-01`,
+        }),
       );
     }
     events.push(event(rng, 'AnnualAssessmentSigned', { personId, year, employerId, result: 'passed', signedOn: `${year}-12-10` }));

@@ -32,4 +32,7 @@ export const WRITE_CASES: WriteCase[] = [
   { url: '/v1/conversions', roles: ['professional', 'employer'], payload: () => ({ personId: 'p1', year: 2014, kind: 'other', hours: 5, evidence: [] }) },
   { url: '/v1/credits/p1:c1/reviews', roles: ['employer', 'bureau'], payload: (role) => ({ stage: role === 'bureau' ? 'bureau' : 'employer', decision: 'approved' }) },
   { url: '/v1/credits/p1:c1/revocation', roles: ['bureau'], payload: () => ({ reason: 'no attendance record' }) },
+  { url: '/v1/employers', roles: ['bureau'], payload: () => ({ employerId: 'emp-1', name: '郑州第一医院', type: 'public-institution', jurisdiction: 'zhengzhou' }) },
+  { url: '/v1/institutions/inst-b/credit-file', roles: ['bureau'], payload: () => ({ kind: 'warning', description: 'no attendance records kept', effectiveOn: '2014-06-01' }) },
+  { url: '/v1/persons/p1/years/2014/excuse', roles: ['bureau'], payload: () => ({ reason: 'long sick leave, certified' }) },
 ];

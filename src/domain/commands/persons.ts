@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ChangeTitle, RegisterPerson, SignAssessment, TransferPerson } from '../../../schemas/commands.js';
+import type { RegisterPerson, SignAssessment, TransferPerson } from '../../../schemas/commands.js';
 import { isValidIdNumber, protectIdNumber } from '../../security/id-number.js';
 import { beijingDate } from '../../time/clock.js';
 import { checkScope } from '../authorize.js';
@@ -100,13 +100,6 @@ function onPerson(ctx: CommandContext, personId: string, roles: ('bureau' | 'emp
       const denied = checkScope(ctx.actor, roles, { jurisdiction: state.jurisdiction, employerId: state.employerId, personId: state.personId });
       return denied ?? decide(state);
     },
-  });
-}
-
-export function changeTitle(ctx: CommandContext, personId: string, cmd: z.infer<typeof ChangeTitle>) {
-  return onPerson(ctx, personId, ['bureau', 'employer'], (state) => {
-    if (state.titleLevel === cmd.to) return reject('CONFLICT', `title is already ${cmd.to}`);
-    return accept<Draft>({ type: 'PersonTitleChanged', data: { personId, from: state.titleLevel!, ...cmd } });
   });
 }
 

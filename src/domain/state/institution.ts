@@ -28,3 +28,8 @@ export function evolveInstitution(s: InstitutionState, e: DomainEvent): Institut
       return s;
   }
 }
+
+/** How many entries the institution's credit file holds (numbers the next one). */
+export function countCreditFileEntries(n: number, e: DomainEvent): number {
+  return e.type === 'CreditFileEntryRecorded' ? n + 1 : n;
+}

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AccreditInstitution, WithdrawAccreditation } from '../../../schemas/commands.js';
+import { AccreditInstitution, RecordCreditFileEntry, WithdrawAccreditation } from '../../../schemas/commands.js';
 import { Id } from '../../../schemas/common.js';
+import { recordCreditFileEntry } from '../../domain/commands/credit-file.js';
 import { accreditInstitution, withdrawAccreditation } from '../../domain/commands/institutions.js';
 import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
@@ -21,5 +22,13 @@ export function institutionRoutes(app: FastifyInstance, deps: WriteDeps) {
     params: z.object({ id: Id }),
     summary: 'Withdraw an accreditation (ZZ-4)',
     run: (ctx, body, params) => withdrawAccreditation(ctx, params.id, body),
+  });
+  writeRoute(app, deps, {
+    url: '/v1/institutions/:id/credit-file',
+    roles: ['bureau'],
+    body: RecordCreditFileEntry,
+    params: z.object({ id: Id }),
+    summary: "Record a finding or sanction in an institution's credit file, or one of its trainers' (ST-14, FZ-8)",
+    run: (ctx, body, params) => recordCreditFileEntry(ctx, params.id, body),
   });
 }

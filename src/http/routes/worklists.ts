@@ -3,7 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Jurisdiction, Year } from '../../../schemas/common.js';
 import { ErrorResponse } from '../../../schemas/responses.js';
-import { AwaitingReviewView, UnstampedView } from '../../../schemas/views.js';
+import { AwaitingReviewView, OversightView, UnstampedView } from '../../../schemas/views.js';
+import { institutionOversightProjection } from '../../../projections/institution-oversight.js';
+import type { OversightQueries } from '../../../projections/institution-oversight.js';
+import { oversightView } from './oversight.js';
 import { stampDayOnOrAfter } from '../../rules/calendar.js';
 import { beijingDate } from '../../time/clock.js';
 import type { Clock } from '../../time/clock.js';
@@ -114,6 +117,43 @@ export function worklistRoutes(app: FastifyInstance, deps: ReadDeps & { clock: C
             ['year', (c) => c.year],
             ['issuedOn', (c) => c.issuedOn],
             ['nextStampDay', (c) => c.nextStampDay],
+          ],
+        },
+        deps.read.runner.position,
+      );
+    },
+  );
+
+  r.get(
+    '/v1/worklists/institutions',
+    {
+      onRequest,
+      schema: {
+        summary: 'Institutions with findings in the jurisdiction, worst first (sanctions, then irregular entries)',
+        querystring: listQuery(2).extend({ jurisdiction: Jurisdiction.optional() }),
+        response: { 200: pageSchema(OversightView), 400: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const jurisdiction = jurisdictionOf(req, q.jurisdiction);
+      await awaitPosition(deps.read, q.minPosition, deps.waitMs);
+      const oversight = deps.read.projector.queries<OversightQueries>(institutionOversightProjection);
+      return sendList(
+        reply,
+        q,
+        (limit, after) => {
+          const page = oversight.worst(jurisdiction, limit, after);
+          return { ...page, items: page.items.map(oversightView) };
+        },
+        {
+          filename: `institutions-with-findings-${jurisdiction}`,
+          columns: [
+            ['institutionId', (i) => i.institutionId],
+            ['name', (i) => i.name],
+            ['severity', (i) => i.severity],
+            ['ruleIds', (i) => [...new Set(i.flags.map((f) => f.ruleId))].join(' ')],
+            ['sanctions', (i) => i.creditFile.map((e) => `${e.effectiveOn} ${e.kind}`).join('; ')],
           ],
         },
         deps.read.runner.position,
