@@ -16,6 +16,23 @@ export const ConfigSchema = z.object({
   readWaitMs: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** Public verification requests a client (IP) may make per minute. */
   verifyRateLimit: z.coerce.number().int().min(1).default(600),
+  /**
+   * Whom to believe about the client address (X-Forwarded-For), as Fastify's `trustProxy`: `false`
+   * (the socket's peer), a hop count (`1`: the proxy in front), or addresses/CIDRs (`10.0.0.0/8,127.0.0.1`).
+   */
+  trustProxy: z
+    .union([z.boolean(), z.number().int().min(0), z.string()])
+    .default(false)
+    .transform((v, ctx) => {
+      if (typeof v !== 'string') return v;
+      const text = v.trim();
+      if (text === 'false' || text === '') return false;
+      if (text === 'true') return true;
+      if (/^\d+$/.test(text)) return Number(text);
+      if (/^[0-9A-Fa-f:.,/\s]+$/.test(text)) return text;
+      ctx.addIssue({ code: 'custom', message: 'expected false, true, a hop count, or addresses/CIDRs separated by commas' });
+      return z.NEVER;
+    }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -31,6 +48,7 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   eventstoreConnectionString: 'EVENTSTORE_CONNECTION_STRING',
   readWaitMs: 'LEDGER_READ_WAIT_MS',
   verifyRateLimit: 'LEDGER_VERIFY_RATE_LIMIT',
+  trustProxy: 'LEDGER_TRUST_PROXY',
 };
 
 export class ConfigError extends Error {

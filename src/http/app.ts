@@ -38,6 +38,12 @@ export interface AppDeps {
   clock?: Clock;
 }
 
+/** A hop count as the function Fastify's types admit (it trusts the first `hops` addresses from the socket). */
+function fastifyTrustProxy(trust: Config['trustProxy']): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
+}
+
 /** Builds the HTTP app; tests call this and use `inject`, the CLI calls it and listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // No logger for Fastify itself: `logRequests` logs the routes that log per request (see there).
@@ -45,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 4 * 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { querystringParser: parseQueryString },
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -82,7 +89,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
   await app.register(async (scope) => {
-    verifyRoutes(scope, { read: deps.read, keyring: deps.keyring, idPepper: deps.secrets.idPepper, perMinute: deps.config.verifyRateLimit, log: deps.logger });
+    const clock = deps.clock;
+    verifyRoutes(scope, {
+      read: deps.read,
+      keyring: deps.keyring,
+      idPepper: deps.secrets.idPepper,
+      perMinute: deps.config.verifyRateLimit,
+      trustProxy: deps.config.trustProxy !== false,
+      ...(clock ? { now: () => clock().getTime() } : {}),
+      log: deps.logger,
+    });
   });
   return app;
 }

@@ -3,11 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { decodeQr } from '../../certificates/content.js';
-import { verifyCertificate } from '../../certificates/verify.js';
-import type { VerifyAnswer } from '../../certificates/verify.js';
+import { HolderBudget } from '../../certificates/holder-budget.js';
+import { verifyWithinBudget } from '../../certificates/verify.js';
+import type { BudgetedAnswer, VerifyAnswer } from '../../certificates/verify.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Keyring } from '../../security/signing-keys.js';
-import { answerError, ApiError } from '../errors.js';
+import { answerError, ApiError, errorBody } from '../errors.js';
 import { jsonSchemaValidatorCompiler } from '../json-schema-validation.js';
 import { FixedWindowLimiter, rateLimitHook } from '../rate-limit.js';
 
@@ -52,7 +53,13 @@ function readyAnswer(answer: VerifyAnswer, certificate: object): ReadyAnswer {
  * (same process, alternating 1 s rounds). The verification scope has no onSend or onResponse hooks
  * that this would skip, and a HEAD request still gets no body (Node drops it).
  */
-function sendAnswer(reply: FastifyReply, answer: VerifyAnswer): void {
+function sendAnswer(reply: FastifyReply, budgeted: BudgetedAnswer): void {
+  if (!budgeted.ok) {
+    const wait = budgeted.retryAfterSeconds;
+    void reply.code(429).header('retry-after', wait).send(errorBody('RATE_LIMITED', `too many failed holder checks of this certificate number, retry in ${wait} s`));
+    return;
+  }
+  const answer = budgeted.answer;
   if (!answer.certificate) {
     void reply.send(answer);
     return;
@@ -68,6 +75,12 @@ export interface VerifyDeps {
   keyring: Keyring;
   idPepper: Buffer;
   perMinute: number;
+  /** Failed holder checks per certificate number (a fresh budget per app unless given). */
+  holderBudget?: HolderBudget;
+  /** Milliseconds since the epoch; the limiter and the budget count by it. */
+  now?: () => number;
+  /** Whether the client address is taken from X-Forwarded-For (Fastify's `trustProxy`): then it is read per request, not per connection. */
+  trustProxy?: boolean;
   /** Where server faults on these routes are logged; they log nothing per request. */
   log: Logger;
 }
@@ -84,7 +97,9 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
   app.setErrorHandler<FastifyError>((err, _req, reply) => answerError(err, log, reply));
   const r = app.withTypeProvider<ZodTypeProvider>();
   // One count per client across both routes: a verifier scanning or typing shares the allowance.
-  const onRequest = rateLimitHook(new FixedWindowLimiter({ max: deps.perMinute, windowMs: 60_000 }));
+  const now = deps.now ?? Date.now;
+  const budget = deps.holderBudget ?? new HolderBudget();
+  const onRequest = rateLimitHook(new FixedWindowLimiter({ max: deps.perMinute, windowMs: 60_000, now }), deps.trustProxy);
   r.get(
     '/v1/verify/:no',
     {
@@ -99,11 +114,13 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
     (req, reply) =>
       sendAnswer(
         reply,
-        verifyCertificate(
+        verifyWithinBudget(
           { certificateNumber: req.params.no, holder: req.query.holder, digest: req.query.digest },
           deps.read.models.verification(req.params.no),
           deps.keyring,
           deps.idPepper,
+          budget,
+          now(),
         ),
       ),
   );
@@ -120,7 +137,7 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
     (req, reply) => {
       const qr = decodeQr(req.query.qr);
       if (!qr) throw new ApiError('VALIDATION_FAILED', 'not a celedger QR payload', [{ path: 'querystring.qr', message: 'expected CEL1.<number>.<digest>.<signature>.<keyId>' }]);
-      sendAnswer(reply, verifyCertificate({ certificateNumber: qr.certificateNumber, holder: req.query.holder, qr }, deps.read.models.verification(qr.certificateNumber), deps.keyring, deps.idPepper));
+      sendAnswer(reply, verifyWithinBudget({ certificateNumber: qr.certificateNumber, holder: req.query.holder, qr }, deps.read.models.verification(qr.certificateNumber), deps.keyring, deps.idPepper, budget, now()));
     },
   );
 }
