@@ -3,7 +3,7 @@ import {
   CertificateRevocationReason,
   ConversionKind,
   Hours,
-  Id,
+  RecordId,
   Jurisdiction,
   LocalDate,
   Purpose,
@@ -15,12 +15,13 @@ import { CourseCancelled, CourseFiled, Evidence, InstitutionAccreditationWithdra
 /** HTTP bodies of the write API; each is a command. Unknown fields are refused (strict). */
 
 /** The same fields as the event it records. */
-export const AccreditInstitution = z.strictObject(InstitutionAccredited.shape);
+export const AccreditInstitution = z.strictObject({ ...InstitutionAccredited.shape, institutionId: RecordId });
 
 export const WithdrawAccreditation = InstitutionAccreditationWithdrawn.omit({ institutionId: true }).strict();
 
 /** The event's fields but the jurisdiction, which the course takes from its institution. */
 export const FileCourse = CourseFiled.omit({ jurisdiction: true })
+  .extend({ courseId: RecordId, institutionId: RecordId })
   .strict()
   .refine((c) => c.endsOn >= c.startsOn, { message: 'endsOn is before startsOn', path: ['endsOn'] });
 
@@ -40,12 +41,12 @@ export const ApproveCourse = z
 export const CancelCourse = CourseCancelled.omit({ courseId: true }).strict();
 
 export const RegisterPerson = z.strictObject({
-  personId: Id,
+  personId: RecordId,
   idNumber: z.string().min(15).max(20),
   name: z.string().min(1).max(100),
   jurisdiction: Jurisdiction,
   titleLevel: TitleLevel,
-  employerId: Id,
+  employerId: RecordId,
   industry: z.string().min(1).max(100).optional(),
   registeredOn: LocalDate.optional(),
 });
@@ -57,20 +58,20 @@ export const ChangeTitle = z.strictObject({
 
 export const TransferPerson = z.strictObject({
   toJurisdiction: Jurisdiction,
-  toEmployerId: Id,
+  toEmployerId: RecordId,
   effectiveOn: LocalDate,
 });
 
 export const RecordEnrolment = z.strictObject({
-  personId: Id,
-  courseId: Id,
+  personId: RecordId,
+  courseId: RecordId,
   enrolledOn: LocalDate,
   purpose: Purpose.default('general'),
 });
 
 export const RecordCompletion = z.strictObject({
-  personId: Id,
-  courseId: Id,
+  personId: RecordId,
+  courseId: RecordId,
   completedOn: LocalDate,
   assessment: z.enum(['passed', 'failed', 'none']),
   hours: Hours.optional(),
@@ -84,7 +85,7 @@ export const RecordCompletionsBatch = z.strictObject({
 });
 
 export const ClaimConversion = z.strictObject({
-  personId: Id,
+  personId: RecordId,
   year: Year,
   kind: ConversionKind,
   hours: Hours.optional(),

@@ -11,6 +11,7 @@ import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventStore } from '../../src/store/port.js';
 import { openReadSide } from '../../src/runner/read-side.js';
 import { Keyring } from '../../src/security/signing-keys.js';
+import { collectLogLines } from './log-collection.js';
 import type { ReadSide } from '../../src/runner/read-side.js';
 
 export interface TestApp {
@@ -48,7 +49,12 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const secrets: Secrets = { idPepper: Buffer.alloc(32, 7), jwtKey: Buffer.alloc(32, 9) };
   const idempotency = new IdempotencyStore(options.idempotencyFile ?? ':memory:');
   const logs: string[] = [];
-  const logger = pino({ ...loggerOptions('info') }, { write: (line: string) => void logs.push(line) });
+  const logger = pino({ ...loggerOptions('info') }, {
+    write: (line: string) => {
+      logs.push(line);
+      collectLogLines(line);
+    },
+  });
   const read = openReadSide(store, ':memory:');
   const keyring = Keyring.inMemory();
   read.runner.start();

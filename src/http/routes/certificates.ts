@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { RevokeCertificate, StampCertificate } from '../../../schemas/commands.js';
-import { Id, Year } from '../../../schemas/common.js';
+import { RecordId, Year } from '../../../schemas/common.js';
 import { issueCertificate, revokeCertificate, stampCertificate } from '../../certificates/commands.js';
 import type { CertificateDeps } from '../../certificates/commands.js';
 import { encodeQr } from '../../certificates/content.js';
@@ -21,7 +21,7 @@ export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & Certif
     url: '/v1/persons/:id/years/:year/certificate',
     roles: ['bureau'],
     body: z.strictObject({}).optional().default({}),
-    params: z.object({ id: Id, year: z.coerce.number().pipe(Year) }),
+    params: z.object({ id: RecordId, year: z.coerce.number().pipe(Year) }),
     summary: 'Issue the year certificate (only for a compliant year; ST-11)',
     run: (ctx, _body, p) => issueCertificate(ctx, p.id, p.year, deps),
   });

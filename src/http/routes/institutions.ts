@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AccreditInstitution, WithdrawAccreditation } from '../../../schemas/commands.js';
-import { Id } from '../../../schemas/common.js';
+import { RecordId } from '../../../schemas/common.js';
 import { accreditInstitution, withdrawAccreditation } from '../../domain/commands/institutions.js';
 import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
@@ -18,7 +18,7 @@ export function institutionRoutes(app: FastifyInstance, deps: WriteDeps) {
     url: '/v1/institutions/:id/withdrawal',
     roles: ['bureau'],
     body: WithdrawAccreditation,
-    params: z.object({ id: Id }),
+    params: z.object({ id: RecordId }),
     summary: 'Withdraw an accreditation (ZZ-4)',
     run: (ctx, body, params) => withdrawAccreditation(ctx, params.id, body),
   });

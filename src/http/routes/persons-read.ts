@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Id, Year } from '../../../schemas/common.js';
+import { RecordId, Year } from '../../../schemas/common.js';
 import { inScope } from '../../domain/authorize.js';
 import type { PersonRecord } from '../../../projections/person.js';
 import type { Principal } from '../../security/principal.js';
@@ -44,7 +44,7 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     return p;
   };
 
-  r.get('/v1/persons/:id', { onRequest, schema: { params: z.object({ id: Id }), querystring: MinPosition, summary: 'A registered professional (ID number masked)' } }, async (req) => {
+  r.get('/v1/persons/:id', { onRequest, schema: { params: z.object({ id: RecordId }), querystring: MinPosition, summary: 'A registered professional (ID number masked)' } }, async (req) => {
     await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
     const p = load(req.principal!, req.params.id);
     return {
@@ -61,7 +61,7 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     };
   });
 
-  r.get('/v1/persons/:id/years', { onRequest, schema: { params: z.object({ id: Id }), querystring: MinPosition, summary: "A person's years: totals, compliance, certificate" } }, async (req) => {
+  r.get('/v1/persons/:id/years', { onRequest, schema: { params: z.object({ id: RecordId }), querystring: MinPosition, summary: "A person's years: totals, compliance, certificate" } }, async (req) => {
     await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
     load(req.principal!, req.params.id);
     return {
@@ -81,7 +81,7 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
 
   r.get(
     '/v1/persons/:id/years/:year',
-    { onRequest, schema: { params: z.object({ id: Id, year: z.coerce.number().pipe(Year) }), querystring: MinPosition, summary: 'Has this person met the year, and if not, why (with rule ids)' } },
+    { onRequest, schema: { params: z.object({ id: RecordId, year: z.coerce.number().pipe(Year) }), querystring: MinPosition, summary: 'Has this person met the year, and if not, why (with rule ids)' } },
     async (req) => {
       await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
       load(req.principal!, req.params.id);

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ChangeTitle, RegisterPerson, SignAssessment, TransferPerson } from '../../../schemas/commands.js';
-import { Id, Year } from '../../../schemas/common.js';
+import { RecordId, Year } from '../../../schemas/common.js';
 import { changeTitle, registerPerson, signAssessment, transferPerson } from '../../domain/commands/persons.js';
 import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
 
 export function personWriteRoutes(app: FastifyInstance, deps: WriteDeps & { idPepper: Buffer }) {
-  const params = z.object({ id: Id });
+  const params = z.object({ id: RecordId });
   writeRoute(app, deps, {
     url: '/v1/persons',
     roles: ['bureau', 'employer'],
@@ -35,7 +35,7 @@ export function personWriteRoutes(app: FastifyInstance, deps: WriteDeps & { idPe
     url: '/v1/persons/:id/years/:year/assessment',
     roles: ['employer'],
     body: SignAssessment,
-    params: z.object({ id: Id, year: z.coerce.number().pipe(Year) }),
+    params: z.object({ id: RecordId, year: z.coerce.number().pipe(Year) }),
     summary: "Sign the employer's yearly assessment (SC-8)",
     run: (ctx, body, p) => signAssessment(ctx, p.id, p.year, body),
   });
