@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ZodError } from 'zod';
 import { ConfigError } from '../config/config.js';
+import { UsageError } from './args.js';
 
 interface Command {
   usage: string;
@@ -19,15 +20,35 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'verify-chain': () => import('./commands/verify-chain.js'),
 };
 
+const COMMON_HELP = 'every command also takes --data-dir DIR, --store sqlite|esdb, --log-level L, and -h/--help (prints this and does nothing else)';
+
+const asksForHelp = (argv: string[]) => argv.some((a) => a === '--help' || a === '-h');
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const load = name ? COMMANDS[name] : undefined;
   if (!load) {
     const usages = await Promise.all(Object.values(COMMANDS).map(async (l) => `  ${(await l()).usage}`));
-    process.stderr.write(`usage:\n${usages.join('\n')}\n`);
-    return name && name !== '--help' && name !== 'help' ? 2 : 0;
+    const help = name === undefined || name === '--help' || name === '-h' || name === 'help';
+    process.stderr.write(`${help ? '' : `ledger: no command ${JSON.stringify(name)}\n`}usage:\n${usages.join('\n')}\n${COMMON_HELP}\n`);
+    return help ? 0 : 2;
   }
-  return (await load()).run(rest);
+  const command = await load();
+  // Before the command runs anything: `gen --help` must not generate, nor `rebuild --help` rebuild.
+  if (asksForHelp(rest)) {
+    process.stdout.write(`usage: ${command.usage}\n${COMMON_HELP}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof ZodError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
+      const sentence = err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ') : (err as Error).message;
+      process.stderr.write(`ledger ${name}: ${sentence}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    throw err;
+  }
 }
 
 main(process.argv.slice(2)).then(
@@ -35,12 +56,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof ZodError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-      process.exitCode = 1;
-    }
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
   },
 );

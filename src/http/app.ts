@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { eventCatalogueJsonSchema } from '../../schemas/json-schema.js';
 import type { Config } from '../config/config.js';
 import type { Secrets } from '../security/secrets.js';
+import type { RevokedTokens } from '../security/token-revocations.js';
 import type { EventStore } from '../store/port.js';
 import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   idempotency: IdempotencyStore;
   read: ReadSide;
   keyring: Keyring;
+  /** The deny list of tokens revoked before they expire; none unless given. */
+  revokedTokens?: RevokedTokens;
   clock?: Clock;
 }
 
@@ -70,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  const authenticate = authenticator(deps.secrets.jwtKey);
+  const authenticate = authenticator(deps.secrets.jwtKey, deps.revokedTokens);
   const writeDeps = { store: deps.store, clock: deps.clock ?? systemClock, authenticate, idempotency: deps.idempotency };
   await app.register(async (scope) => {
     logRequests(scope, deps.logger);

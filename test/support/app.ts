@@ -11,6 +11,7 @@ import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventStore } from '../../src/store/port.js';
 import { openReadSide } from '../../src/runner/read-side.js';
 import { Keyring } from '../../src/security/signing-keys.js';
+import type { RevokedTokens } from '../../src/security/token-revocations.js';
 import { collectLogLines } from './log-collection.js';
 import type { ReadSide } from '../../src/runner/read-side.js';
 
@@ -40,13 +41,19 @@ export interface TestAppOptions {
   idempotencyFile?: string;
   /** Settings other than the defaults, as the environment would give them. */
   config?: Record<string, unknown>;
+  /** Signing keys on disk (`Keyring.open`), to test what other processes do to them; in memory otherwise. */
+  keyring?: Keyring;
+  /** A deny list of tokens; none otherwise. */
+  revokedTokens?: RevokedTokens;
+  /** The secrets of a data dir; fixed test keys otherwise. */
+  secrets?: Secrets;
 }
 
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   let now = options.now ?? FIXED_NOW;
   const clock = () => now;
   const store = options.store ?? new MemoryEventStore(clock);
-  const secrets: Secrets = { idPepper: Buffer.alloc(32, 7), jwtKey: Buffer.alloc(32, 9) };
+  const secrets: Secrets = options.secrets ?? { idPepper: Buffer.alloc(32, 7), jwtKey: Buffer.alloc(32, 9) };
   const idempotency = new IdempotencyStore(options.idempotencyFile ?? ':memory:');
   const logs: string[] = [];
   const logger = pino({ ...loggerOptions('info') }, {
@@ -56,7 +63,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     },
   });
   const read = openReadSide(store, ':memory:');
-  const keyring = Keyring.inMemory();
+  const keyring = options.keyring ?? Keyring.inMemory();
   read.runner.start();
   const app = await buildApp({
     config: ConfigSchema.parse({ readWaitMs: 300, ...options.config }),
@@ -66,6 +73,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     idempotency,
     read,
     keyring,
+    ...(options.revokedTokens ? { revokedTokens: options.revokedTokens } : {}),
     clock,
   });
   await app.ready();

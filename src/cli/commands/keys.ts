@@ -9,7 +9,7 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, configFlags(values));
   const keyring = Keyring.open(config.dataDir);
   if (positionals[0] === 'rotate') {
-    process.stdout.write(`current signing key: ${keyring.rotate()} (restart the server to sign with it)\n`);
+    process.stdout.write(`current signing key: ${keyring.rotate()} (running servers sign with it from their next certificate; no restart)\n`);
     return 0;
   }
   for (const k of keyring.publicKeys()) process.stdout.write(`${k.keyId}${k.keyId === keyring.currentKeyId ? '  (current)' : ''}\n`);

@@ -7,6 +7,7 @@ import { IdempotencyStore } from '../../http/idempotency.js';
 import { loadSecrets } from '../../security/secrets.js';
 import { openReadSide } from '../../runner/read-side.js';
 import { Keyring } from '../../security/signing-keys.js';
+import { RevokedTokens } from '../../security/token-revocations.js';
 import { configFlags, parseCommandArgs } from '../args.js';
 
 export const usage = 'ledger serve [--port N] [--host H] [--data-dir DIR] [--store sqlite|esdb]';
@@ -22,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
   const caughtUp = await read.runner.catchUp();
   logger.info({ events: caughtUp, position: read.runner.position.toString() }, 'read models caught up');
   read.runner.start();
-  const app = await buildApp({ config, store, logger, secrets, idempotency, read, keyring: Keyring.open(config.dataDir) });
+  const app = await buildApp({ config, store, logger, secrets, idempotency, read, keyring: Keyring.open(config.dataDir), revokedTokens: RevokedTokens.open(config.dataDir) });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
