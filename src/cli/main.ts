@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   schemas: () => import('./commands/schemas.js'),
   token: () => import('./commands/token.js'),
   'verify-chain': () => import('./commands/verify-chain.js'),
+  backup: () => import('./commands/backup.js'),
+  restore: () => import('./commands/restore.js'),
 };
 
 const COMMON_HELP = 'every command also takes --data-dir DIR, --store sqlite|esdb, --log-level L, and -h/--help (prints this and does nothing else)';
