@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +15,7 @@ import { systemClock } from '../time/clock.js';
 import { authenticator } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import { parseQueryString } from './query-string.js';
+import { AppMetrics, metricsRoute } from './metrics.js';
 import { logRequests } from './request-log.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { ReadSide } from '../runner/read-side.js';
@@ -41,6 +44,15 @@ export interface AppDeps {
   clock?: Clock;
 }
 
+/**
+ * The request id: the caller's `X-Request-Id` when it is a plain token (so a proxy's or a client's
+ * id follows the request through our logs), a new UUID otherwise.
+ */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
 /** A hop count as the function Fastify's types admit (it trusts the first `hops` addresses from the socket). */
 function fastifyTrustProxy(trust: Config['trustProxy']): boolean | string | ((address: string, hop: number) => boolean) {
   if (typeof trust !== 'number') return trust;
@@ -55,14 +67,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { querystringParser: parseQueryString },
     trustProxy: fastifyTrustProxy(deps.config.trustProxy),
+    requestIdHeader: false,
+    genReqId: requestId,
   });
+  // Every answer says its request id; a hijacked verification answer writes it itself.
+  app.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    done();
+  });
+  const metrics = new AppMetrics({ store: deps.store, read: deps.read });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  const unmatched = metrics.route('ANY', '(no route)');
   app.setNotFoundHandler((req, reply) => {
     // The path only: a query string may carry a holder's ID number.
     const path = req.url.split('?')[0];
-    deps.logger.info({ method: req.method, path }, 'no such route');
+    deps.logger.info({ method: req.method, path, reqId: req.id }, 'no such route');
+    unmatched.observe(404, reply.elapsedTime / 1000);
     void reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${path}`));
   });
   await app.register(fastifySwagger, {
@@ -77,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const writeDeps = { store: deps.store, clock: deps.clock ?? systemClock, authenticate, idempotency: deps.idempotency };
   await app.register(async (scope) => {
     logRequests(scope, deps.logger);
+    metrics.instrument(scope);
     await healthRoutes(scope, { store: deps.store, storeKind: deps.config.store });
     institutionRoutes(scope, writeDeps);
     courseRoutes(scope, writeDeps);
@@ -100,8 +123,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       perMinute: deps.config.verifyRateLimit,
       trustProxy: deps.config.trustProxy !== false,
       ...(clock ? { now: () => clock().getTime() } : {}),
+      metrics,
       log: deps.logger,
     });
   });
+  metricsRoute(app, metrics);
   return app;
 }

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface PublicKeyInfo {
@@ -17,11 +17,13 @@ export interface PublicKeyInfo {
  *
  * A running server sees a rotation made by `ledger keys rotate` (or by another replica sharing the
  * keys directory) without a restart: it re-reads `current` before it signs, and looks for new
- * public keys when asked for a key id it does not know (at most once a second, so unknown key ids
- * cannot make it read the directory on every request) and when it lists the keys.
+ * public keys when asked for a key id it does not know and when it lists the keys, reading the
+ * directory only when its modification time has changed (so unknown key ids cost a stat, not a
+ * directory read).
  */
 export class Keyring {
-  private lastLook = -Infinity;
+  /** Modification time of the keys directory when it was last read: a key added since changes it. */
+  private dirMtimeMs = -1;
 
   private constructor(
     private readonly dir: string | undefined,
@@ -75,7 +77,7 @@ export class Keyring {
   /** Re-reads the keys directory: public keys added since, and the current signing key. */
   reload(): void {
     if (!this.dir) return;
-    this.lastLook = Date.now();
+    this.dirMtimeMs = statSync(this.dir).mtimeMs;
     for (const f of readdirSync(this.dir)) {
       if (!f.endsWith('.pub.pem')) continue;
       const keyId = f.slice(0, -'.pub.pem'.length);
@@ -94,7 +96,7 @@ export class Keyring {
   }
 
   private lookAgain(): boolean {
-    if (!this.dir || Date.now() - this.lastLook < 1000) return false;
+    if (!this.dir || statSync(this.dir).mtimeMs === this.dirMtimeMs) return false;
     this.reload();
     return true;
   }

@@ -10,6 +10,7 @@ import type { ReadSide } from '../../runner/read-side.js';
 import type { Keyring } from '../../security/signing-keys.js';
 import { answerError, ApiError, errorBody } from '../errors.js';
 import { jsonSchemaValidatorCompiler } from '../json-schema-validation.js';
+import type { AppMetrics, RouteRecorder } from '../metrics.js';
 import { FixedWindowLimiter, rateLimitHook } from '../rate-limit.js';
 
 // `regex(/\S/)` says what `trim().min(1)` does in a form the JSON Schema these routes validate with keeps.
@@ -53,20 +54,22 @@ function readyAnswer(answer: VerifyAnswer, certificate: object): ReadyAnswer {
  * (same process, alternating 1 s rounds). The verification scope has no onSend or onResponse hooks
  * that this would skip, and a HEAD request still gets no body (Node drops it).
  */
-function sendAnswer(reply: FastifyReply, budgeted: BudgetedAnswer): void {
+function sendAnswer(reply: FastifyReply, budgeted: BudgetedAnswer, recorder: RouteRecorder | undefined): void {
   if (!budgeted.ok) {
+    recorder?.observe(429, reply.elapsedTime / 1000);
     const wait = budgeted.retryAfterSeconds;
     void reply.code(429).header('retry-after', wait).send(errorBody('RATE_LIMITED', `too many failed holder checks of this certificate number, retry in ${wait} s`));
     return;
   }
   const answer = budgeted.answer;
+  recorder?.observe(200, reply.elapsedTime / 1000);
   if (!answer.certificate) {
     void reply.send(answer);
     return;
   }
   const { body, headers } = readyAnswer(answer, answer.certificate);
   reply.hijack();
-  reply.raw.writeHead(200, headers);
+  reply.raw.writeHead(200, [...headers, 'x-request-id', reply.request.id]);
   reply.raw.end(body);
 }
 
@@ -81,6 +84,8 @@ export interface VerifyDeps {
   now?: () => number;
   /** Whether the client address is taken from X-Forwarded-For (Fastify's `trustProxy`): then it is read per request, not per connection. */
   trustProxy?: boolean;
+  /** Requests counted and timed by route (the answer's own time; the scope has no response hooks). */
+  metrics?: AppMetrics;
   /** Where server faults on these routes are logged; they log nothing per request. */
   log: Logger;
 }
@@ -99,6 +104,8 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
   // One count per client across both routes: a verifier scanning or typing shares the allowance.
   const now = deps.now ?? Date.now;
   const budget = deps.holderBudget ?? new HolderBudget();
+  const byNumber = deps.metrics?.route('GET', '/v1/verify/:no');
+  const byQr = deps.metrics?.route('GET', '/v1/verify');
   const onRequest = rateLimitHook(new FixedWindowLimiter({ max: deps.perMinute, windowMs: 60_000, now }), deps.trustProxy);
   r.get(
     '/v1/verify/:no',
@@ -122,6 +129,7 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
           budget,
           now(),
         ),
+        byNumber,
       ),
   );
   r.get(
@@ -137,7 +145,7 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
     (req, reply) => {
       const qr = decodeQr(req.query.qr);
       if (!qr) throw new ApiError('VALIDATION_FAILED', 'not a celedger QR payload', [{ path: 'querystring.qr', message: 'expected CEL1.<number>.<digest>.<signature>.<keyId>' }]);
-      sendAnswer(reply, verifyWithinBudget({ certificateNumber: qr.certificateNumber, holder: req.query.holder, qr }, deps.read.models.verification(qr.certificateNumber), deps.keyring, deps.idPepper, budget, now()));
+      sendAnswer(reply, verifyWithinBudget({ certificateNumber: qr.certificateNumber, holder: req.query.holder, qr }, deps.read.models.verification(qr.certificateNumber), deps.keyring, deps.idPepper, budget, now()), byQr);
     },
   );
 }
