@@ -30,8 +30,9 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
-  return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+/** Flags of a command; words other than flags (`keys rotate`) only for the commands that take them. */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, takes: { positionals?: boolean } = {}) {
+  return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: takes.positionals ?? false, strict: true });
 }
 
 export function configFlags(values: Record<string, unknown>): ConfigInput {

@@ -14,9 +14,10 @@ function bar(done: number, total: number, width = 30): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  if (!runsWith(REBUILD_NODE_OPTIONS)) return rerunWith(REBUILD_NODE_OPTIONS);
+  // Arguments are checked before the command runs itself again, so a bad one costs no second Node.
   const { values } = parseCommandArgs(argv, {});
   const config = loadConfig(process.env, configFlags(values));
+  if (!runsWith(REBUILD_NODE_OPTIONS)) return rerunWith(REBUILD_NODE_OPTIONS);
   const store = await openStore(config);
   const file = join(config.dataDir, 'readmodels.db');
   dropReadModels(file);

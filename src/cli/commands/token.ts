@@ -19,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
     ttl: { type: 'string' },
     jti: { type: 'string' },
     until: { type: 'string' },
-  });
+  }, { positionals: true });
   const config = loadConfig(process.env, configFlags(values));
   if (positionals[0] === 'revoke') {
     if (!values.jti) throw new UsageError('--jti: the id of the token to revoke is required (`ledger token` prints it on stderr)');
