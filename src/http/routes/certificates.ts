@@ -12,7 +12,7 @@ import type { Authenticate } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
-import { assertMayRead } from './persons-read.js';
+import { readReach } from './persons-read.js';
 
 const CertNo = z.object({ no: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/, 'a certificate number such as ZZ-2014-000001') });
 
@@ -44,10 +44,14 @@ export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & Certif
 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const readers = deps.authenticate(['professional', 'employer', 'bureau', 'auditor']);
-  const find = (actor: Parameters<typeof assertMayRead>[0], no: string) => {
+  const find = (actor: Parameters<typeof readReach>[0], no: string) => {
     const found = deps.read.models.certificate(no);
-    if (!found) throw new ApiError('NOT_FOUND', `certificate ${no} not found`);
-    assertMayRead(actor, found.record);
+    const notFound = new ApiError('NOT_FOUND', `certificate ${no} not found`);
+    if (!found) throw notFound;
+    const reach = readReach(actor, found.record);
+    const year = deps.read.models.personYear(found.record.personId, found.cert.issued.year);
+    // Out of reach, a certificate is answered as one that does not exist.
+    if (!reach || (reach.kind === 'former' && !(year && reach.holds(year)))) throw notFound;
     return found;
   };
   const qrOf = (f: ReturnType<typeof find>) =>
