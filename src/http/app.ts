@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { eventCatalogueJsonSchema } from '../../schemas/json-schema.js';
 import type { Config } from '../config/config.js';
@@ -16,6 +17,7 @@ import { authenticator } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import { parseQueryString } from './query-string.js';
 import { AppMetrics, metricsRoute } from './metrics.js';
+import { openApiTransform } from './openapi.js';
 import { logRequests } from './request-log.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { ReadSide } from '../runner/read-side.js';
@@ -92,8 +94,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: { title: 'celedger', description: 'Continuing-education class-hour ledger', version: '1' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
   });
+  // The reference, browsable at /docs: Swagger UI's files are served from this package, nothing from a CDN.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
 
   const authenticate = authenticator(deps.secrets.jwtKey, deps.revokedTokens);
   const writeDeps = { store: deps.store, clock: deps.clock ?? systemClock, authenticate, idempotency: deps.idempotency };
