@@ -72,11 +72,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     genReqId: requestId,
   });
-  // Every answer says its request id; a hijacked verification answer writes it itself.
-  app.addHook('onRequest', (req, reply, done) => {
-    void reply.header('x-request-id', req.id);
-    done();
-  });
   const metrics = new AppMetrics({ store: deps.store, read: deps.read });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -87,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const path = req.url.split('?')[0];
     deps.logger.info({ method: req.method, path, reqId: req.id }, 'no such route');
     unmatched.observe(404, reply.elapsedTime / 1000);
+    void reply.header('x-request-id', req.id);
     void reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${path}`));
   });
   await app.register(fastifySwagger, {
@@ -104,6 +100,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     logRequests(scope, deps.logger);
     metrics.instrument(scope);
+    // Every answer says its request id (the verification routes, outside this scope, write it themselves).
+    scope.addHook('onRequest', (req, reply, done) => {
+      void reply.header('x-request-id', req.id);
+      done();
+    });
     await healthRoutes(scope, { store: deps.store, storeKind: deps.config.store });
     institutionRoutes(scope, writeDeps);
     courseRoutes(scope, writeDeps);

@@ -164,6 +164,7 @@ export function rateLimitHook(limiter: FixedWindowLimiter, trustProxy = false): 
     void reply
       .code(429)
       .header('retry-after', decision.retryAfterSeconds)
+      .header('x-request-id', req.id)
       .send(errorBody('RATE_LIMITED', `rate limit exceeded, retry in ${decision.retryAfterSeconds} s`));
   };
 }

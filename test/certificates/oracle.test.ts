@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { Test } from 'tap';
 import { decodeQr } from '../../src/certificates/content.js';
 import { HolderBudget } from '../../src/certificates/holder-budget.js';
 import { isValidIdNumber } from '../../src/security/id-number.js';
@@ -36,7 +37,7 @@ const DAY = 86_400_000;
  * exactly as long as Retry-After says; it stops when a guess is authentic or when `days` are up.
  * Returns how many guesses the ledger actually judged.
  */
-async function guess(app: TestApp, no: string, order: string[], days: number) {
+async function guess(t: Test, app: TestApp, no: string, order: string[], days: number) {
   let at = FIXED_NOW.getTime();
   const end = at + days * DAY;
   let judged = 0;
@@ -75,11 +76,11 @@ t.test('a scripted guesser at the allowed rate recovers the ID number with a cha
   t.equal(all.length, 1000);
   const truth = all.indexOf(ID_NUMBERS.p1);
   t.ok(truth > 100, 'the real number is not among the first guesses of an ascending search');
-  const month = await guess(app, no, all, 30);
+  const month = await guess(t, app, no, all, 30);
   t.notOk(month.found);
   t.ok(month.judged / all.length <= STATED_SUCCESS_RATE_30_DAYS, `30 days: ${month.judged} of ${all.length} guesses judged (${month.requests} requests)`);
   const rest = all.slice(month.judged);
-  const year = await guess(app, no, rest, 335);
+  const year = await guess(t, app, no, rest, 335);
   const judged = month.judged + year.judged;
   t.notOk(year.found);
   t.ok(judged / all.length < STATED_SUCCESS_RATE_YEAR, `a year: ${judged} of ${all.length} guesses judged`);
@@ -90,7 +91,7 @@ t.test('the guesser does find the number when it is among the guesses the budget
   const { app, no } = await certified();
   t.teardown(app.close);
   const all = candidates(ID_NUMBERS.p1.slice(0, 14)).filter((c) => c !== ID_NUMBERS.p1);
-  const run = await guess(app, no, [...all.slice(0, 7), ID_NUMBERS.p1], 1);
+  const run = await guess(t, app, no, [...all.slice(0, 7), ID_NUMBERS.p1], 1);
   t.ok(run.found);
   t.equal(run.judged, 8);
 });

@@ -59,6 +59,7 @@ t.test('X-Request-Id: taken from the request when it is a plain token, made othe
   t.equal(JSON.parse(app.logs.at(-1)!).reqId, 'trace-7f1c.0001', 'and it is the id the log line carries');
   t.equal((await app.app.inject({ url: '/v1/verify/ZZ-2014-000001?holder=张三丰', headers: given })).headers['x-request-id'], 'trace-7f1c.0001', 'public verification too');
   t.equal((await app.app.inject({ url: '/v1/nothing', headers: given })).headers['x-request-id'], 'trace-7f1c.0001', 'and a 404 of no route');
+  t.equal((await app.app.inject({ url: '/v1/verify/ZZ-2014-000001', headers: given })).headers['x-request-id'], 'trace-7f1c.0001', 'and a 400 of verification');
   const made = await app.as(principals.auditor, { url: '/v1/persons/nobody' });
   t.match(made.headers['x-request-id'], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   const odd = await app.as(principals.auditor, { url: '/v1/persons/nobody', headers: { 'x-request-id': 'has spaces and <html>' } });

@@ -57,6 +57,7 @@ function readyAnswer(answer: VerifyAnswer, certificate: object): ReadyAnswer {
 function sendAnswer(reply: FastifyReply, budgeted: BudgetedAnswer, recorder: RouteRecorder | undefined): void {
   if (!budgeted.ok) {
     recorder?.observe(429, reply.elapsedTime / 1000);
+    void reply.header('x-request-id', reply.request.id);
     const wait = budgeted.retryAfterSeconds;
     void reply.code(429).header('retry-after', wait).send(errorBody('RATE_LIMITED', `too many failed holder checks of this certificate number, retry in ${wait} s`));
     return;
@@ -64,7 +65,7 @@ function sendAnswer(reply: FastifyReply, budgeted: BudgetedAnswer, recorder: Rou
   const answer = budgeted.answer;
   recorder?.observe(200, reply.elapsedTime / 1000);
   if (!answer.certificate) {
-    void reply.send(answer);
+    void reply.header('x-request-id', reply.request.id).send(answer);
     return;
   }
   const { body, headers } = readyAnswer(answer, answer.certificate);
@@ -99,7 +100,7 @@ export interface VerifyDeps {
  */
 export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps) {
   const log = deps.log.child({ scope: 'verify' });
-  app.setErrorHandler<FastifyError>((err, _req, reply) => answerError(err, log, reply));
+  app.setErrorHandler<FastifyError>((err, req, reply) => answerError(err, log, reply.header('x-request-id', req.id)));
   const r = app.withTypeProvider<ZodTypeProvider>();
   // One count per client across both routes: a verifier scanning or typing shares the allowance.
   const now = deps.now ?? Date.now;
