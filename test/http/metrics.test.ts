@@ -47,7 +47,7 @@ t.test('/metrics in Prometheus text format: requests and latencies by route patt
   // Registering a person also appends the reservation of its ID number's hash: 11 appends.
   t.same([Number(commits.metrics[0]!.count), Number(commits.metrics[0]!.sum)], [writes + 1, writes + 1], 'each append of this sequential test was a commit of its own');
   t.ok(Number(families.get('ledger_store_size_bytes')!.metrics[0]!.value) > 4096, 'the store file on disk');
-  t.ok(families.has('process_cpu_seconds_total') && families.has('nodejs_eventloop_lag_seconds'), "Node's process metrics");
+  t.ok(Number(families.get('process_resident_memory_bytes')!.metrics[0]!.value) > 1e6, "the process's memory");
 });
 
 t.test('X-Request-Id: taken from the request when it is a plain token, made otherwise, and returned on every answer', async (t) => {
@@ -61,7 +61,7 @@ t.test('X-Request-Id: taken from the request when it is a plain token, made othe
   t.equal((await app.app.inject({ url: '/v1/nothing', headers: given })).headers['x-request-id'], 'trace-7f1c.0001', 'and a 404 of no route');
   t.equal((await app.app.inject({ url: '/v1/verify/ZZ-2014-000001', headers: given })).headers['x-request-id'], 'trace-7f1c.0001', 'and a 400 of verification');
   const made = await app.as(principals.auditor, { url: '/v1/persons/nobody' });
-  t.match(made.headers['x-request-id'], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  t.match(made.headers['x-request-id'], /^[0-9a-f]{12}-[0-9a-z]+$/, 'this process’s prefix and a count');
   const odd = await app.as(principals.auditor, { url: '/v1/persons/nobody', headers: { 'x-request-id': 'has spaces and <html>' } });
   t.not(odd.headers['x-request-id'], 'has spaces and <html>', 'an id that is not a plain token is replaced');
   t.not(made.headers['x-request-id'], odd.headers['x-request-id']);
