@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Histogram, Registry } from 'prom-client';
+import type { Counter } from 'prom-client';
 import type { ReadSide } from '../runner/read-side.js';
 import type { EventStore } from '../store/port.js';
 import { SqliteEventStore } from '../store/sqlite/sqlite-store.js';
@@ -10,12 +11,37 @@ export interface MetricsDeps {
   read: ReadSide;
 }
 
-/** Records one route's requests with its label children bound once, so the hot path does no label lookup. */
+/** Records one route's requests: plain numbers, read out by the registry at a scrape (no label hashing per request). */
 export interface RouteRecorder {
   observe(status: number, seconds: number): void;
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** One route's counts by status and its latency histogram, as plain numbers. */
+class RouteStats implements RouteRecorder {
+  readonly byStatus = new Map<number, number>();
+  readonly buckets = new Float64Array(LATENCY_BUCKETS.length);
+  count = 0;
+  sum = 0;
+
+  constructor(
+    readonly method: string,
+    readonly route: string,
+  ) {}
+
+  observe(status: number, seconds: number): void {
+    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+    this.count++;
+    this.sum += seconds;
+    for (let i = 0; i < LATENCY_BUCKETS.length; i++) {
+      if (seconds <= LATENCY_BUCKETS[i]!) {
+        this.buckets[i]!++;
+        break;
+      }
+    }
+  }
+}
 
 /**
  * The service's Prometheus metrics, in a registry of the app's own (tests build many apps): request
@@ -27,8 +53,7 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  */
 export class AppMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'method' | 'route' | 'status'>;
-  private readonly latency: Histogram<'method' | 'route'>;
+  private readonly routes: RouteStats[] = [];
 
   constructor(deps: MetricsDeps) {
     const registers = [this.registry];
@@ -40,8 +65,31 @@ export class AppMetrics {
         this.set(process.memoryUsage.rss());
       },
     });
-    this.requests = new Counter({ name: 'ledger_http_requests_total', help: 'HTTP requests answered, by route pattern and status', labelNames: ['method', 'route', 'status'], registers });
-    this.latency = new Histogram({ name: 'ledger_http_request_duration_seconds', help: 'Time to answer, by route pattern', labelNames: ['method', 'route'], buckets: LATENCY_BUCKETS, registers });
+    const routes = this.routes;
+    // Metric objects as prom-client's registry reads them (name, help, type, get), filled from the routes' plain counts.
+    const asMetric = (name: string, help: string, type: 'counter' | 'histogram', values: () => { metricName?: string; labels: Record<string, string | number>; value: number }[]) =>
+      ({ name, help, type, aggregator: 'sum', get: () => ({ name, help, type, aggregator: 'sum', values: values() }), reset: () => undefined }) as unknown as Counter;
+    this.registry.registerMetric(
+      asMetric('ledger_http_requests_total', 'HTTP requests answered, by route pattern and status', 'counter', () =>
+        routes.flatMap((r) => [...r.byStatus].map(([status, value]) => ({ labels: { method: r.method, route: r.route, status }, value }))),
+      ),
+    );
+    const latencyName = 'ledger_http_request_duration_seconds';
+    this.registry.registerMetric(
+      asMetric(latencyName, 'Time to answer, by route pattern', 'histogram', () =>
+        routes.flatMap((r) => {
+          const labels = { method: r.method, route: r.route };
+          let cumulative = 0;
+          const buckets = LATENCY_BUCKETS.map((le, i) => ({ metricName: `${latencyName}_bucket`, labels: { ...labels, le }, value: (cumulative += r.buckets[i]!) }));
+          return [
+            ...buckets,
+            { metricName: `${latencyName}_bucket`, labels: { ...labels, le: '+Inf' }, value: r.count },
+            { metricName: `${latencyName}_sum`, labels, value: r.sum },
+            { metricName: `${latencyName}_count`, labels, value: r.count },
+          ];
+        }),
+      ),
+    );
     new Gauge({
       name: 'ledger_projection_lag_events',
       help: 'Positions the read models are behind the event store',
@@ -84,19 +132,9 @@ export class AppMetrics {
   }
 
   route(method: string, route: string): RouteRecorder {
-    const latency = this.latency.labels(method, route);
-    const byStatus = new Map<number, Counter.Internal>();
-    return {
-      observe: (status, seconds) => {
-        let counter = byStatus.get(status);
-        if (counter === undefined) {
-          counter = this.requests.labels(method, route, String(status));
-          byStatus.set(status, counter);
-        }
-        counter.inc();
-        latency.observe(seconds);
-      },
-    };
+    const stats = new RouteStats(method, route);
+    this.routes.push(stats);
+    return stats;
   }
 
   /** onResponse hook of a scope: each request under its route pattern. */
