@@ -3,7 +3,7 @@ import {
   CertificateRevocationReason,
   ConversionKind,
   Hours,
-  Id,
+  RecordId,
   Jurisdiction,
   LocalDate,
   Purpose,
@@ -29,13 +29,13 @@ import {
 /** HTTP bodies of the write API; each is a command. Unknown fields are refused (strict). */
 
 /** The same fields as the event it records. */
-export const AccreditInstitution = z.strictObject({ ...InstitutionAccredited.shape, name: Text(200) });
+export const AccreditInstitution = z.strictObject({ ...InstitutionAccredited.shape, institutionId: RecordId, name: Text(200) });
 
 export const WithdrawAccreditation = InstitutionAccreditationWithdrawn.omit({ institutionId: true }).extend({ reason: Text(1000, { multiline: true }) }).strict();
 
 /** The event's fields but the jurisdiction, which the course takes from its institution. */
 export const FileCourse = CourseFiled.omit({ jurisdiction: true })
-  .extend({ title: Text(200) })
+  .extend({ courseId: RecordId, institutionId: RecordId, title: Text(200) })
   .strict()
   .refine((c) => c.endsOn >= c.startsOn, { message: 'endsOn is before startsOn', path: ['endsOn'] });
 
@@ -65,12 +65,12 @@ const targetNeedsPurpose = {
 };
 
 export const RegisterPerson = z.strictObject({
-  personId: Id,
+  personId: RecordId,
   idNumber: z.string().min(15).max(20),
   name: Text(100),
   jurisdiction: Jurisdiction,
   titleLevel: TitleLevel,
-  employerId: Id,
+  employerId: RecordId,
   industry: Text(100).optional(),
   registeredOn: LocalDate.optional(),
 });
@@ -84,14 +84,14 @@ export const ChangeTitle = z.strictObject({
 
 export const TransferPerson = z.strictObject({
   toJurisdiction: Jurisdiction,
-  toEmployerId: Id,
+  toEmployerId: RecordId,
   effectiveOn: LocalDate,
 });
 
 export const RecordEnrolment = z
   .strictObject({
-    personId: Id,
-    courseId: Id,
+    personId: RecordId,
+    courseId: RecordId,
     enrolledOn: LocalDate,
     purpose: Purpose.default('general'),
     targetTitle: TitleLevel.optional(),
@@ -100,8 +100,8 @@ export const RecordEnrolment = z
 
 export const RecordCompletion = z
   .strictObject({
-    personId: Id,
-    courseId: Id,
+    personId: RecordId,
+    courseId: RecordId,
     completedOn: LocalDate,
     assessment: z.enum(['passed', 'failed', 'none']),
     hours: Hours.optional(),
@@ -117,7 +117,7 @@ export const RecordCompletionsBatch = z.strictObject({
 });
 
 export const ClaimConversion = z.strictObject({
-  personId: Id,
+  personId: RecordId,
   year: Year,
   kind: ConversionKind,
   hours: Hours.optional(),
@@ -180,7 +180,7 @@ export type RecordCompletionCommand = z.infer<typeof RecordCompletion>;
 
 /** The bureau registers an employer with its legal form (SC-9 depends on it; an employer does not declare its own). */
 export const RegisterEmployer = z.strictObject({
-  employerId: Id,
+  employerId: RecordId,
   name: Text(200),
   type: EmployerType,
   jurisdiction: Jurisdiction,
@@ -195,7 +195,7 @@ export const ExcuseMissedYear = z.strictObject({
 /** ST-14 / FZ-8: the bureau's entry in an institution's credit file (or one of its trainers'). */
 export const RecordCreditFileEntry = z.strictObject({
   kind: CreditFileKind,
-  trainer: z.strictObject({ trainerId: Id, name: Text(100) }).optional(),
+  trainer: z.strictObject({ trainerId: RecordId, name: Text(100) }).optional(),
   ruleId: z.string().regex(/^[A-Z]{2,3}-\d{1,2}$/, 'a rule id such as ST-14').optional(),
   description: Text(2000, { multiline: true }),
   effectiveOn: LocalDate,

@@ -59,6 +59,16 @@ export const Year = z.number().int().min(2000).max(2100);
 /** Identifiers chosen by clients: readable, safe inside a stream id. */
 export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (1..64)');
 
+/**
+ * An id a client gives a new record or names in a request: an `Id` that neither is nor holds an
+ * 18-character resident ID number, since ids reach stream names, URLs and logs (a personId is the
+ * usual place someone would put one).
+ */
+export const RecordId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (1..64)')
+  .regex(/^(?!.*\d{17}[\dXx])/, 'must not be or hold a resident ID number: ids are not secret');
+
 /** `{personId}:{suffix}`: a credit names the person whose stream holds it. */
 export const CreditId = z
   .string()

@@ -3,6 +3,7 @@ import type { CertificateRecord, PersonRecord } from '../../projections/person.j
 import { hashIdNumber, isValidIdNumber } from '../security/id-number.js';
 import type { Keyring } from '../security/signing-keys.js';
 import type { QrPayload } from './content.js';
+import type { HolderBudget } from './holder-budget.js';
 
 export type Verdict = 'authentic' | 'unstamped' | 'revoked' | 'invalidated' | 'holder-mismatch' | 'altered' | 'not-found';
 
@@ -82,26 +83,52 @@ export function verificationDoc(record: PersonRecord, cert: CertificateRecord, s
   };
 }
 
-/** Whether the person showing it is the holder: by keyed hash for an ID number, by name otherwise. */
+/** Whether the person showing it is the holder: by keyed hash of a full ID number, by name otherwise. */
 function isHolder(doc: VerificationDoc, holder: string, pepper: Buffer): boolean {
   const h = holder.trim();
   if (h.length === 18 && isValidIdNumber(h)) return hashIdNumber(pepper, h) === doc.idNumberHash;
   return normaliseName(h) === doc.holderName;
 }
 
+/** A verifier who scanned a QR payload we signed, or typed the digest printed on the certificate, holds it. */
+function showsPossession(req: VerifyRequest, doc: VerificationDoc): boolean {
+  return req.qr !== undefined || req.digest === doc.digest;
+}
+
+const NO_CERTIFICATE = (certificateNumber: string): VerifyAnswer => ({ verdict: 'not-found', certificateNumber });
+
 /**
- * The verdict, in order: a signature or digest that does not match what was issued means the
- * certificate was altered (checked first, as a phone would offline); someone other than the holder
- * showing it means it is lent or transferred (and reveals nothing of the real holder); then the
- * ledger's state: revoked, invalidated, unstamped, or authentic.
+ * The verdict, in order: a QR signature that does not match what was issued means the certificate
+ * was altered (checked first, as a phone would offline); then, if the number is not held by the
+ * person showing it, `not-found`, the same answer whether the number exists or not, so typing
+ * numbers reveals none; only a verifier who shows possession (a signed QR payload, or the printed
+ * digest) learns `holder-mismatch` (lent or transferred; nothing of the real holder is shown); then
+ * the ledger's state: revoked, invalidated, unstamped, or authentic.
  */
 export function verifyCertificate(req: VerifyRequest, doc: VerificationDoc | undefined, keyring: Keyring, pepper: Buffer): VerifyAnswer {
   const no = req.certificateNumber;
   if (req.qr && !keyring.verify(req.qr.digest, req.qr.signature, req.qr.keyId)) return { verdict: 'altered', certificateNumber: no };
-  if (!doc) return { verdict: 'not-found', certificateNumber: no };
-  const presented = req.qr?.digest ?? req.digest;
-  if (presented !== undefined && presented !== doc.digest) return { verdict: 'altered', certificateNumber: no };
-  if (req.qr && (req.qr.signature !== doc.signature || req.qr.keyId !== doc.keyId)) return { verdict: 'altered', certificateNumber: no };
-  if (!isHolder(doc, req.holder, pepper)) return { verdict: 'holder-mismatch', certificateNumber: no };
+  if (!doc) return NO_CERTIFICATE(no);
+  if (req.qr && (req.qr.digest !== doc.digest || req.qr.signature !== doc.signature || req.qr.keyId !== doc.keyId)) return { verdict: 'altered', certificateNumber: no };
+  if (!isHolder(doc, req.holder, pepper)) return showsPossession(req, doc) ? { verdict: 'holder-mismatch', certificateNumber: no } : NO_CERTIFICATE(no);
+  if (req.digest !== undefined && req.digest !== doc.digest) return NO_CERTIFICATE(no);
   return { verdict: doc.verdict, certificateNumber: no, certificate: doc.certificate };
+}
+
+export type BudgetedAnswer = { ok: true; answer: VerifyAnswer } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * `verifyCertificate` within the failure budget of the certificate number (`HolderBudget`): a
+ * number in back-off answers nothing; a failed holder check counts. Verifiers who show possession
+ * have a budget of their own, so someone typing guesses at a number does not lock out the people
+ * scanning the real certificate.
+ */
+export function verifyWithinBudget(req: VerifyRequest, doc: VerificationDoc | undefined, keyring: Keyring, pepper: Buffer, budget: HolderBudget, now: number): BudgetedAnswer {
+  const answer = verifyCertificate(req, doc, keyring, pepper);
+  if (answer.verdict === 'altered') return { ok: true, answer };
+  const key = doc !== undefined && showsPossession(req, doc) ? `${req.certificateNumber}#held` : req.certificateNumber;
+  const wait = budget.retryAfter(key, now);
+  if (wait > 0) return { ok: false, retryAfterSeconds: wait };
+  if (answer.verdict === 'not-found' || answer.verdict === 'holder-mismatch') budget.fail(key, now);
+  return { ok: true, answer };
 }

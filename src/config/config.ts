@@ -60,6 +60,23 @@ export const ConfigSchema = z.object({
   logOrigin: z.string().regex(/^[^\s+]+$/).max(200).optional(),
   /** Verifier keys of the witnesses whose cosignatures the ledger keeps, comma-separated. */
   logWitnesses: z.string().max(10_000).optional(),
+  /**
+   * Whom to believe about the client address (X-Forwarded-For), as Fastify's `trustProxy`: `false`
+   * (the socket's peer), a hop count (`1`: the proxy in front), or addresses/CIDRs (`10.0.0.0/8,127.0.0.1`).
+   */
+  trustProxy: z
+    .union([z.boolean(), z.number().int().min(0), z.string()])
+    .default(false)
+    .transform((v, ctx) => {
+      if (typeof v !== 'string') return v;
+      const text = v.trim();
+      if (text === 'false' || text === '') return false;
+      if (text === 'true') return true;
+      if (/^\d+$/.test(text)) return Number(text);
+      if (/^[0-9A-Fa-f:.,/\s]+$/.test(text)) return text;
+      ctx.addIssue({ code: 'custom', message: 'expected false, true, a hop count, or addresses/CIDRs separated by commas' });
+      return z.NEVER;
+    }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -82,6 +99,7 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   logCheckpointMs: 'LEDGER_LOG_CHECKPOINT_MS',
   logOrigin: 'LEDGER_LOG_ORIGIN',
   logWitnesses: 'LEDGER_LOG_WITNESSES',
+  trustProxy: 'LEDGER_TRUST_PROXY',
 };
 
 export class ConfigError extends Error {

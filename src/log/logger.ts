@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Logger, LoggerOptions } from 'pino';
+import { redactIdNumbers } from './redact.js';
 
 /**
  * Paths whose values never reach a log line. Personal ID numbers are only ever held as a keyed hash
@@ -21,6 +22,7 @@ export function loggerOptions(level: string): LoggerOptions {
     base: { service: 'celedger' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    hooks: { streamWrite: redactIdNumbers },
   };
 }
 

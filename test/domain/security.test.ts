@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { hashIdNumber, isValidIdNumber, maskIdNumber } from '../../src/security/id-number.js';
 import { loadSecrets } from '../../src/security/secrets.js';
-import { parseTtl, signToken, tokenVerifier } from '../../src/security/tokens.js';
+import { issueToken, parseTtl, signToken, tokenVerifier } from '../../src/security/tokens.js';
 import { principals, testApp } from '../support/app.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -52,7 +52,7 @@ t.test('tokens: ttl, expiry, another key', async (t) => {
   t.same(verify(signToken(Buffer.alloc(32, 4), principals.zzBureau)), { ok: false, reason: 'invalid token' });
   const app = await testApp();
   t.teardown(app.close);
-  const expired = signToken(app.secrets.jwtKey, principals.zzBureau, -60);
+  const expired = issueToken(app.secrets.jwtKey, principals.zzBureau, { ttlSeconds: 60, issuedAt: Date.now() - 120_000 }).token;
   const res = await app.app.inject({ method: 'POST', url: '/v1/institutions', payload: {}, headers: { authorization: `Bearer ${expired}` } });
   t.equal(res.statusCode, 401);
   t.same(res.json().error.message, 'token expired');

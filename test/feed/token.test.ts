@@ -18,14 +18,15 @@ t.test('ledger token --role reporting --jurisdictions: the claim the feed scopes
   const made = ledger('token', '--role', 'reporting', '--subject', 'stats-office', '--jurisdictions', 'suzhou, fuzhou', '--data-dir', tmp.dir);
   t.equal(made.code, 0, made.err);
   const checked = tokenVerifier(loadSecrets(tmp.dir).jwtKey)(made.out.trim());
-  t.same(checked, { ok: true, principal: { role: 'reporting', sub: 'stats-office', jurisdictions: ['suzhou', 'fuzhou'] } });
+  t.match(checked, { ok: true, principal: { role: 'reporting', sub: 'stats-office', jurisdictions: ['suzhou', 'fuzhou'] } });
   const none = ledger('token', '--role', 'reporting', '--subject', 'stats-office', '--data-dir', tmp.dir);
   t.equal(none.code, 2);
   t.match(none.err, /jurisdictions: a reporting token names its jurisdictions/);
   const bad = ledger('token', '--role', 'reporting', '--subject', 's', '--jurisdictions', 'suzhou,beijing', '--data-dir', tmp.dir);
   t.equal(bad.code, 2);
-  t.match(bad.err, /^jurisdictions\.1: /);
+  t.match(bad.err, /^ledger token: --jurisdictions: Invalid option: expected one of .* \(not "beijing"\)$/m);
   const key = Buffer.alloc(32, 1);
   const unscoped = signToken(key, { role: 'auditor', sub: 'a' });
-  t.same(tokenVerifier(key)(unscoped), { ok: true, principal: { role: 'auditor', sub: 'a' } }, 'other roles carry no jurisdictions claim');
+  const unscopedChecked = tokenVerifier(key)(unscoped);
+  t.ok(unscopedChecked.ok && !('jurisdictions' in unscopedChecked.principal), 'other roles carry no jurisdictions claim');
 });

@@ -68,9 +68,9 @@ t.test('who may read a person-year', async (t) => {
   t.equal(await status(principals.employer), 200, 'the employer');
   t.equal(await status(principals.zzBureau), 200, 'the bureau of the jurisdiction');
   t.equal(await status(principals.auditor), 200, 'an auditor');
-  t.equal(await status(principals.otherProfessional), 403);
-  t.equal(await status(principals.otherEmployer), 403);
-  t.equal(await status(principals.szBureau), 403);
+  t.equal(await status(principals.otherProfessional), 404, 'out of scope: answered as a person that does not exist');
+  t.equal(await status(principals.otherEmployer), 404);
+  t.equal(await status(principals.szBureau), 404);
   t.equal(await status(principals.instA), 403, 'institutions do not read persons');
   t.equal(await status(undefined), 401);
   t.equal((await app.as(principals.auditor, { url: '/v1/persons/p1/years/2013' })).statusCode, 404);

@@ -61,8 +61,12 @@ t.test('the printed certificate: A4 landscape PDF, Chinese embedded, holder, num
   );
   const bureau = await app.as(principals.zzBureau, { url: `/v1/certificates/${no}/certificate.pdf` });
   t.equal(bureau.statusCode, 200, 'the issuing bureau prints it too');
-  for (const [who, p] of [['another professional', principals.otherProfessional], ['the employer', principals.employer], ['another bureau', principals.szBureau], ['an auditor', principals.auditor]] as const) {
+  // Who may read the holder's record but not print: refused. Who may not even read it: answered as for no such certificate.
+  for (const [who, p] of [['the employer', principals.employer], ['an auditor', principals.auditor]] as const) {
     t.equal((await app.as(p, { url: `/v1/certificates/${no}/certificate.pdf` })).statusCode, 403, `${who} may not`);
+  }
+  for (const [who, p] of [['another professional', principals.otherProfessional], ['another bureau', principals.szBureau]] as const) {
+    t.equal((await app.as(p, { url: `/v1/certificates/${no}/certificate.pdf` })).statusCode, 404, `${who} is not told it exists`);
   }
   t.equal((await app.app.inject({ url: `/v1/certificates/${no}/certificate.pdf` })).statusCode, 401, 'nor anyone without a token');
   t.equal((await app.as(holder, { url: '/v1/certificates/ZZ-2014-999999/certificate.pdf' })).statusCode, 404);

@@ -11,6 +11,8 @@ import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventStore } from '../../src/store/port.js';
 import { openReadSide } from '../../src/runner/read-side.js';
 import { Keyring } from '../../src/security/signing-keys.js';
+import type { RevokedTokens } from '../../src/security/token-revocations.js';
+import { collectLogLines } from './log-collection.js';
 import type { ReadSide } from '../../src/runner/read-side.js';
 import type { FeedHub } from '../../src/feed/hub.js';
 import { LogFollower } from '../../src/tlog/follower.js';
@@ -52,21 +54,32 @@ export interface TestAppOptions {
   /** A verifiable log that the app follows the store with and serves (closed with the app). */
   log?: TransparencyLog;
   logWitnesses?: VerifierKey[];
+  /** Signing keys on disk (`Keyring.open`), to test what other processes do to them; in memory otherwise. */
+  keyring?: Keyring;
+  /** A deny list of tokens; none otherwise. */
+  revokedTokens?: RevokedTokens;
+  /** The secrets of a data dir; fixed test keys otherwise. */
+  secrets?: Secrets;
 }
 
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   let now = options.now ?? FIXED_NOW;
   const clock = () => now;
   const store = options.store ?? new MemoryEventStore(clock);
-  const secrets: Secrets = { idPepper: Buffer.alloc(32, 7), jwtKey: Buffer.alloc(32, 9) };
+  const secrets: Secrets = options.secrets ?? { idPepper: Buffer.alloc(32, 7), jwtKey: Buffer.alloc(32, 9) };
   const idempotency = new IdempotencyStore(options.idempotencyFile ?? ':memory:');
   const logs: string[] = [];
-  const logger = pino({ ...loggerOptions('info') }, { write: (line: string) => void logs.push(line) });
+  const logger = pino({ ...loggerOptions('info') }, {
+    write: (line: string) => {
+      logs.push(line);
+      collectLogLines(line);
+    },
+  });
   const follower = options.log ? new LogFollower(store, options.log, { checkpointMs: 50, commitMs: 20 }) : undefined;
   await follower?.catchUp();
   follower?.start();
   const read = openReadSide(store, options.readModelFile ?? ':memory:', follower ? { runner: { onEvents: (events) => follower.accept(events) } } : {});
-  const keyring = Keyring.inMemory();
+  const keyring = options.keyring ?? Keyring.inMemory();
   read.runner.start();
   if (options.log) read.models.leafIndexOf = (position) => options.log!.leafIndexOf(position);
   const app = await buildApp({
@@ -78,6 +91,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     idempotency,
     read,
     keyring,
+    ...(options.revokedTokens ? { revokedTokens: options.revokedTokens } : {}),
     clock,
     ...(options.onFeedHub ? { onFeedHub: options.onFeedHub } : {}),
   });

@@ -16,7 +16,7 @@ interface SavedCheckpoint {
 
 /** `ledger audit checkpoint save|verify`: an auditor's own record of the log, and the check against it. */
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { ledger: { type: 'string' }, out: { type: 'string' }, 'log-key': { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(argv, { ledger: { type: 'string' }, out: { type: 'string' }, 'log-key': { type: 'string' } }, { positionals: true });
   const [verb, file] = positionals.slice(1);
   if (verb === 'save' && values.ledger && values.out) {
     const client = new LogClient(values.ledger);

@@ -2,7 +2,7 @@ import { parseAsOf, personHistory } from '../../certificates/audit.js';
 import type { AuditHistory } from '../../certificates/audit.js';
 import { loadConfig } from '../../config/config.js';
 import { openStore } from '../../store/open-store.js';
-import { configFlags, parseCommandArgs } from '../args.js';
+import { configFlags, parseCommandArgs, UsageError } from '../args.js';
 import { run as runCheckpoint, usage as checkpointUsage } from './audit-checkpoint.js';
 import { checkLogAgainst } from './verify-chain.js';
 
@@ -27,11 +27,16 @@ function timeline(h: AuditHistory): string {
 
 export async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'checkpoint') return runCheckpoint(argv);
-  const { values, positionals } = parseCommandArgs(argv, { person: { type: 'string' }, 'as-of': { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(argv, { person: { type: 'string' }, 'as-of': { type: 'string' }, format: { type: 'string' } }, { positionals: true });
   const config = loadConfig(process.env, configFlags(values));
+  const what = positionals[0];
+  if (what !== 'integrity' && what !== 'history') throw new UsageError(what === undefined ? 'say history or integrity' : `no audit ${JSON.stringify(what)}: say history or integrity`);
+  if (what === 'history' && !values.person) throw new UsageError('--person: the person whose history to show is required');
+  const asOf = parseAsOf(values['as-of']);
+  if (!asOf) throw new UsageError(`--as-of: expected a date YYYY-MM-DD or a position, not ${JSON.stringify(values['as-of'])}`);
   const store = await openStore(config);
   try {
-    if (positionals[0] === 'integrity') {
+    if (what === 'integrity') {
       const v = await store.verifyAll();
       if (v.ok) {
         process.stdout.write(`ok: ${v.events} events in ${v.streams} streams, every chain intact\n`);
@@ -40,16 +45,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`BROKEN: stream ${v.broken.streamId} revision ${v.broken.revision} (position ${v.broken.position}): ${v.broken.reason}\n`);
       return 1;
     }
-    if (positionals[0] !== 'history' || !values.person) {
-      process.stderr.write(`usage: ${usage}\n`);
-      return 2;
-    }
-    const asOf = parseAsOf(values['as-of']);
-    if (!asOf) {
-      process.stderr.write('--as-of is a date YYYY-MM-DD or a position\n');
-      return 2;
-    }
-    const h = await personHistory(store, values.person, asOf);
+    const h = await personHistory(store, values.person!, asOf);
     if (!h) {
       process.stderr.write(`no events for person ${values.person}\n`);
       return 1;

@@ -5,7 +5,7 @@ import { lockDataDir } from '../../store/data-dir-lock.js';
 import { openStore } from '../../store/open-store.js';
 import { generateWorkload } from '../../workload/generate.js';
 import { writeWorkload } from '../../workload/write.js';
-import { configFlags, parseCommandArgs } from '../args.js';
+import { configFlags, parseCommandArgs, UsageError } from '../args.js';
 
 export const usage = 'ledger gen --persons N [--seed S] [--year Y] [--data-dir DIR]   write a deterministic synthetic year through the store';
 
@@ -16,9 +16,9 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, configFlags(values));
   const raw = String(values.persons ?? '10k').toLowerCase();
   const persons = SIZES[raw] ?? Number(raw);
-  if (!Number.isInteger(persons) || persons <= 0) {
-    process.stderr.write('--persons takes a count or one of 10k, 100k, 1m\n');
-    return 2;
+  if (!Number.isInteger(persons) || persons <= 0) throw new UsageError(`--persons: expected a count or one of 10k, 100k, 1m, not ${JSON.stringify(values.persons)}`);
+  for (const flag of ['seed', 'year'] as const) {
+    if (values[flag] !== undefined && !/^\d+$/.test(values[flag])) throw new UsageError(`--${flag}: expected a whole number, not ${JSON.stringify(values[flag])}`);
   }
   // The embedded store has one writing process: a server on the same data dir would not see these events.
   const lock = config.store === 'sqlite' ? lockDataDir(config.dataDir, 'gen') : undefined;

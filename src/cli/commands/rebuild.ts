@@ -6,7 +6,7 @@ import { registeredProjections } from '../../../projections/index.js';
 import { openReadSide } from '../../runner/read-side.js';
 import { lockDataDir } from '../../store/data-dir-lock.js';
 import { openStore } from '../../store/open-store.js';
-import { configFlags, parseCommandArgs } from '../args.js';
+import { configFlags, parseCommandArgs, UsageError } from '../args.js';
 import { endWithParent, REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../node-options.js';
 import { BrokenLinkError } from '../../runner/fold-guard.js';
 import type { LinkedEvent } from '../../runner/runner.js';
@@ -22,17 +22,15 @@ function bar(done: number, total: number, width = 30): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  // Arguments are checked before the command runs itself again, so a bad one costs no second Node.
+  const { values } = parseCommandArgs(argv, { projection: { type: 'string' } });
+  const only = values.projection;
+  const names = registeredProjections().map((p) => p.name);
+  if (only !== undefined && !names.includes(only)) throw new UsageError(`no projection named ${only}; the registered ones are ${names.join(', ')}`);
+  const config = loadConfig(process.env, configFlags(values));
   if (!runsWith(REBUILD_NODE_OPTIONS)) return rerunWith(REBUILD_NODE_OPTIONS);
   const detach = endWithParent();
   try {
-    const { values } = parseCommandArgs(argv, { projection: { type: 'string' } });
-    const only = values.projection;
-    const names = registeredProjections().map((p) => p.name);
-    if (only !== undefined && !names.includes(only)) {
-      process.stderr.write(`ledger rebuild: no projection named ${only}; the registered ones are ${names.join(', ')}\n`);
-      return 2;
-    }
-    const config = loadConfig(process.env, configFlags(values));
     const lock = lockDataDir(config.dataDir, 'rebuild');
     try {
       return await rebuild(config, only);

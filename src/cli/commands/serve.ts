@@ -8,6 +8,7 @@ import { IdempotencyStore } from '../../http/idempotency.js';
 import { loadSecrets } from '../../security/secrets.js';
 import { openReadSide } from '../../runner/read-side.js';
 import { Keyring } from '../../security/signing-keys.js';
+import { RevokedTokens } from '../../security/token-revocations.js';
 import { configFlags, parseCommandArgs } from '../args.js';
 import { BrokenLinkError } from '../../runner/fold-guard.js';
 import { LogFollower } from '../../tlog/follower.js';
@@ -51,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   read.runner.start();
-  const app = await buildApp({ config, store, logger, secrets, idempotency, read, keyring: Keyring.open(config.dataDir), log, logWitnesses });
+  const app = await buildApp({ config, store, logger, secrets, idempotency, read, keyring: Keyring.open(config.dataDir), log, logWitnesses, revokedTokens: RevokedTokens.open(config.dataDir) });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();

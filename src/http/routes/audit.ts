@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Id } from '../../../schemas/common.js';
+import { RecordId } from '../../../schemas/common.js';
 import { parseAsOf, personHistory } from '../../certificates/audit.js';
 import type { RuleOptions } from '../../rules/rule-set.js';
 import type { EventStore } from '../../store/port.js';
@@ -18,7 +18,7 @@ export function auditRoutes(app: FastifyInstance, deps: { store: EventStore; aut
       onRequest: deps.authenticate(['auditor', 'bureau']),
       schema: {
         summary: "A person's events with actors and hashes, and the years and certificates as they stood as of a date or position",
-        params: z.object({ id: Id }),
+        params: z.object({ id: RecordId }),
         querystring: z.object({ asOf: z.string().max(20).optional() }),
       },
     },

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { IssueCertificate, RevokeCertificate, StampCertificate } from '../../../schemas/commands.js';
-import { Id, Year } from '../../../schemas/common.js';
+import { RecordId, Year } from '../../../schemas/common.js';
 import { issueCertificate, revokeCertificate, stampCertificate } from '../../certificates/commands.js';
 import type { CertificateDeps } from '../../certificates/commands.js';
 import { encodeQr, qrUrl } from '../../certificates/content.js';
@@ -12,7 +12,7 @@ import type { Authenticate } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
-import { assertMayRead, onceVisible } from './persons-read.js';
+import { onceVisible, readReach } from './persons-read.js';
 
 const CertNo = z.object({ no: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/, 'a certificate number such as ZZ-2014-000001') });
 
@@ -21,7 +21,7 @@ export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & Certif
     url: '/v1/persons/:id/years/:year/certificate',
     roles: ['bureau'],
     body: IssueCertificate.optional().default({}),
-    params: z.object({ id: Id, year: z.coerce.number().pipe(Year) }),
+    params: z.object({ id: RecordId, year: z.coerce.number().pipe(Year) }),
     summary: 'Issue (or re-issue) the year certificate, dated issuedOn (default today); only for a compliant year (ST-11), signed off where required (SC-8)',
     run: (ctx, body, p) => issueCertificate(ctx, p.id, p.year, deps, body),
   });
@@ -44,10 +44,14 @@ export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & Certif
 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const readers = deps.authenticate(['professional', 'employer', 'bureau', 'auditor']);
-  const find = (actor: Parameters<typeof assertMayRead>[0], no: string) => {
+  const find = (actor: Parameters<typeof readReach>[0], no: string) => {
     const found = deps.read.models.certificate(no);
-    if (!found) throw new ApiError('NOT_FOUND', `certificate ${no} not found`);
-    assertMayRead(actor, found.record);
+    const notFound = new ApiError('NOT_FOUND', `certificate ${no} not found`);
+    if (!found) throw notFound;
+    const reach = readReach(actor, found.record);
+    const year = deps.read.models.personYear(found.record.personId, found.cert.issued.year);
+    // Out of reach, a certificate is answered as one that does not exist.
+    if (!reach || (reach.kind === 'former' && !(year && reach.holds(year)))) throw notFound;
     return found;
   };
   const qrOf = (f: ReturnType<typeof find>) => {

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { coursesProjection } from '../../../projections/courses.js';
 import type { CourseRecord } from '../../../projections/courses.js';
-import { Category, Id, Jurisdiction, Year } from '../../../schemas/common.js';
+import { Category, Jurisdiction, RecordId, Year } from '../../../schemas/common.js';
 import { ErrorResponse } from '../../../schemas/responses.js';
 import { CourseView, RosterEntryView } from '../../../schemas/views.js';
 import type { Principal } from '../../security/principal.js';
@@ -39,7 +39,7 @@ export function courseReadRoutes(app: FastifyInstance, deps: ReadDeps) {
         description: 'A bureau sees its jurisdiction, an institution its own courses, an auditor all. `format=csv` exports every page.',
         querystring: listQuery(1).extend({
           jurisdiction: Jurisdiction.optional(),
-          institutionId: Id.optional(),
+          institutionId: RecordId.optional(),
           category: Category.optional(),
           status: z.enum(['filed', 'approved', 'cancelled']).optional(),
           year: z.coerce.number().pipe(Year).optional(),
@@ -88,7 +88,7 @@ export function courseReadRoutes(app: FastifyInstance, deps: ReadDeps) {
       onRequest,
       schema: {
         summary: 'A course: filing, approval, certificate-number range, completions entered',
-        params: z.object({ id: Id }),
+        params: z.object({ id: RecordId }),
         querystring: MinPosition,
         response: { 200: CourseView.extend({ asOfPosition: z.string() }), 403: ErrorResponse, 404: ErrorResponse },
       },
@@ -105,7 +105,7 @@ export function courseReadRoutes(app: FastifyInstance, deps: ReadDeps) {
       onRequest,
       schema: {
         summary: 'Who completed the course, when it was entered, with which proof number',
-        params: z.object({ id: Id }),
+        params: z.object({ id: RecordId }),
         querystring: listQuery(1),
         response: { 200: pageSchema(RosterEntryView), 403: ErrorResponse, 404: ErrorResponse },
       },

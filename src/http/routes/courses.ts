@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApproveCourse, CancelCourse, FileCourse, PublishCourse, RecordObjection } from '../../../schemas/commands.js';
-import { Id } from '../../../schemas/common.js';
+import { RecordId } from '../../../schemas/common.js';
 import { approveCourse, cancelCourse, fileCourse, publishCourse, recordObjection } from '../../domain/commands/courses.js';
 import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
 
 export function courseRoutes(app: FastifyInstance, deps: WriteDeps) {
-  const params = z.object({ id: Id });
+  const params = z.object({ id: RecordId });
   writeRoute(app, deps, {
     url: '/v1/courses',
     roles: ['institution'],

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Id, LocalDate, Year } from '../../../schemas/common.js';
+import { LocalDate, RecordId, Year } from '../../../schemas/common.js';
 import { assessEligibility, PURPOSES } from '../../eligibility/gates.js';
 import { loadGateContext, loadPersonRecord } from '../../eligibility/load.js';
 import type { EventStore } from '../../store/port.js';
@@ -30,7 +30,7 @@ export function eligibilityRoutes(app: FastifyInstance, deps: EligibilityDeps) {
         summary: 'May this person be promoted, appointed or rated "excellent": every unmet condition with its rule id, and the years looked at',
         description:
           'ZZ-8 (every year of the current title\'s term completed and stamped), SZ-4/SZ-8 (the cycle and its years), FZ-7, SC-9 (the appraisal year, by employer type and the bureau\'s recorded reason). `on` defaults to today; `year` (excellent-rating) to the year before `on`.',
-        params: z.object({ id: Id }),
+        params: z.object({ id: RecordId }),
         querystring: z.object({ for: z.enum(PURPOSES), on: LocalDate.optional(), year: z.coerce.number().pipe(Year).optional() }),
       },
     },

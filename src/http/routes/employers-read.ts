@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Id, Year } from '../../../schemas/common.js';
+import { RecordId, Year } from '../../../schemas/common.js';
 import { ErrorResponse } from '../../../schemas/responses.js';
 import { StaffMemberView } from '../../../schemas/views.js';
 import { ApiError } from '../errors.js';
@@ -18,7 +18,7 @@ export function employerReadRoutes(app: FastifyInstance, deps: ReadDeps) {
         summary: "An employer's staff in a year: counted hours, shortfall per floor, certificate state",
         description:
           'Staff by the employer in force that year (a transfer moves later years). The employer sees all its staff, a bureau those in its jurisdiction, an auditor all. `compliant=false` lists those short; `format=csv` exports every page.',
-        params: z.object({ id: Id }),
+        params: z.object({ id: RecordId }),
         querystring: listQuery(1).extend({
           year: z.coerce.number().pipe(Year),
           compliant: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),

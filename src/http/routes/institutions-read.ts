@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { institutionsProjection } from '../../../projections/institutions.js';
 import type { InstitutionQueries, InstitutionRecord } from '../../../projections/institutions.js';
-import { Id, Jurisdiction } from '../../../schemas/common.js';
+import { Jurisdiction, RecordId } from '../../../schemas/common.js';
 import { ErrorResponse } from '../../../schemas/responses.js';
 import { InstitutionView } from '../../../schemas/views.js';
 import type { Principal } from '../../security/principal.js';
@@ -72,7 +72,7 @@ export function institutionReadRoutes(app: FastifyInstance, deps: ReadDeps) {
       onRequest,
       schema: {
         summary: "An institution's record",
-        params: z.object({ id: Id }),
+        params: z.object({ id: RecordId }),
         querystring: MinPosition,
         response: { 200: InstitutionView.extend({ asOfPosition: z.string() }), 403: ErrorResponse, 404: ErrorResponse },
       },

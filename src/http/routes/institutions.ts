@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AccreditInstitution, RecordCreditFileEntry, WithdrawAccreditation } from '../../../schemas/commands.js';
-import { Id } from '../../../schemas/common.js';
+import { RecordId } from '../../../schemas/common.js';
 import { recordCreditFileEntry } from '../../domain/commands/credit-file.js';
 import { accreditInstitution, withdrawAccreditation } from '../../domain/commands/institutions.js';
 import { writeRoute } from '../write-route.js';
@@ -19,7 +19,7 @@ export function institutionRoutes(app: FastifyInstance, deps: WriteDeps) {
     url: '/v1/institutions/:id/withdrawal',
     roles: ['bureau'],
     body: WithdrawAccreditation,
-    params: z.object({ id: Id }),
+    params: z.object({ id: RecordId }),
     summary: 'Withdraw an accreditation (ZZ-4)',
     run: (ctx, body, params) => withdrawAccreditation(ctx, params.id, body),
   });
@@ -27,7 +27,7 @@ export function institutionRoutes(app: FastifyInstance, deps: WriteDeps) {
     url: '/v1/institutions/:id/credit-file',
     roles: ['bureau'],
     body: RecordCreditFileEntry,
-    params: z.object({ id: Id }),
+    params: z.object({ id: RecordId }),
     summary: "Record a finding or sanction in an institution's credit file, or one of its trainers' (ST-14, FZ-8)",
     run: (ctx, body, params) => recordCreditFileEntry(ctx, params.id, body),
   });

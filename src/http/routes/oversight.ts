@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { institutionOversightProjection } from '../../../projections/institution-oversight.js';
 import type { OversightQueries, OversightRecord } from '../../../projections/institution-oversight.js';
-import { Id } from '../../../schemas/common.js';
+import { RecordId } from '../../../schemas/common.js';
 import { ErrorResponse } from '../../../schemas/responses.js';
 import { OversightView, TrainerFileView } from '../../../schemas/views.js';
 import { ApiError } from '../errors.js';
@@ -25,7 +25,7 @@ export function oversightRoutes(app: FastifyInstance, deps: ReadDeps) {
       onRequest: deps.authenticate(['bureau', 'institution', 'auditor']),
       schema: {
         summary: "An institution's flags (ST-9 late entries, ST-10 late filings, ST-14/FZ-8 proofs outside a filed course, FZ-4 unapproved classes, FZ-5 certificate numbers) and its credit file",
-        params: z.object({ id: Id }),
+        params: z.object({ id: RecordId }),
         querystring: MinPosition,
         response: { 200: OversightView.extend({ asOfPosition: z.string() }), 403: ErrorResponse, 404: ErrorResponse },
       },
@@ -47,7 +47,7 @@ export function oversightRoutes(app: FastifyInstance, deps: ReadDeps) {
       onRequest: deps.authenticate(['bureau', 'auditor']),
       schema: {
         summary: 'FZ-8: the credit file of a person who delivers training (a bureau sees the entries of its jurisdiction)',
-        params: z.object({ id: Id }),
+        params: z.object({ id: RecordId }),
         querystring: MinPosition,
         response: { 200: TrainerFileView.extend({ asOfPosition: z.string() }), 404: ErrorResponse },
       },

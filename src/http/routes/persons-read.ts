@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DirectoryEntry } from '../../../projections/person-directory.js';
 import { personDirectoryProjection } from '../../../projections/person-directory.js';
-import { Id, Jurisdiction, TitleLevel, Year } from '../../../schemas/common.js';
+import { Jurisdiction, RecordId, TitleLevel, Year } from '../../../schemas/common.js';
 import { ErrorResponse } from '../../../schemas/responses.js';
 import { CreditView, DirectoryEntryView } from '../../../schemas/views.js';
 import { hashIdNumber } from '../../security/id-number.js';
@@ -35,14 +35,37 @@ export async function onceVisible<O extends Outcome>(read: ReadSide, waitMs: num
   return outcome;
 }
 
-/** Owner, employer, the bureau of the person's jurisdiction, and auditors may read a person's record. */
-export function assertMayRead(actor: Principal, p: PersonRecord): void {
-  if (actor.role === 'auditor') return;
-  const scopes = [
-    { jurisdiction: p.jurisdiction, employerId: p.employerId, personId: p.personId },
-    ...p.transfers.map((t) => ({ jurisdiction: t.fromJurisdiction, employerId: t.fromEmployerId })),
-  ];
-  if (!scopes.some((s) => inScope(actor, s))) throw new ApiError('FORBIDDEN', `outside the ${actor.role}'s scope`);
+/** Where a person-year (or the person) stood: which jurisdiction and employer held it. */
+export interface Holder {
+  jurisdiction: string;
+  employerId: string;
+}
+
+/**
+ * How far an actor may read a person. The owner, the current employer, the bureau of the current
+ * jurisdiction and auditors read everything. After a transfer, the former employer and the former
+ * bureau read only the years they held the person (a year is held by the jurisdiction and employer
+ * it is recorded under) and the record as it stood when the person left them: not the new employer,
+ * not the years that follow. Anyone else reads nothing, and is answered as if the person did not
+ * exist, so that trying ids tells nobody who is registered.
+ */
+export type ReadReach = { kind: 'all' } | { kind: 'former'; holds: (h: Holder) => boolean; leftOn: string; before: PersonRecord['transfers'] } | undefined;
+
+export function readReach(actor: Principal, p: PersonRecord): ReadReach {
+  if (actor.role === 'auditor' || inScope(actor, { jurisdiction: p.jurisdiction, employerId: p.employerId, personId: p.personId })) return { kind: 'all' };
+  const lastOut = p.transfers.findLastIndex((t) => inScope(actor, { jurisdiction: t.fromJurisdiction, employerId: t.fromEmployerId }));
+  if (lastOut < 0) return undefined;
+  const holds = (h: Holder) => inScope(actor, { jurisdiction: h.jurisdiction as Jurisdiction, employerId: h.employerId });
+  return { kind: 'former', holds, leftOn: p.transfers[lastOut]!.effectiveOn, before: p.transfers.slice(0, lastOut) };
+}
+
+export const personNotFound = (personId: string) => new ApiError('NOT_FOUND', `person ${personId} not found`);
+
+/** The reach of an actor who may read something of the person; not found otherwise (the same answer as for no such person). */
+export function assertMayRead(actor: Principal, p: PersonRecord): NonNullable<ReadReach> {
+  const reach = readReach(actor, p);
+  if (!reach) throw personNotFound(p.personId);
+  return reach;
 }
 
 export interface ReadDeps {
@@ -85,7 +108,7 @@ export function personDirectoryRoutes(app: FastifyInstance, deps: ReadDeps & { i
         description: 'A bureau searches its jurisdiction, an auditor all. To find a person by ID number, POST /v1/persons/search.',
         querystring: listQuery(2).extend({
           name: z.string().trim().min(1).max(100).optional(),
-          employerId: Id.optional(),
+          employerId: RecordId.optional(),
           titleLevel: TitleLevel.optional(),
           jurisdiction: Jurisdiction.optional(),
         }),
@@ -126,14 +149,29 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
   const onRequest = deps.authenticate(['professional', 'employer', 'bureau', 'auditor']);
   const load = (actor: Principal, personId: string) => {
     const p = deps.read.models.person(personId);
-    if (!p) throw new ApiError('NOT_FOUND', `person ${personId} not found`);
-    assertMayRead(actor, p);
-    return p;
+    if (!p) throw personNotFound(personId);
+    return { p, reach: assertMayRead(actor, p) };
   };
 
-  r.get('/v1/persons/:id', { onRequest, schema: { params: z.object({ id: Id }), querystring: MinPosition, summary: 'A registered professional (ID number masked)' } }, async (req) => {
+  r.get('/v1/persons/:id', { onRequest, schema: { params: z.object({ id: RecordId }), querystring: MinPosition, summary: 'A registered professional (ID number masked)' } }, async (req) => {
     await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-    const p = load(req.principal!, req.params.id);
+    const { p, reach } = load(req.principal!, req.params.id);
+    if (reach.kind === 'former') {
+      // As the record stood the day the person left this actor: where they went is not this actor's.
+      const left = p.transfers[reach.before.length]!;
+      return {
+        personId: p.personId,
+        name: p.name,
+        idNumberMasked: p.idNumberMasked,
+        jurisdiction: left.fromJurisdiction,
+        employerId: left.fromEmployerId,
+        ...(p.industry ? { industry: p.industry } : {}),
+        registeredOn: p.registeredOn,
+        titleChanges: p.titleChanges.filter((c) => c.effectiveOn < reach.leftOn),
+        transfers: reach.before,
+        leftScopeOn: reach.leftOn,
+      };
+    }
     return {
       personId: p.personId,
       name: p.name,
@@ -148,12 +186,13 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     };
   });
 
-  r.get('/v1/persons/:id/years', { onRequest, schema: { params: z.object({ id: Id }), querystring: MinPosition, summary: "A person's years: totals, compliance, certificate" } }, async (req) => {
+  r.get('/v1/persons/:id/years', { onRequest, schema: { params: z.object({ id: RecordId }), querystring: MinPosition, summary: "A person's years: totals, compliance, certificate" } }, async (req) => {
     await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-    load(req.principal!, req.params.id);
+    const { reach } = load(req.principal!, req.params.id);
+    const years = deps.read.models.personYears(req.params.id).filter((y) => reach.kind === 'all' || reach.holds(y));
     return {
       personId: req.params.id,
-      years: deps.read.models.personYears(req.params.id).map((y) => ({
+      years: years.map((y) => ({
         year: y.year,
         jurisdiction: y.jurisdiction,
         titleLevel: y.titleLevel,
@@ -171,7 +210,7 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     {
       onRequest,
       schema: {
-        params: z.object({ id: Id }),
+        params: z.object({ id: RecordId }),
         querystring: MinPosition.extend({
           year: z.coerce.number().pipe(Year).optional(),
           status: z.enum(['counted', 'partly-counted', 'excluded', 'pending']).optional(),
@@ -182,20 +221,24 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     },
     async (req) => {
       await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-      const p = load(req.principal!, req.params.id);
-      const credits = deps.read.models.credits(p, req.query.year).filter((c) => req.query.status === undefined || c.status === req.query.status);
+      const { p, reach } = load(req.principal!, req.params.id);
+      // A former employer or bureau sees the credits of the years it held, as for the years themselves.
+      const held = reach.kind === 'all' ? undefined : new Set(deps.read.models.personYears(p.personId).filter((y) => reach.holds(y)).map((y) => y.year));
+      const credits = deps.read.models
+        .credits(p, req.query.year)
+        .filter((c) => (req.query.status === undefined || c.status === req.query.status) && (held === undefined || held.has(c.year)));
       return { personId: p.personId, credits, asOfPosition: deps.read.runner.position.toString() };
     },
   );
 
   r.get(
     '/v1/persons/:id/years/:year',
-    { onRequest, schema: { params: z.object({ id: Id, year: z.coerce.number().pipe(Year) }), querystring: MinPosition, summary: 'Has this person met the year, and if not, why (with rule ids)' } },
+    { onRequest, schema: { params: z.object({ id: RecordId, year: z.coerce.number().pipe(Year) }), querystring: MinPosition, summary: 'Has this person met the year, and if not, why (with rule ids)' } },
     async (req) => {
       await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-      load(req.principal!, req.params.id);
+      const { reach } = load(req.principal!, req.params.id);
       const y = deps.read.models.personYear(req.params.id, req.params.year);
-      if (!y) throw new ApiError('NOT_FOUND', `no record of ${req.params.id} for ${req.params.year}`);
+      if (!y || (reach.kind === 'former' && !reach.holds(y))) throw new ApiError('NOT_FOUND', `no record of ${req.params.id} for ${req.params.year}`);
       return { ...y.evaluation, employerId: y.employerId, certificate: y.certificate ?? null, asOfPosition: deps.read.runner.position.toString() };
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ChangeTitle, ConsentOnlineStudy, ExcuseMissedYear, RegisterPerson, SignAssessment, TransferPerson } from '../../../schemas/commands.js';
-import { Id, Year } from '../../../schemas/common.js';
+import { RecordId, Year } from '../../../schemas/common.js';
 import { registerPerson, signAssessment, transferPerson } from '../../domain/commands/persons.js';
 import { changeTitle, excuseMissedYear } from '../../eligibility/commands.js';
 import { consentOnlineStudy } from '../../domain/commands/online-consent.js';
@@ -9,7 +9,7 @@ import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
 
 export function personWriteRoutes(app: FastifyInstance, deps: WriteDeps & { idPepper: Buffer }) {
-  const params = z.object({ id: Id });
+  const params = z.object({ id: RecordId });
   writeRoute(app, deps, {
     url: '/v1/persons',
     roles: ['bureau', 'employer'],
@@ -37,7 +37,7 @@ export function personWriteRoutes(app: FastifyInstance, deps: WriteDeps & { idPe
     url: '/v1/persons/:id/years/:year/assessment',
     roles: ['employer'],
     body: SignAssessment,
-    params: z.object({ id: Id, year: z.coerce.number().pipe(Year) }),
+    params: z.object({ id: RecordId, year: z.coerce.number().pipe(Year) }),
     summary: "Sign the employer's yearly assessment (SC-8)",
     run: (ctx, body, p) => signAssessment(ctx, p.id, p.year, body),
   });
@@ -45,7 +45,7 @@ export function personWriteRoutes(app: FastifyInstance, deps: WriteDeps & { idPe
     url: '/v1/persons/:id/years/:year/excuse',
     roles: ['bureau'],
     body: ExcuseMissedYear,
-    params: z.object({ id: Id, year: z.coerce.number().pipe(Year) }),
+    params: z.object({ id: RecordId, year: z.coerce.number().pipe(Year) }),
     summary: 'Record a good reason for a missed year (SC-9: it then does not bar "excellent")',
     run: (ctx, body, p) => excuseMissedYear(ctx, p.id, p.year, body),
   });

@@ -6,12 +6,16 @@ import { fill, STRINGS } from '../../pages/verify/strings.js';
 import type { Lang } from '../../pages/verify/strings.js';
 import { verifyPage } from '../../pages/verify/template.js';
 import type { PageInput, PageResult } from '../../pages/verify/template.js';
+import type { HolderBudget } from '../../certificates/holder-budget.js';
 import type { VerifyDeps } from './verify.js';
 import { verdictFor } from './verify.js';
 
 export interface VerifyPageDeps extends Pick<VerifyDeps, 'read' | 'keyring' | 'idPepper'> {
   /** The JSON verify routes' rate-limit hook: a verifier on the page and on the API shares one allowance. */
   rateLimit: onRequestHookHandler;
+  /** The JSON routes' holder-failure budget and its clock: the page is no way around it. */
+  budget: HolderBudget;
+  now: () => number;
   bureauName: (jurisdiction: string) => string;
 }
 
@@ -120,7 +124,11 @@ export function verifyPageRoutes(app: FastifyInstance, deps: VerifyPageDeps) {
         // The number is the page's: a payload lifted from another certificate then fails against this one.
         qr = { ...qr, certificateNumber: no };
       }
-      const answer = verdictFor(deps, { certificateNumber: no, holder, ...(qr ? { qr } : {}) });
+      const budgeted = verdictFor(deps, { certificateNumber: no, holder, ...(qr ? { qr } : {}) });
+      if (!budgeted.ok) {
+        return send(reply.header('retry-after', budgeted.retryAfterSeconds), 429, render(lang, no, { kind: 'message', text: fill(s.tooMany, { seconds: String(budgeted.retryAfterSeconds) }) }), 'no-store');
+      }
+      const answer = budgeted.answer;
       const signature = !qr ? 'no-script' : deps.keyring.verify(qr.digest, qr.signature, qr.keyId) ? 'passed' : 'failed';
       return send(reply, 200, render(lang, no, { kind: 'verdict', answer, signature }), 'no-store');
     },

@@ -3,12 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { decodeQr } from '../../certificates/content.js';
-import { verifyCertificate } from '../../certificates/verify.js';
-import type { VerifyAnswer, VerifyRequest } from '../../certificates/verify.js';
+import { HolderBudget } from '../../certificates/holder-budget.js';
+import { verifyWithinBudget } from '../../certificates/verify.js';
+import type { BudgetedAnswer, VerifyAnswer, VerifyRequest } from '../../certificates/verify.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Keyring } from '../../security/signing-keys.js';
-import { answerError, ApiError } from '../errors.js';
+import { answerError, ApiError, errorBody } from '../errors.js';
 import { jsonSchemaValidatorCompiler } from '../json-schema-validation.js';
+import type { AppMetrics, RouteRecorder } from '../metrics.js';
 import { FixedWindowLimiter, rateLimitHook } from '../rate-limit.js';
 import { awaitPosition, MinPosition } from './persons-read.js';
 
@@ -53,14 +55,23 @@ function readyAnswer(answer: VerifyAnswer, certificate: object): ReadyAnswer {
  * (same process, alternating 1 s rounds). The verification scope has no onSend or onResponse hooks
  * that this would skip, and a HEAD request still gets no body (Node drops it).
  */
-function sendAnswer(reply: FastifyReply, answer: VerifyAnswer): void {
+function sendAnswer(reply: FastifyReply, budgeted: BudgetedAnswer, recorder: RouteRecorder | undefined): void {
+  if (!budgeted.ok) {
+    recorder?.observe(429, reply.elapsedTime / 1000);
+    void reply.header('x-request-id', reply.request.id);
+    const wait = budgeted.retryAfterSeconds;
+    void reply.code(429).header('retry-after', wait).send(errorBody('RATE_LIMITED', `too many failed holder checks of this certificate number, retry in ${wait} s`));
+    return;
+  }
+  const answer = budgeted.answer;
+  recorder?.observe(200, reply.elapsedTime / 1000);
   if (!answer.certificate) {
-    void reply.send(answer);
+    void reply.header('x-request-id', reply.request.id).send(answer);
     return;
   }
   const { body, headers } = readyAnswer(answer, answer.certificate);
   reply.hijack();
-  reply.raw.writeHead(200, headers);
+  reply.raw.writeHead(200, [...headers, 'x-request-id', reply.request.id]);
   reply.raw.end(body);
 }
 
@@ -69,15 +80,26 @@ export interface VerifyDeps {
   keyring: Keyring;
   idPepper: Buffer;
   perMinute: number;
+  /** Failed holder checks per certificate number (a fresh budget per app unless given). */
+  holderBudget?: HolderBudget;
+  /** Milliseconds since the epoch; the limiter and the budget count by it. */
+  now?: () => number;
+  /** Whether the client address is taken from X-Forwarded-For (Fastify's `trustProxy`): then it is read per request, not per connection. */
+  trustProxy?: boolean;
+  /** Requests counted and timed by route (the answer's own time; the scope has no response hooks). */
+  metrics?: AppMetrics;
   /** Where server faults on these routes are logged; they log nothing per request. */
   log: Logger;
   /** Longest wait of a `?minPosition=` verification for the read side. */
   waitMs: number;
 }
 
-/** The verdict on one request, as the JSON routes and the verification page give it. */
-export function verdictFor(deps: Pick<VerifyDeps, 'read' | 'keyring' | 'idPepper'>, req: VerifyRequest): VerifyAnswer {
-  return verifyCertificate(req, deps.read.models.verification(req.certificateNumber), deps.keyring, deps.idPepper);
+/** What a verdict needs: the read model, the keys, the pepper, and the failure budget with its clock. */
+export type VerdictDeps = Pick<VerifyDeps, 'read' | 'keyring' | 'idPepper'> & { budget: HolderBudget; now: () => number };
+
+/** The verdict on one request within the holder-failure budget, as the JSON routes and the verification page give it. */
+export function verdictFor(deps: VerdictDeps, req: VerifyRequest): BudgetedAnswer {
+  return verifyWithinBudget(req, deps.read.models.verification(req.certificateNumber), deps.keyring, deps.idPepper, deps.budget, deps.now());
 }
 
 /**
@@ -87,15 +109,20 @@ export function verdictFor(deps: Pick<VerifyDeps, 'read' | 'keyring' | 'idPepper
  * listeners, and logs only its server faults, with no request id since there is nothing to
  * correlate. Nor does a verifier's query string, which may hold an ID number, reach a log.
  */
-export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps): { rateLimit: onRequestHookHandler } {
+export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps): { rateLimit: onRequestHookHandler; budget: HolderBudget; now: () => number } {
   const log = deps.log.child({ scope: 'verify' });
-  app.setErrorHandler<FastifyError>((err, _req, reply) => answerError(err, log, reply));
+  app.setErrorHandler<FastifyError>((err, req, reply) => answerError(err, log, reply.header('x-request-id', req.id)));
   const r = app.withTypeProvider<ZodTypeProvider>();
   // One count per client across both routes: a verifier scanning or typing shares the allowance.
+  const now = deps.now ?? Date.now;
+  const budget = deps.holderBudget ?? new HolderBudget();
+  const byNumber = deps.metrics?.route('GET', '/v1/verify/:no');
+  const byQr = deps.metrics?.route('GET', '/v1/verify');
+  const onRequest = rateLimitHook(new FixedWindowLimiter({ max: deps.perMinute, windowMs: 60_000, now }), deps.trustProxy);
+  const verdictDeps: VerdictDeps = { read: deps.read, keyring: deps.keyring, idPepper: deps.idPepper, budget, now };
   // Without minPosition the answer stays synchronous: the hot path awaits nothing.
   const afterPosition = (minPosition: string | undefined, answer: () => void): void | Promise<void> =>
     minPosition === undefined ? answer() : awaitPosition(deps.read, minPosition, deps.waitMs).then(answer);
-  const onRequest = rateLimitHook(new FixedWindowLimiter({ max: deps.perMinute, windowMs: 60_000 }));
   r.get(
     '/v1/verify/:no',
     {
@@ -108,7 +135,9 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps): { rateLimi
       },
     },
     (req, reply) =>
-      afterPosition(req.query.minPosition, () => sendAnswer(reply, verdictFor(deps, { certificateNumber: req.params.no, holder: req.query.holder, digest: req.query.digest }))),
+      afterPosition(req.query.minPosition, () =>
+        sendAnswer(reply, verdictFor(verdictDeps, { certificateNumber: req.params.no, holder: req.query.holder, digest: req.query.digest }), byNumber),
+      ),
   );
   r.get(
     '/v1/verify',
@@ -123,9 +152,9 @@ export function verifyRoutes(app: FastifyInstance, deps: VerifyDeps): { rateLimi
     (req, reply) => {
       const qr = decodeQr(req.query.qr);
       if (!qr) throw new ApiError('VALIDATION_FAILED', 'not a celedger QR payload', [{ path: 'querystring.qr', message: 'expected the URL of a certificate QR code (…/v/<number>#<digest>.<signature>.<keyId>) or CEL1.<number>.<digest>.<signature>.<keyId>' }]);
-      return afterPosition(req.query.minPosition, () => sendAnswer(reply, verdictFor(deps, { certificateNumber: qr.certificateNumber, holder: req.query.holder, qr })));
+      return afterPosition(req.query.minPosition, () => sendAnswer(reply, verdictFor(verdictDeps, { certificateNumber: qr.certificateNumber, holder: req.query.holder, qr }), byQr));
     },
   );
-  // The verification page counts against the same allowance.
-  return { rateLimit: onRequest };
+  // The verification page counts against the same allowance and the same holder-failure budget.
+  return { rateLimit: onRequest, budget, now };
 }

@@ -75,6 +75,10 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   /** Group commits so far; lets tests observe that concurrent appends share transactions. */
   commits = 0;
+  /** The database file. */
+  readonly file: string;
+  /** Told the number of appends of each group commit (for metrics). */
+  onGroupCommit?: (appends: number) => void;
 
   static open(options: SqliteStoreOptions): SqliteEventStore {
     return new SqliteEventStore(options);
@@ -82,6 +86,7 @@ export class SqliteEventStore implements EventStore {
 
   private constructor(options: SqliteStoreOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.file = options.file;
     this.pageSize = options.pageSize ?? 2_000;
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
@@ -154,6 +159,7 @@ export class SqliteEventStore implements EventStore {
         outcomes = this.applyGroup(group);
       }
       this.commits++;
+      this.onGroupCommit?.(group.length);
     } catch (error) {
       for (const a of group) a.reject(error);
       return;

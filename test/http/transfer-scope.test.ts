@@ -1,0 +1,54 @@
+import t from 'tap';
+import type { Principal } from '../../src/security/principal.js';
+import { principals, testApp } from '../support/app.js';
+import { ok, seedZhengzhou } from '../support/fixtures.js';
+
+/** p1 earns hours in Zhengzhou with emp-1 in 2014, moves to Suzhou and emp-2 from 2015-02-01, and claims a paper there for 2015. */
+async function transferred() {
+  const app = await testApp();
+  await seedZhengzhou(app);
+  await ok(app, principals.instA, '/v1/completions', { personId: 'p1', courseId: 'c1', completedOn: '2014-05-08', assessment: 'passed' });
+  await ok(app, principals.employer, '/v1/persons/p1/transfer', { toJurisdiction: 'suzhou', toEmployerId: 'emp-2', effectiveOn: '2015-02-01' });
+  const claim = await ok(app, principals.professional, '/v1/conversions', { personId: 'p1', year: 2015, kind: 'paper-national', hours: 17, evidence: [{ kind: 'paper', ref: 'doi:10.1000/x' }] });
+  await app.read.runner.waitForPosition(BigInt(claim.position), 2000);
+  return app;
+}
+
+const stranger: Principal = { role: 'employer', sub: 'emp-9' };
+
+t.test('after a transfer the former employer and bureau read their own years and the record as it stood, not what follows', async (t) => {
+  const app = await transferred();
+  t.teardown(app.close);
+  const get = async (p: Principal, url: string) => app.as(p, { url });
+  for (const former of [principals.employer, principals.zzBureau]) {
+    const who = `${former.role} ${former.sub}`;
+    const person = await get(former, '/v1/persons/p1');
+    t.equal(person.statusCode, 200, who);
+    t.match(person.json(), { personId: 'p1', jurisdiction: 'zhengzhou', employerId: 'emp-1', transfers: [], leftScopeOn: '2015-02-01' }, `${who}: the record as it stood`);
+    t.notMatch(person.body, /emp-2|suzhou/, `${who}: not where the person went`);
+    t.same((await get(former, '/v1/persons/p1/years')).json().years.map((y: { year: number }) => y.year), [2014], `${who}: its own year only`);
+    t.equal((await get(former, '/v1/persons/p1/years/2014')).statusCode, 200);
+    const after = await get(former, '/v1/persons/p1/years/2015');
+    const never = await get(former, '/v1/persons/p1/years/2013');
+    t.same([after.statusCode, after.json()], [404, { error: { code: 'NOT_FOUND', message: 'no record of p1 for 2015' } }], `${who}: the year after is as a year with no record`);
+    t.same([never.statusCode, never.json().error.code], [404, 'NOT_FOUND']);
+  }
+  for (const current of [principals.otherEmployer, principals.szBureau, principals.professional, principals.auditor]) {
+    const years = (await get(current, '/v1/persons/p1/years')).json().years.map((y: { year: number }) => y.year);
+    t.same(years, [2014, 2015], `${current.role} ${current.sub} reads the whole record`);
+    t.match((await get(current, '/v1/persons/p1')).json(), { jurisdiction: 'suzhou', employerId: 'emp-2', transfers: [{ fromEmployerId: 'emp-1', toEmployerId: 'emp-2' }] });
+  }
+});
+
+t.test('an out-of-scope caller gets the same answer for a person that exists and one that does not', async (t) => {
+  const app = await transferred();
+  t.teardown(app.close);
+  for (const outsider of [stranger, principals.fzBureau, principals.otherProfessional]) {
+    for (const path of ['', '/years', '/years/2014']) {
+      const real = await app.as(outsider, { url: `/v1/persons/p1${path}` });
+      const none = await app.as(outsider, { url: `/v1/persons/p7${path}` });
+      t.equal(real.statusCode, 404, `${outsider.role} ${outsider.sub} ${path || '/'}`);
+      t.same([real.statusCode, real.body.replaceAll('p1', 'p7'), Object.keys(real.headers).sort()], [none.statusCode, none.body, Object.keys(none.headers).sort()]);
+    }
+  }
+});
