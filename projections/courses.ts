@@ -1,11 +1,11 @@
-import type { Database as Db, Statement } from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
 import type { EventData, EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent, StateReader } from './define.js';
-import { calendarOf, HOLIDAYS_KEY, withTable } from './holidays.js';
+import { calendarOf, foldHolidayTable, HOLIDAYS_KEY } from './holidays.js';
 import type { HolidayDoc } from './holidays.js';
 import { daysLate } from './late-entries.js';
-import { selectPage } from './paging.js';
+import { documentReader, selectPage } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
 
 export type CourseStatus = 'filed' | 'approved' | 'cancelled';
@@ -74,8 +74,7 @@ function apply(events: readonly ProjectionEvent[], loaded: Loaded) {
   for (const e of events) {
     switch (e.type) {
       case 'HolidayTableRecorded':
-        holidays = withTable(holidays, { year: e.data.year, holidays: e.data.holidays, workdays: e.data.workdays });
-        w.docs.push(['holidays', HOLIDAYS_KEY, holidays]);
+        holidays = foldHolidayTable(w, holidays, e.data);
         break;
       case 'CourseFiled': {
         const d = e.data;
@@ -144,14 +143,9 @@ CREATE TABLE IF NOT EXISTS course_roster (
 `;
 
 export class CourseQueries {
-  private readonly doc: Statement;
+  readonly course: (courseId: string) => CourseRecord | undefined;
   constructor(private readonly db: Db) {
-    this.doc = db.prepare('SELECT doc FROM course_docs WHERE id = ?').pluck();
-  }
-
-  course(courseId: string): CourseRecord | undefined {
-    const text = this.doc.get(courseId) as string | undefined;
-    return text ? (JSON.parse(text) as CourseRecord) : undefined;
+    this.course = documentReader<CourseRecord>(db, 'course_docs');
   }
 
   list(filter: CourseFilter, limit: number, after?: CursorKey): Page<CourseRecord> {

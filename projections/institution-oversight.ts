@@ -3,7 +3,7 @@ import type { EventData, EventType } from '../schemas/events.js';
 import { daysBetween } from '../src/rules/calendar.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent, StateReader } from './define.js';
-import { calendarOf, HOLIDAYS_KEY, withTable } from './holidays.js';
+import { calendarOf, foldHolidayTable, HOLIDAYS_KEY } from './holidays.js';
 import type { HolidayDoc } from './holidays.js';
 import { daysLate } from './late-entries.js';
 import { prepared, toPage, whereClause } from './paging.js';
@@ -143,8 +143,7 @@ function apply(events: readonly ProjectionEvent[], loaded: Loaded) {
   for (const e of events) {
     switch (e.type) {
       case 'HolidayTableRecorded':
-        holidays = withTable(holidays, { year: e.data.year, holidays: e.data.holidays, workdays: e.data.workdays });
-        w.docs.push(['holidays', HOLIDAYS_KEY, holidays]);
+        holidays = foldHolidayTable(w, holidays, e.data);
         break;
       case 'InstitutionAccredited': {
         const d = e.data;

@@ -1,11 +1,11 @@
-import type { Database as Db, Statement } from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
 import type { EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent, StateReader } from './define.js';
-import { calendarOf, HOLIDAYS_KEY, withTable } from './holidays.js';
+import { calendarOf, foldHolidayTable, HOLIDAYS_KEY } from './holidays.js';
 import type { HolidayDoc } from './holidays.js';
 import { daysLate } from './late-entries.js';
-import { selectPage } from './paging.js';
+import { documentReader, selectPage } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
 
 export interface InstitutionRecord {
@@ -58,8 +58,7 @@ function apply(events: readonly ProjectionEvent[], loaded: Loaded) {
   for (const e of events) {
     switch (e.type) {
       case 'HolidayTableRecorded':
-        holidays = withTable(holidays, { year: e.data.year, holidays: e.data.holidays, workdays: e.data.workdays });
-        w.docs.push(['holidays', HOLIDAYS_KEY, holidays]);
+        holidays = foldHolidayTable(w, holidays, e.data);
         break;
       case 'InstitutionAccredited': {
         const d = e.data;
@@ -145,14 +144,9 @@ export interface InstitutionFilter {
 }
 
 export class InstitutionQueries {
-  private readonly doc: Statement;
+  readonly institution: (id: string) => InstitutionRecord | undefined;
   constructor(private readonly db: Db) {
-    this.doc = db.prepare('SELECT doc FROM institution_docs WHERE id = ?').pluck();
-  }
-
-  institution(id: string): InstitutionRecord | undefined {
-    const text = this.doc.get(id) as string | undefined;
-    return text ? (JSON.parse(text) as InstitutionRecord) : undefined;
+    this.institution = documentReader<InstitutionRecord>(db, 'institution_docs');
   }
 
   list(filter: InstitutionFilter, limit: number, after?: CursorKey): Page<InstitutionRecord> {

@@ -68,3 +68,12 @@ export function selectPage<R, T>(
   const rows = prepared(db, `${q.select} ${where} ORDER BY ${q.orderBy} LIMIT ?`).all(...params, limit + 1) as R[];
   return toPage(rows, limit, q.keyOf, q.map);
 }
+
+/** A read model's document by id, parsed: the record a detail route shows. */
+export function documentReader<T>(db: Db, table: string): (id: string) => T | undefined {
+  const stmt = db.prepare(`SELECT doc FROM ${table} WHERE id = ?`).pluck();
+  return (id) => {
+    const text = stmt.get(id) as string | undefined;
+    return text ? (JSON.parse(text) as T) : undefined;
+  };
+}
