@@ -46,15 +46,12 @@ export interface CourseFilter {
   year?: number;
 }
 
-const HANDLES: EventType[] = ['CourseFiled', 'CourseApproved', 'CourseCancelled', 'CompletionRecorded', 'CreditRevoked', 'HolidayTableRecorded'];
+const HANDLES: EventType[] = ['CourseFiled', 'CourseApproved', 'CourseCancelled', 'CompletionRecorded', 'HolidayTableRecorded'];
 
 interface Loaded {
   courses: Map<string, CourseRecord | undefined>;
   holidays: HolidayDoc | undefined;
 }
-
-/** A completion's credit id is `{personId}:{courseId}`; a conversion's matches no roster row. */
-const courseOfCredit = (d: EventData<'CreditRevoked'>) => d.creditId.slice(d.personId.length + 1);
 
 function load(events: readonly ProjectionEvent[], state: StateReader): Loaded {
   const courses = new Map<string, CourseRecord | undefined>();
@@ -102,7 +99,6 @@ function apply(events: readonly ProjectionEvent[], loaded: Loaded) {
         const d = e.data;
         const c = courses.get(d.courseId);
         const late = c ? daysLate(c, d.recordedOn, calendarOf(holidays)) : 0;
-        addRow(w, 'roster', [d.courseId, d.personId, d.creditId, d.completedOn, d.recordedOn, d.assessment, d.hours, d.proofNumber ?? null, late ?? null]);
         if (!c) break;
         c.completions++;
         if (late === undefined) c.entriesWithoutDeadline = (c.entriesWithoutDeadline ?? 0) + 1;
@@ -111,11 +107,6 @@ function apply(events: readonly ProjectionEvent[], loaded: Loaded) {
           c.maxDaysLate = Math.max(c.maxDaysLate, late);
         }
         changed.add(c.courseId);
-        break;
-      }
-      case 'CreditRevoked': {
-        const courseId = courseOfCredit(e.data);
-        addRow(w, 'revoke', [e.data.revokedOn, courseId, e.data.personId, e.data.creditId]);
         break;
       }
       default:
@@ -136,10 +127,6 @@ CREATE TABLE IF NOT EXISTS course_list (
   status TEXT NOT NULL, start_year INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS course_list_jurisdiction ON course_list (jurisdiction, course_id);
 CREATE INDEX IF NOT EXISTS course_list_institution ON course_list (institution_id, course_id);
-CREATE TABLE IF NOT EXISTS course_roster (
-  course_id TEXT NOT NULL, person_id TEXT NOT NULL, credit_id TEXT NOT NULL, completed_on TEXT NOT NULL, recorded_on TEXT NOT NULL,
-  assessment TEXT NOT NULL, hours REAL NOT NULL, proof_number TEXT, days_late INTEGER, revoked_on TEXT,
-  PRIMARY KEY (course_id, person_id)) WITHOUT ROWID;
 `;
 
 export class CourseQueries {
@@ -169,39 +156,20 @@ export class CourseQueries {
     );
   }
 
-  roster(courseId: string, limit: number, after?: CursorKey): Page<RosterEntry> {
-    type Raw = { person_id: string; credit_id: string; completed_on: string; recorded_on: string; assessment: string; hours: number; proof_number: string | null; days_late: number | null; revoked_on: string | null };
-    return selectPage<Raw, RosterEntry>(this.db, {
-      select: 'SELECT * FROM course_roster',
-      conditions: [['course_id = ?', courseId], after && ['person_id > ?', after[0]]],
-      orderBy: 'person_id',
-      keyOf: (r) => [r.person_id],
-      map: (r) => ({
-        personId: r.person_id,
-        creditId: r.credit_id,
-        completedOn: r.completed_on,
-        recordedOn: r.recorded_on,
-        assessment: r.assessment,
-        hours: r.hours,
-        proofNumber: r.proof_number,
-        daysLate: r.days_late,
-        revoked: r.revoked_on !== null,
-      }),
-    }, limit);
-  }
 }
 
-/** Courses with their filing, approval and certificate-number range, and who completed each with which proof. */
+/**
+ * Courses with their filing, approval and certificate-number range, and the completions entered for
+ * them. Who completed a course (its roster) is read from the person-years model's records, which
+ * hold every completion already: a roster table of its own cost a rebuild a row per completion.
+ */
 export const coursesProjection = defineProjection({
   name: 'courses',
-  version: 2,
+  version: 3,
   schema: SCHEMA,
-  tables: ['course_list', 'course_roster'],
+  tables: ['course_list'],
   documents: { courses: 'course_docs', holidays: 'course_holidays' },
   statements: {
-    roster: `INSERT OR IGNORE INTO course_roster (course_id, person_id, credit_id, completed_on, recorded_on, assessment, hours, proof_number, days_late)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    revoke: 'UPDATE course_roster SET revoked_on = ? WHERE course_id = ? AND person_id = ? AND credit_id = ?',
     list: 'INSERT OR REPLACE INTO course_list (course_id, institution_id, jurisdiction, category, status, start_year) VALUES (?, ?, ?, ?, ?, ?)',
   },
   handles: new Set<EventType>(HANDLES),

@@ -23,6 +23,8 @@ export interface DirectoryFilter {
   name?: string;
   /** The keyed hash of an ID number (the number itself is never stored). */
   idNumberHash?: string;
+  /** Only these persons (those an ID number's reservation names). */
+  personIds?: readonly string[];
 }
 
 function apply(events: readonly ProjectionEvent[]) {
@@ -52,7 +54,6 @@ CREATE TABLE IF NOT EXISTS person_directory (
   person_id TEXT PRIMARY KEY, name TEXT NOT NULL, id_hash TEXT NOT NULL, id_masked TEXT NOT NULL, jurisdiction TEXT NOT NULL,
   employer_id TEXT NOT NULL, title_level TEXT NOT NULL, registered_on TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS person_directory_name ON person_directory (jurisdiction, name, person_id);
-CREATE INDEX IF NOT EXISTS person_directory_id_hash ON person_directory (id_hash);
 `;
 
 type Raw = { person_id: string; name: string; id_masked: string; jurisdiction: string; employer_id: string; title_level: string; registered_on: string };
@@ -71,6 +72,7 @@ export class DirectoryQueries {
           filter.employerId !== undefined && ['employer_id = ?', filter.employerId],
           filter.titleLevel !== undefined && ['title_level = ?', filter.titleLevel],
           filter.idNumberHash !== undefined && ['id_hash = ?', filter.idNumberHash],
+          filter.personIds !== undefined && [`person_id IN (${filter.personIds.map(() => '?').join(', ') || 'NULL'})`, ...filter.personIds],
           // A range, not LIKE: names are matched as written (no wildcards) and the index serves it.
           filter.name !== undefined && ['name >= ? AND name < ?', filter.name, `${filter.name}\u{10FFFF}`],
           after && ['(name, person_id) > (?, ?)', after[0], after[1]],
@@ -92,10 +94,14 @@ export class DirectoryQueries {
   }
 }
 
-/** Who is registered where: the bureau finds a person by name or by ID number (matched by its keyed hash). */
+/**
+ * Who is registered where: the bureau finds a person by name, or by ID number through the number's
+ * reservation stream (which names its person) and the keyed hash kept here. No index on the hash:
+ * its random keys made a rebuild pay a scattered b-tree insert per person.
+ */
 export const personDirectoryProjection = defineProjection({
   name: 'person-directory',
-  version: 1,
+  version: 2,
   schema: SCHEMA,
   tables: ['person_directory'],
   statements: {

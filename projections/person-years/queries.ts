@@ -10,7 +10,9 @@ import { personYearState } from '../person-year-state.js';
 import type { Jurisdiction } from '../../schemas/common.js';
 import type { WorkingCalendar } from '../../src/rules/calendar.js';
 import type { Catalogue } from '../../src/rules/catalogue.js';
+import type { RosterEntry } from '../courses.js';
 import { calendarOf, HOLIDAYS_KEY } from '../holidays.js';
+import { daysLate } from '../late-entries.js';
 import type { HolidayDoc } from '../holidays.js';
 import { emptyRegistry, industryKey, jurisdictionsOf } from '../registry.js';
 import type { IndustryRuleSet, Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
@@ -284,6 +286,40 @@ export class PersonYearQueries {
   credits(record: PersonRecord, year?: number): CreditLine[] {
     const years = year !== undefined ? [year] : [...new Set(Object.values(record.credits).map(creditYear))].sort((a, b) => a - b);
     return years.flatMap((y) => creditLines(record, this.evaluate(record, y).evaluation));
+  }
+
+  /**
+   * Who completed a course, from the persons' records (the completions are theirs), in person order:
+   * when each was entered, with which proof number, and how many days after the ST-9 deadline.
+   */
+  roster(course: { courseId: string; jurisdiction: string; endsOn: string }, limit: number, after?: CursorKey): Page<RosterEntry> {
+    const calendar = this.calendar();
+    const page = selectPage<{ person_id: string }, RosterEntry | undefined>(
+      this.db,
+      {
+        select: 'SELECT person_id FROM course_persons',
+        conditions: [['course_id = ?', course.courseId], after && ['person_id > ?', after[0]]],
+        orderBy: 'person_id',
+        keyOf: (r) => [r.person_id],
+        map: (r) => {
+          const credit = this.person(r.person_id)?.credits[`${r.person_id}:${course.courseId}`];
+          if (!credit || credit.source !== 'completion') return undefined;
+          return {
+            personId: r.person_id,
+            creditId: credit.creditId,
+            completedOn: credit.completedOn,
+            recordedOn: credit.recordedOn,
+            assessment: credit.assessment,
+            hours: credit.hours,
+            proofNumber: credit.proofNumber ?? null,
+            daysLate: daysLate(course, credit.recordedOn, calendar) ?? null,
+            revoked: credit.revoked,
+          };
+        },
+      },
+      limit,
+    );
+    return { ...page, items: page.items.filter((e): e is RosterEntry => e !== undefined) };
   }
 }
 

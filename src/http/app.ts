@@ -142,7 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     creditRoutes(scope, { ...writeDeps, read: deps.read, waitMs: deps.config.readWaitMs });
     const readDeps = { read: deps.read, authenticate, waitMs: deps.config.readWaitMs };
     personReadRoutes(scope, readDeps);
-    personDirectoryRoutes(scope, { ...readDeps, idPepper: deps.secrets.idPepper });
+    personDirectoryRoutes(scope, { ...readDeps, idPepper: deps.secrets.idPepper, store: deps.store });
     institutionReadRoutes(scope, readDeps);
     oversightRoutes(scope, readDeps);
     courseReadRoutes(scope, readDeps);

@@ -114,7 +114,7 @@ export function courseReadRoutes(app: FastifyInstance, deps: ReadDeps) {
       const q = req.query;
       await awaitPosition(deps.read, q.minPosition, deps.waitMs);
       const course = find(req.principal!, req.params.id);
-      return sendList(reply, q, (limit, after) => queries().roster(course.courseId, limit, after), {
+      return sendList(reply, q, (limit, after) => deps.read.models.roster(course, limit, after), {
         filename: `roster-${course.courseId}`,
         columns: [
           ['personId', (e) => e.personId],

@@ -7,6 +7,9 @@ import { Jurisdiction, RecordId, TitleLevel, Year } from '../../../schemas/commo
 import { ErrorResponse } from '../../../schemas/responses.js';
 import { CreditView, DirectoryEntryView } from '../../../schemas/views.js';
 import { hashIdNumber } from '../../security/id-number.js';
+import { streams } from '../../domain/streams.js';
+import { StreamNotFound } from '../../store/errors.js';
+import type { EventStore } from '../../store/port.js';
 import { listQuery, pageSchema, sendList } from '../lists.js';
 import { inScope } from '../../domain/authorize.js';
 import type { PersonRecord } from '../../../projections/person.js';
@@ -95,7 +98,7 @@ const DIRECTORY_CSV = {
 } as const;
 
 /** Finding persons: by name and filters in the URL; by ID number only in a body, so the number never sits in a URL. */
-export function personDirectoryRoutes(app: FastifyInstance, deps: ReadDeps & { idPepper: Buffer }) {
+export function personDirectoryRoutes(app: FastifyInstance, deps: ReadDeps & { idPepper: Buffer; store: EventStore }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const onRequest = deps.authenticate(['bureau', 'auditor']);
   const directory = () => deps.read.projector.queries(personDirectoryProjection);
@@ -138,7 +141,14 @@ export function personDirectoryRoutes(app: FastifyInstance, deps: ReadDeps & { i
       },
     },
     async (req) => {
-      const filter = { ...directoryScope(req.principal!, req.body.jurisdiction), idNumberHash: hashIdNumber(deps.idPepper, req.body.idNumber) };
+      const idNumberHash = hashIdNumber(deps.idPepper, req.body.idNumber);
+      // The number's reservation names its person; the hash kept in the directory confirms it.
+      const reserved = await deps.store.readStream(streams.idNumber(idNumberHash)).catch((err: unknown) => {
+        if (err instanceof StreamNotFound) return [];
+        throw err;
+      });
+      const personIds = [...new Set(reserved.map((e) => String(e.data.personId)))];
+      const filter = { ...directoryScope(req.principal!, req.body.jurisdiction), idNumberHash, personIds };
       return { items: directory().search(filter, 10).items, asOfPosition: deps.read.runner.position.toString() };
     },
   );
