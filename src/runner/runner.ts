@@ -3,6 +3,7 @@ import type { EventStore, ProjectedEvent, RecordedEvent, Subscription } from '..
 import { FoldGuard } from './fold-guard.js';
 import type { PreparedBatch, Projector } from './projector.js';
 import { commitPlan } from './commit.js';
+import { ThreadedVerifier } from './threaded-verifier.js';
 import { ThreadedWriter } from './threaded-writer.js';
 
 const BATCH = 2_000;
@@ -63,7 +64,11 @@ export class ProjectionRunner {
   private stopped = false;
   /** Batches of the catch-ups so far that the writer thread committed. */
   threadedBatches = 0;
-  private readonly guard: FoldGuard | undefined;
+  /** Catch-ups so far whose events a verifier thread checked. */
+  verifierThreads = 0;
+  private guard: FoldGuard | undefined;
+  /** Checks, in this thread, what the verifier thread of a catch-up did not reach. */
+  private lateGuard: FoldGuard | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -85,22 +90,32 @@ export class ProjectionRunner {
   async catchUp(onProgress?: (folded: number, position: bigint) => void): Promise<number> {
     let folded = 0;
     let writer: ThreadedWriter | undefined;
+    let verifier: ThreadedVerifier | undefined;
+    /** Up to where the events were checked in this thread after the verifier thread stopped. */
+    let checkedHere = -1n;
     const inFlight: Promise<void>[] = [];
     this.projector.drain = async () => {
       await Promise.all(inFlight);
     };
     try {
       for (;;) {
-        const page = await this.page();
+        // With the verifier thread checking beside it, the fold reads its pages unchecked.
+        const page = verifier ? await this.store.readPage(this.projector.folded + 1n, BATCH) : await this.page();
         if (page.length === 0) break;
         folded += page.length;
         if (!writer) {
           await this.projector.apply(page);
           if (page.length === BATCH && this.options.file && this.options.file !== ':memory:') {
             writer = new ThreadedWriter(this.options.file, commitPlan(this.projector.projections));
+            if (this.guard && this.store.file) {
+              verifier = new ThreadedVerifier(this.store.file, this.projector.folded + 1n, BATCH, this.options.onEvents);
+              this.verifierThreads++;
+            }
           }
         } else {
           const batch = await this.projector.prepare(page);
+          // No batch is committed past what has been checked: a broken link stops the read side before it.
+          if (verifier) checkedHere = await this.checkedThrough(verifier, page[page.length - 1]!.position, checkedHere);
           if (batch) inFlight.push(this.commitThreaded(writer, batch));
           if (inFlight.length >= AHEAD) await inFlight.shift();
         }
@@ -110,12 +125,37 @@ export class ProjectionRunner {
       await Promise.all(inFlight);
     } finally {
       await Promise.allSettled(inFlight);
+      await verifier?.close();
       await writer?.close();
       this.projector.drain = async () => {};
+      // The streams' last links were followed by the verifier thread: the next checks here read them from the store.
+      if (verifier) this.guard = new FoldGuard(this.store);
+      this.lateGuard = undefined;
     }
     this.projector.caughtUp();
     this.release();
     return folded;
+  }
+
+  /**
+   * Waits until the verifier thread has checked every event up to `position`. Events it did not
+   * reach (it found the end of `$all` before the fold did) are checked here, after where it stopped.
+   */
+  private async checkedThrough(verifier: ThreadedVerifier, position: bigint, checkedHere: bigint): Promise<bigint> {
+    if (checkedHere >= position || (await verifier.reached(position))) return checkedHere;
+    let from = checkedHere >= 0n ? checkedHere + 1n : verifier.checked + 1n;
+    // A guard of its own: this thread's knows the streams' links only as far as the first page.
+    const guard = (this.lateGuard ??= new FoldGuard(this.store));
+    while (from <= position) {
+      const page = await this.store.readCheckedPage(from, BATCH);
+      if (page.length === 0) break;
+      const within = page.filter((e) => e.position <= position);
+      await guard.check(within);
+      this.options.onEvents?.(within);
+      from = within[within.length - 1]!.position + 1n;
+      if (within.length < page.length) break;
+    }
+    return position;
   }
 
   private async page(): Promise<ProjectedEvent[]> {

@@ -119,6 +119,8 @@ export interface EventStore {
   readCheckedPage(fromPosition: bigint, maxCount: number): Promise<CheckedEvent[]>;
   /** How many events `$all` holds up to `throughPosition` (inclusive), where the store can count cheaply. */
   countEvents?(throughPosition: bigint): Promise<number>;
+  /** The embedded store's database file, for a thread that reads `$all` on a connection of its own. */
+  readonly file?: string;
   subscribeAll(options?: SubscribeAllOptions): Subscription;
   /** Position of the newest event in `$all`, or -1n when empty. */
   headPosition(): Promise<bigint>;

@@ -1,0 +1,56 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteEventStore } from '../store/sqlite/sqlite-store.js';
+import { BrokenLinkError, FoldGuard } from './fold-guard.js';
+
+/**
+ * The verifier thread of a long catch-up: it reads `$all` on its own connection, checks each
+ * event's hash and chain link, and reports how far it has checked (with what the log takes of each
+ * event), at most a few pages ahead of what the fold thread has taken. The fold thread commits no
+ * batch past the checked position, so a broken link still stops the read side before it.
+ */
+const port = parentPort!;
+const { file, from, pageSize, ahead } = workerData as { file: string; from: string; pageSize: number; ahead: number };
+const store = SqliteEventStore.open({ file });
+const guard = new FoldGuard(store);
+let next = BigInt(from);
+let credit = ahead;
+let running = false;
+let done = false;
+
+async function pump(): Promise<void> {
+  if (running || done) return;
+  running = true;
+  try {
+    while (credit > 0 && !done) {
+      const page = await store.readCheckedPage(next, pageSize);
+      if (page.length === 0) {
+        done = true;
+        port.postMessage({ done: (next - 1n).toString() });
+        break;
+      }
+      await guard.check(page);
+      credit--;
+      next = page[page.length - 1]!.position + 1n;
+      port.postMessage({ to: (next - 1n).toString(), events: page.map((e) => [e.position.toString(), e.streamId, e.revision.toString(), e.hash]) });
+    }
+  } catch (err) {
+    done = true;
+    if (err instanceof BrokenLinkError) {
+      const b = err.broken;
+      port.postMessage({ broken: { streamId: b.streamId, revision: b.revision.toString(), position: b.position.toString(), reason: b.reason } });
+    } else port.postMessage({ failed: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  } finally {
+    running = false;
+  }
+}
+
+port.on('message', (msg: 'more' | 'close') => {
+  if (msg === 'close') {
+    done = true;
+    void store.close().then(() => port.close());
+    return;
+  }
+  credit++;
+  void pump();
+});
+void pump();

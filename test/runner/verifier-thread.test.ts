@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import t from 'tap';
+import { BrokenLinkError } from '../../src/runner/fold-guard.js';
+import { openReadSide } from '../../src/runner/read-side.js';
+import type { LinkedEvent } from '../../src/runner/runner.js';
+import { protectIdNumber } from '../../src/security/id-number.js';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
+import { generateWorkload } from '../../src/workload/generate.js';
+import { writeWorkload } from '../../src/workload/write.js';
+import { tempDir } from '../support/tmp.js';
+
+async function storeWithWorkload(dir: string) {
+  const file = join(dir, 'events.db');
+  const store = SqliteEventStore.open({ file });
+  await writeWorkload(store, generateWorkload({ persons: 1_000, seed: 4, protectId: (id) => protectIdNumber(Buffer.alloc(32, 5), id) }));
+  await store.close();
+  return file;
+}
+
+t.test('a long catch-up checks every event on the verifier thread, hands each to the log in order, and stops at a broken link', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const file = await storeWithWorkload(tmp.dir);
+
+  const store = SqliteEventStore.open({ file });
+  const head = await store.headPosition();
+  t.ok(head > 6_000n, `${head} events: the fold goes past its first page, so the verifier thread checks the rest`);
+  const seen: LinkedEvent[] = [];
+  const read = openReadSide(store, join(tmp.dir, 'rm-1.db'), { runner: { onEvents: (events) => seen.push(...events) } });
+  t.equal(await read.runner.catchUp(), Number(head), 'every event folded once (positions start at 1)');
+  t.ok(read.runner.threadedBatches >= 2, 'committed by the writer thread');
+  t.equal(read.runner.verifierThreads, 1, 'checked by the verifier thread');
+  t.same(
+    seen.map((e) => e.position),
+    Array.from({ length: Number(head) }, (_, i) => BigInt(i + 1)),
+    'every event handed to the log once, in $all order, with its hash',
+  );
+  t.ok(seen.every((e) => /^[0-9a-f]{64}$/.test(e.hash)));
+  await read.close();
+  await store.close();
+
+  // An insider edits one event far past the first page.
+  const raw = new Database(file);
+  const edited = Number(raw.prepare("SELECT position FROM events WHERE type = 'CompletionRecorded' AND position > 5000 ORDER BY position LIMIT 1").pluck().get());
+  t.equal(raw.prepare('UPDATE events SET data = replace(data, \'"hours":\', \'"hours":1\') WHERE position = ?').run(edited).changes, 1);
+  raw.close();
+  const again = SqliteEventStore.open({ file });
+  const rebuilt = openReadSide(again, join(tmp.dir, 'rm-2.db'));
+  const failure = await rebuilt.runner.catchUp().catch((err: unknown) => err);
+  t.type(failure, BrokenLinkError);
+  t.equal((failure as BrokenLinkError).broken.position, BigInt(edited), 'the first broken link is named');
+  t.ok(rebuilt.runner.position < BigInt(edited), `nothing at or past it is committed (checkpoint ${rebuilt.runner.position})`);
+  await rebuilt.close();
+  await again.close();
+});
