@@ -36,7 +36,7 @@ export class ThreadedVerifier {
 
   constructor(file: string, from: bigint, pageSize: number, onEvents?: (events: readonly LinkedEvent[]) => void) {
     this.checkedTo = from - 1n;
-    this.worker = startWorker({ file, from: from.toString(), pageSize, ahead: AHEAD });
+    this.worker = startWorker({ file, from: from.toString(), pageSize, ahead: AHEAD, withEvents: onEvents !== undefined });
     this.worker.on('message', (msg: Message) => {
       if ('to' in msg) {
         if (onEvents) onEvents(msg.events.map(([position, streamId, revision, hash]) => ({ position: BigInt(position), streamId, revision: BigInt(revision), hash })));

@@ -9,7 +9,7 @@ import { BrokenLinkError, FoldGuard } from './fold-guard.js';
  * batch past the checked position, so a broken link still stops the read side before it.
  */
 const port = parentPort!;
-const { file, from, pageSize, ahead } = workerData as { file: string; from: string; pageSize: number; ahead: number };
+const { file, from, pageSize, ahead, withEvents } = workerData as { file: string; from: string; pageSize: number; ahead: number; withEvents: boolean };
 const store = SqliteEventStore.open({ file });
 const guard = new FoldGuard(store);
 let next = BigInt(from);
@@ -31,7 +31,7 @@ async function pump(): Promise<void> {
       await guard.check(page);
       credit--;
       next = page[page.length - 1]!.position + 1n;
-      port.postMessage({ to: (next - 1n).toString(), events: page.map((e) => [e.position.toString(), e.streamId, e.revision.toString(), e.hash]) });
+      port.postMessage({ to: (next - 1n).toString(), events: withEvents ? page.map((e) => [e.position.toString(), e.streamId, e.revision.toString(), e.hash]) : [] });
     }
   } catch (err) {
     done = true;
