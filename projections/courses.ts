@@ -5,7 +5,7 @@ import type { ProjectionEvent, StateReader } from './define.js';
 import { calendarOf, foldHolidayTable, HOLIDAYS_KEY } from './holidays.js';
 import type { HolidayDoc } from './holidays.js';
 import { daysLate } from './late-entries.js';
-import { documentReader, selectPage } from './paging.js';
+import { documentPage, documentReader } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
 
 export type CourseStatus = 'filed' | 'approved' | 'cancelled';
@@ -136,26 +136,24 @@ export class CourseQueries {
   }
 
   list(filter: CourseFilter, limit: number, after?: CursorKey): Page<CourseRecord> {
-    return selectPage<{ id: string; doc: string }, CourseRecord>(
+    return documentPage<CourseRecord>(
       this.db,
       {
-        select: 'SELECT l.course_id AS id, d.doc FROM course_list l JOIN course_docs d ON d.id = l.course_id',
+        list: 'course_list',
+        key: 'course_id',
+        documents: 'course_docs',
         conditions: [
           filter.jurisdiction !== undefined && ['l.jurisdiction = ?', filter.jurisdiction],
           filter.institutionId !== undefined && ['l.institution_id = ?', filter.institutionId],
           filter.category !== undefined && ['l.category = ?', filter.category],
           filter.status !== undefined && ['l.status = ?', filter.status],
           filter.year !== undefined && ['l.start_year = ?', filter.year],
-          after && ['l.course_id > ?', after[0]],
         ],
-        orderBy: 'l.course_id',
-        keyOf: (r) => [r.id],
-        map: (r) => JSON.parse(r.doc) as CourseRecord,
       },
       limit,
+      after,
     );
   }
-
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ProjectionEvent, StateReader } from './define.js';
 import { calendarOf, foldHolidayTable, HOLIDAYS_KEY } from './holidays.js';
 import type { HolidayDoc } from './holidays.js';
 import { daysLate } from './late-entries.js';
-import { documentReader, selectPage } from './paging.js';
+import { documentPage, documentReader } from './paging.js';
 import type { CursorKey, Page } from './paging.js';
 
 export interface InstitutionRecord {
@@ -150,22 +150,21 @@ export class InstitutionQueries {
   }
 
   list(filter: InstitutionFilter, limit: number, after?: CursorKey): Page<InstitutionRecord> {
-    return selectPage<{ id: string; doc: string }, InstitutionRecord>(
+    return documentPage<InstitutionRecord>(
       this.db,
       {
-        select: 'SELECT l.institution_id AS id, d.doc FROM institution_list l JOIN institution_docs d ON d.id = l.institution_id',
+        list: 'institution_list',
+        key: 'institution_id',
+        documents: 'institution_docs',
         conditions: [
           filter.jurisdiction !== undefined && ['l.jurisdiction = ?', filter.jurisdiction],
           filter.status !== undefined && ['l.status = ?', filter.status],
           filter.institutionId !== undefined && ['l.institution_id = ?', filter.institutionId],
           filter.late !== undefined && [filter.late ? 'l.late_entries > 0' : 'l.late_entries = 0'],
-          after && ['l.institution_id > ?', after[0]],
         ],
-        orderBy: 'l.institution_id',
-        keyOf: (r) => [r.id],
-        map: (r) => JSON.parse(r.doc) as InstitutionRecord,
       },
       limit,
+      after,
     );
   }
 }

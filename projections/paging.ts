@@ -77,3 +77,26 @@ export function documentReader<T>(db: Db, table: string): (id: string) => T | un
     return text ? (JSON.parse(text) as T) : undefined;
   };
 }
+
+/**
+ * A page of a read model's documents in key order, filtered on the columns of its list table
+ * (`l.`; `d.doc` is the document): the shape of every list whose items are whole records.
+ */
+export function documentPage<T>(
+  db: Db,
+  q: { list: string; key: string; documents: string; conditions: readonly Condition[] },
+  limit: number,
+  after?: CursorKey,
+): Page<T> {
+  return selectPage<{ id: string; doc: string }, T>(
+    db,
+    {
+      select: `SELECT l.${q.key} AS id, d.doc FROM ${q.list} l JOIN ${q.documents} d ON d.id = l.${q.key}`,
+      conditions: [...q.conditions, after && [`l.${q.key} > ?`, after[0]]],
+      orderBy: `l.${q.key}`,
+      keyOf: (r) => [r.id],
+      map: (r) => JSON.parse(r.doc) as T,
+    },
+    limit,
+  );
+}

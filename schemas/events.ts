@@ -17,7 +17,7 @@ import {
 
 /**
  * The event catalogue. Each entry: the event's data schema and its current schemaVersion. Streams:
- * `institution-{institutionId}`, `course-{courseId}`, `person-{personId}` (DESIGN.md).
+ * `institution-{institutionId}`, `course-{courseId}`, `person-{personId}` and the others of src/domain/streams.ts.
  * Events are facts: they never hold derived totals or verdicts, which the rules engine computes at
  * projection time so that a later policy can be applied to old facts.
  */

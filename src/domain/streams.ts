@@ -1,4 +1,4 @@
-/** Stream names of DESIGN.md, in one place. */
+/** Every stream name of the ledger, in one place. */
 export const streams = {
   institution: (id: string) => `institution-${id}`,
   course: (id: string) => `course-${id}`,

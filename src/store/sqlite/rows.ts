@@ -1,4 +1,5 @@
-import type { RecordedEvent } from '../port.js';
+import { hashEvent } from '../integrity.js';
+import type { RecordedEvent, StoredEventText } from '../port.js';
 
 /** Column order of every events SELECT; statements run in raw mode and return arrays in this order. */
 export const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at, prev_hash, hash';
@@ -29,4 +30,14 @@ export function toRecorded(r: EventRow): RecordedEvent {
     prevHash: r[8],
     hash: r[9],
   };
+}
+
+/** A row with its data and metadata left as the canonical text they are stored as. */
+export function toStoredText(r: EventRow): StoredEventText {
+  return { position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], dataJson: r[5], metadataJson: r[6], recordedAt: r[7], prevHash: r[8], hash: r[9] };
+}
+
+/** The hash a row's content gives, from its stored canonical text (no re-serialising), to hold against its `hash`. */
+export function recomputeRowHash(r: EventRow): string {
+  return hashEvent({ streamId: r[1], revision: r[2], eventId: r[3], type: r[4], dataJson: r[5], metadataJson: r[6], recordedAt: r[7], prevHash: r[8] });
 }

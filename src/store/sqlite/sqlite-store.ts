@@ -23,7 +23,7 @@ import type {
 } from '../port.js';
 import { expectationHolds, prepareAppend, resolveRetry } from '../validate.js';
 import type { PreparedEvent } from '../validate.js';
-import { EVENT_COLUMNS, toRecorded } from './rows.js';
+import { EVENT_COLUMNS, recomputeRowHash, toRecorded, toStoredText } from './rows.js';
 import type { EventRow } from './rows.js';
 import { migrate } from './schema.js';
 
@@ -270,28 +270,14 @@ export class SqliteEventStore implements EventStore {
 
   async readPageText(fromPosition: bigint, maxCount: number): Promise<StoredEventText[]> {
     this.assertOpen();
-    return (this.stmt.all.all(fromPosition, BigInt(maxCount)) as EventRow[]).map((r) => ({
-      position: r[0],
-      streamId: r[1],
-      revision: r[2],
-      eventId: r[3],
-      type: r[4],
-      dataJson: r[5],
-      metadataJson: r[6],
-      recordedAt: r[7],
-      prevHash: r[8],
-      hash: r[9],
-    }));
+    return (this.stmt.all.all(fromPosition, BigInt(maxCount)) as EventRow[]).map(toStoredText);
   }
 
   /** Each hash is recomputed from the stored canonical text, as verifyAll does: no re-serialising. */
   async readCheckedPage(fromPosition: bigint, maxCount: number): Promise<CheckedEvent[]> {
     this.assertOpen();
     const rows = this.stmt.checkedPage.all(fromPosition, BigInt(maxCount)) as EventRow[];
-    return rows.map((r) => {
-      const recomputed = hashEvent({ streamId: r[1], revision: r[2], eventId: r[3], type: r[4], dataJson: r[5], metadataJson: r[6], recordedAt: r[7], prevHash: r[8] });
-      return new CheckedPageEvent(r, JSON.parse(r[5]) as JsonObject, recomputed === r[9]);
-    });
+    return rows.map((r) => new CheckedPageEvent(r, JSON.parse(r[5]) as JsonObject, recomputeRowHash(r) === r[9]));
   }
 
   async countEvents(throughPosition: bigint): Promise<number> {
@@ -334,17 +320,7 @@ export class SqliteEventStore implements EventStore {
     for (const r of stmt.iterate(...params) as IterableIterator<EventRow>) {
       seen++;
       const link = { streamId: r[1], revision: r[2], position: r[0], prevHash: r[8], hash: r[9] };
-      const recomputed = hashEvent({
-        streamId: r[1],
-        revision: r[2],
-        eventId: r[3],
-        type: r[4],
-        dataJson: r[5],
-        metadataJson: r[6],
-        recordedAt: r[7],
-        prevHash: r[8],
-      });
-      if (!checker.feed(link, recomputed)) break;
+      if (!checker.feed(link, recomputeRowHash(r))) break;
     }
     if (mustExist && seen === 0) throw new StreamNotFound(String(params[0]));
     return checker.verdict();
