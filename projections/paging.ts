@@ -29,6 +29,24 @@ export function decodeCursor(cursor: string, arity: number): CursorKey | undefin
   }
 }
 
+/**
+ * A page whose items are kept as the JSON text the read model stores: a route sends the text as it
+ * is (no parse and re-encode of every item), and `items` parses it for a caller that needs values.
+ */
+export class JsonPage<T> implements Page<T> {
+  private parsed: T[] | undefined;
+
+  constructor(
+    readonly json: string[],
+    readonly nextCursor: string | null,
+    readonly nextKey?: CursorKey,
+  ) {}
+
+  get items(): T[] {
+    return (this.parsed ??= this.json.map((j) => JSON.parse(j) as T));
+  }
+}
+
 /** Rows fetched one past the limit tell whether another page follows. */
 export function toPage<R, T>(rows: R[], limit: number, key: (r: R) => CursorKey, map: (r: R) => T): Page<T> {
   const more = rows.length > limit;
@@ -36,6 +54,16 @@ export function toPage<R, T>(rows: R[], limit: number, key: (r: R) => CursorKey,
   if (!more || shown.length === 0) return { items: shown.map(map), nextCursor: null };
   const nextKey = key(shown[shown.length - 1]!);
   return { items: shown.map(map), nextCursor: encodeCursor(nextKey), nextKey };
+}
+
+/** As toPage, for rows that carry their item's JSON text. */
+export function toJsonPage<R, T>(rows: R[], limit: number, key: (r: R) => CursorKey, json: (r: R) => string): JsonPage<T> {
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const texts = shown.map(json);
+  if (!more || shown.length === 0) return new JsonPage<T>(texts, null);
+  const nextKey = key(shown[shown.length - 1]!);
+  return new JsonPage<T>(texts, encodeCursor(nextKey), nextKey);
 }
 
 /** One condition of a WHERE clause with its parameters; false or undefined leaves it out. */
@@ -69,6 +97,17 @@ export function selectPage<R, T>(
   return toPage(rows, limit, q.keyOf, q.map);
 }
 
+/** As selectPage, for a list whose rows hold each item's JSON text in the column `json`. */
+export function selectJsonPage<R extends { json: string }, T>(
+  db: Db,
+  q: { select: string; conditions: readonly Condition[]; orderBy: string; keyOf: (r: R) => CursorKey },
+  limit: number,
+): JsonPage<T> {
+  const { sql: where, params } = whereClause(q.conditions);
+  const rows = prepared(db, `${q.select} ${where} ORDER BY ${q.orderBy} LIMIT ?`).all(...params, limit + 1) as R[];
+  return toJsonPage(rows, limit, q.keyOf, (r) => r.json);
+}
+
 /** A read model's document by id, parsed: the record a detail route shows. */
 export function documentReader<T>(db: Db, table: string): (id: string) => T | undefined {
   const stmt = db.prepare(`SELECT doc FROM ${table} WHERE id = ?`).pluck();
@@ -87,15 +126,14 @@ export function documentPage<T>(
   q: { list: string; key: string; documents: string; conditions: readonly Condition[] },
   limit: number,
   after?: CursorKey,
-): Page<T> {
-  return selectPage<{ id: string; doc: string }, T>(
+): JsonPage<T> {
+  return selectJsonPage<{ id: string; json: string }, T>(
     db,
     {
-      select: `SELECT l.${q.key} AS id, d.doc FROM ${q.list} l JOIN ${q.documents} d ON d.id = l.${q.key}`,
+      select: `SELECT l.${q.key} AS id, d.doc AS json FROM ${q.list} l JOIN ${q.documents} d ON d.id = l.${q.key}`,
       conditions: [...q.conditions, after && [`l.${q.key} > ?`, after[0]]],
       orderBy: `l.${q.key}`,
       keyOf: (r) => [r.id],
-      map: (r) => JSON.parse(r.doc) as T,
     },
     limit,
   );

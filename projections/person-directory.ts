@@ -2,8 +2,8 @@ import type { Database as Db } from 'better-sqlite3';
 import type { EventType } from '../schemas/events.js';
 import { addRow, defineProjection, emptyProjectionWrites } from './define.js';
 import type { ProjectionEvent } from './define.js';
-import { selectPage } from './paging.js';
-import type { CursorKey, Page } from './paging.js';
+import { selectJsonPage } from './paging.js';
+import type { CursorKey, JsonPage } from './paging.js';
 
 export interface DirectoryEntry {
   personId: string;
@@ -56,17 +56,19 @@ CREATE TABLE IF NOT EXISTS person_directory (
 CREATE INDEX IF NOT EXISTS person_directory_name ON person_directory (jurisdiction, name, person_id);
 `;
 
-type Raw = { person_id: string; name: string; id_masked: string; jurisdiction: string; employer_id: string; title_level: string; registered_on: string };
+/** An entry as JSON text, in DirectoryEntry's shape, made by SQLite as the rows are read. */
+const ENTRY_JSON = `json_object('personId', person_id, 'name', name, 'idNumberMasked', id_masked, 'jurisdiction', jurisdiction,
+  'employerId', employer_id, 'titleLevel', title_level, 'registeredOn', registered_on)`;
 
 export class DirectoryQueries {
   constructor(private readonly db: Db) {}
 
   /** Persons ordered by name, then id; a name filter matches from the start of the name. */
-  search(filter: DirectoryFilter, limit: number, after?: CursorKey): Page<DirectoryEntry> {
-    return selectPage<Raw, DirectoryEntry>(
+  search(filter: DirectoryFilter, limit: number, after?: CursorKey): JsonPage<DirectoryEntry> {
+    return selectJsonPage<{ name: string; person_id: string; json: string }, DirectoryEntry>(
       this.db,
       {
-        select: 'SELECT * FROM person_directory',
+        select: `SELECT name, person_id, ${ENTRY_JSON} AS json FROM person_directory`,
         conditions: [
           filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
           filter.employerId !== undefined && ['employer_id = ?', filter.employerId],
@@ -79,15 +81,6 @@ export class DirectoryQueries {
         ],
         orderBy: 'name, person_id',
         keyOf: (r) => [r.name, r.person_id],
-        map: (r) => ({
-          personId: r.person_id,
-          name: r.name,
-          idNumberMasked: r.id_masked,
-          jurisdiction: r.jurisdiction,
-          employerId: r.employer_id,
-          titleLevel: r.title_level,
-          registeredOn: r.registered_on,
-        }),
       },
       limit,
     );

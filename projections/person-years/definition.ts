@@ -251,19 +251,18 @@ function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: L
 // persons keeps its rowid: its rows are kilobytes of JSON, which a WITHOUT ROWID b-tree packs badly
 // (measured 2.8× the bytes and a third slower to rebuild). person_years holds the figures reports
 // and lists need; the full explanation is evaluated from the person's record when asked for, which
-// costs a read less than it costs a rebuild to store it. The columns an employer's staff list shows
-// (name, requirement, shortfall, certificate) are kept beside them, so a page of it reads no record.
+// costs a read less than it costs a rebuild to store it. The line an employer's staff list shows is
+// kept beside them as JSON text, so a page of it reads no record and encodes nothing.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS person_years (
   person_id TEXT NOT NULL, year INTEGER NOT NULL, jurisdiction TEXT NOT NULL, employer_id TEXT NOT NULL,
   title_level TEXT NOT NULL, compliant INTEGER NOT NULL,
   counted_public REAL NOT NULL, counted_professional REAL NOT NULL, counted_elective REAL NOT NULL, counted_total REAL NOT NULL,
-  certificate_no TEXT, certificate_status TEXT, awaiting_bureau INTEGER NOT NULL,
-  name TEXT NOT NULL, required_total REAL NOT NULL, required_floors TEXT NOT NULL, required_rules TEXT NOT NULL,
-  short_public REAL NOT NULL, short_professional REAL NOT NULL, short_elective REAL NOT NULL, short_total REAL NOT NULL,
+  certificate_no TEXT, certificate_status TEXT, awaiting_bureau INTEGER NOT NULL, staff TEXT NOT NULL,
   PRIMARY KEY (person_id, year)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS person_years_report ON person_years (jurisdiction, year);
 CREATE INDEX IF NOT EXISTS person_years_staff ON person_years (employer_id, year, person_id);
+CREATE INDEX IF NOT EXISTS person_years_short ON person_years (employer_id, year, person_id) WHERE compliant = 0;
 CREATE INDEX IF NOT EXISTS person_years_unstamped ON person_years (jurisdiction, person_id, year) WHERE certificate_status = 'unstamped';
 CREATE INDEX IF NOT EXISTS person_years_awaiting ON person_years (jurisdiction, person_id, year) WHERE awaiting_bureau > 0;
 CREATE TABLE IF NOT EXISTS course_persons (course_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (course_id, person_id)) WITHOUT ROWID;
@@ -280,7 +279,7 @@ CREATE TABLE IF NOT EXISTS verifications (certificate_no TEXT PRIMARY KEY, doc T
 export function personYearsProjection(rules: RuleOptions = {}) {
   return defineProjection({
     name: 'person-years',
-    version: 6,
+    version: 7,
     schema: SCHEMA,
     tables: ['person_years', 'course_persons', 'industry_persons', 'institution_courses', 'certificates', 'verifications'],
     documents: { persons: 'persons', registry: 'registry' },
@@ -289,9 +288,8 @@ export function personYearsProjection(rules: RuleOptions = {}) {
       institutionCourse: 'INSERT OR IGNORE INTO institution_courses (institution_id, course_id) VALUES (?, ?)',
       industryPerson: 'INSERT OR IGNORE INTO industry_persons (jurisdiction, industry, person_id) VALUES (?, ?, ?)',
       year: `INSERT OR REPLACE INTO person_years (person_id, year, jurisdiction, employer_id, title_level, compliant,
-         counted_public, counted_professional, counted_elective, counted_total, certificate_no, certificate_status, awaiting_bureau,
-         name, required_total, required_floors, required_rules, short_public, short_professional, short_elective, short_total)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         counted_public, counted_professional, counted_elective, counted_total, certificate_no, certificate_status, awaiting_bureau, staff)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       certificate: 'INSERT OR REPLACE INTO certificates (certificate_no, person_id, year) VALUES (?, ?, ?)',
       verification: 'INSERT OR REPLACE INTO verifications (certificate_no, doc) VALUES (?, ?)',
     },

@@ -8,6 +8,7 @@ import type { PersonRecord } from '../person.js';
 import { employerInYear } from '../person-year-facts.js';
 import { personYearState } from '../person-year-state.js';
 import type { Registry } from '../registry.js';
+import { staffMemberJson } from './staff.js';
 
 /** Credits of the year that wait for a bureau's decision (a bureau clerk's worklist counts them). */
 export function awaitingBureau(evaluation: Evaluation): string[] {
@@ -29,8 +30,7 @@ export function writeYears(w: ProjectionWrites, record: PersonRecord, years: Ite
       addRow(w, 'verification', [c.certificateNumber, JSON.stringify(verificationDoc(record, c, view))]);
     }
     const n = evaluation.counted;
-    const short = evaluation.shortfall;
-    const required = evaluation.required;
+    const certificate = current ? { certificateNumber: current.record.certificateNumber, status: current.view.status } : undefined;
     addRow(w, 'year', [
       record.personId,
       year,
@@ -42,17 +42,10 @@ export function writeYears(w: ProjectionWrites, record: PersonRecord, years: Ite
       n.professional,
       n.elective,
       n.total,
-      current?.record.certificateNumber ?? null,
-      current?.view.status ?? null,
+      certificate?.certificateNumber ?? null,
+      certificate?.status ?? null,
       awaitingBureau(evaluation).length,
-      record.name,
-      required.total,
-      JSON.stringify(required.floors),
-      required.ruleIds.join(' '),
-      short.public,
-      short.professional,
-      short.elective,
-      short.total,
+      staffMemberJson(record, evaluation, certificate),
     ]);
   }
 }

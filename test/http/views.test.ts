@@ -1,4 +1,7 @@
 import t from 'tap';
+import type { z } from 'zod';
+import { CourseView, DirectoryEntryView, InstitutionView, RosterEntryView, StaffMemberView, UnstampedView } from '../../schemas/views.js';
+import { pageSchema } from '../../src/http/lists.js';
 import type { TestApp } from '../support/app.js';
 import { principals, testApp } from '../support/app.js';
 import { ID_NUMBERS, ok, seedZhengzhou } from '../support/fixtures.js';
@@ -263,18 +266,20 @@ t.test('every list walks page by page to the same rows as one page, and exports 
   await ok(app, principals.employer, '/v1/persons', { personId: 'p4', idNumber: ID_NUMBERS.fz, name: '赵六', jurisdiction: 'zhengzhou', titleLevel: 'senior', employerId: 'emp-1' });
   for (const courseId of ['c1', 'c2', 'c-pub']) await ok(app, principals.instA, '/v1/completions', { personId: 'p4', courseId, completedOn: '2014-05-08', assessment: 'passed' });
   const last = await ok(app, principals.zzBureau, '/v1/persons/p4/years/2014/certificate', {});
-  const lists: [string, Parameters<TestApp['as']>[0], string, (item: Record<string, unknown>) => unknown][] = [
-    ['/v1/institutions', principals.zzBureau, 'institutionId', (i) => i.institutionId],
-    ['/v1/courses', principals.zzBureau, 'courseId', (i) => i.courseId],
-    ['/v1/courses/c1/roster', principals.instA, 'personId', (i) => i.personId],
-    ['/v1/employers/emp-1/staff?year=2014', principals.employer, 'personId', (i) => i.personId],
-    ['/v1/worklists/unstamped-certificates', principals.zzBureau, 'certificateNumber', (i) => i.certificateNumber],
-    ['/v1/persons', principals.zzBureau, 'personId', (i) => i.personId],
+  const lists: [string, Parameters<TestApp['as']>[0], string, (item: Record<string, unknown>) => unknown, z.ZodType][] = [
+    ['/v1/institutions', principals.zzBureau, 'institutionId', (i) => i.institutionId, InstitutionView],
+    ['/v1/courses', principals.zzBureau, 'courseId', (i) => i.courseId, CourseView],
+    ['/v1/courses/c1/roster', principals.instA, 'personId', (i) => i.personId, RosterEntryView],
+    ['/v1/employers/emp-1/staff?year=2014', principals.employer, 'personId', (i) => i.personId, StaffMemberView],
+    ['/v1/worklists/unstamped-certificates', principals.zzBureau, 'certificateNumber', (i) => i.certificateNumber, UnstampedView],
+    ['/v1/persons', principals.zzBureau, 'personId', (i) => i.personId, DirectoryEntryView],
   ];
-  for (const [url, who, column, key] of lists) {
+  for (const [url, who, column, key, view] of lists) {
     const sep = url.includes('?') ? '&' : '?';
     const whole = (await get(app, who, `${url}${sep}limit=200&minPosition=${last.position}`)).body;
     t.ok(whole.items.length >= 2, `${url}: ${whole.items.length} rows to page through`);
+    // Some lists send their read model's JSON text as it is: it must be the schema's shape exactly.
+    t.strictSame(whole, pageSchema(view).parse(whole), `${url}: the answer is its response schema, nothing more or less`);
     t.equal(whole.nextCursor, null);
     const walked: unknown[] = [];
     let cursor: string | null = null;

@@ -277,7 +277,7 @@ export class SqliteEventStore implements EventStore {
   async readCheckedPage(fromPosition: bigint, maxCount: number): Promise<CheckedEvent[]> {
     this.assertOpen();
     const rows = this.stmt.checkedPage.all(fromPosition, BigInt(maxCount)) as EventRow[];
-    return rows.map((r) => new CheckedPageEvent(r, JSON.parse(r[5]) as JsonObject, recomputeRowHash(r) === r[9]));
+    return rows.map((r) => new CheckedPageEvent(r, recomputeRowHash(r) === r[9]));
   }
 
   async countEvents(throughPosition: bigint): Promise<number> {
@@ -365,21 +365,28 @@ class CheckedPageEvent implements CheckedEvent {
   readonly revision: bigint;
   readonly prevHash: string;
   readonly hash: string;
+  private readonly dataJson: string;
   private readonly metadataJson: string;
+  private parsedData: JsonObject | undefined;
   private parsed: JsonObject | undefined;
 
+  /** Data is parsed when a fold reads it: the verifier thread only checks links and never does. */
   constructor(
     r: EventRow,
-    readonly data: JsonObject,
     readonly contentMatches: boolean,
   ) {
     this.position = r[0];
+    this.dataJson = r[5];
     this.streamId = r[1];
     this.revision = r[2];
     this.type = r[4];
     this.metadataJson = r[6];
     this.prevHash = r[8];
     this.hash = r[9];
+  }
+
+  get data(): JsonObject {
+    return (this.parsedData ??= JSON.parse(this.dataJson) as JsonObject);
   }
 
   get metadata(): JsonObject {
