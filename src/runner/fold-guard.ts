@@ -1,5 +1,5 @@
 import { GENESIS_HASH, recomputeHash } from '../store/integrity.js';
-import type { CheckedEvent, EventStore, RecordedEvent } from '../store/port.js';
+import type { CheckedLink, EventStore, RecordedEvent } from '../store/port.js';
 
 export interface BrokenLink {
   streamId: string;
@@ -30,7 +30,7 @@ export class FoldGuard {
   constructor(private readonly store: Pick<EventStore, 'readStream'>) {}
 
   /** Throws BrokenLinkError at the first event that does not hold. */
-  async check(events: readonly (CheckedEvent | RecordedEvent)[]): Promise<void> {
+  async check(events: readonly (CheckedLink | RecordedEvent)[]): Promise<void> {
     for (const e of events) {
       const matches = 'contentMatches' in e ? e.contentMatches : recomputeHash(e) === e.hash;
       if (!matches) this.fail(e, 'hash does not match the content (the event was altered)');
@@ -44,12 +44,12 @@ export class FoldGuard {
     }
   }
 
-  private async previous(e: CheckedEvent | RecordedEvent): Promise<{ revision: bigint; hash: string } | undefined> {
+  private async previous(e: CheckedLink | RecordedEvent): Promise<{ revision: bigint; hash: string } | undefined> {
     const [before] = await this.store.readStream(e.streamId, { fromRevision: e.revision - 1n, maxCount: 1 }).catch(() => []);
     return before && before.revision === e.revision - 1n ? { revision: before.revision, hash: before.hash } : undefined;
   }
 
-  private fail(e: CheckedEvent | RecordedEvent, reason: string): never {
+  private fail(e: CheckedLink | RecordedEvent, reason: string): never {
     throw new BrokenLinkError({ streamId: e.streamId, revision: e.revision, position: e.position, reason });
   }
 }

@@ -22,7 +22,7 @@ async function pump(): Promise<void> {
   running = true;
   try {
     while (credit > 0 && !done) {
-      const page = await store.readCheckedPage(next, pageSize);
+      const page = await store.readLinkPage(next, pageSize);
       if (page.length === 0) {
         done = true;
         port.postMessage({ done: (next - 1n).toString() });

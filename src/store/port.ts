@@ -44,6 +44,16 @@ export interface RecordedEvent {
 export type ProjectedEvent = Pick<RecordedEvent, 'streamId' | 'position' | 'type' | 'data' | 'metadata'>;
 
 /** A projected event with its chain link, and whether its hash matched the content it was read with. */
+/** An event's place in its chain, and whether its content still gives its hash. */
+export interface CheckedLink {
+  position: bigint;
+  streamId: string;
+  revision: bigint;
+  prevHash: string;
+  hash: string;
+  contentMatches: boolean;
+}
+
 export interface CheckedEvent extends ProjectedEvent {
   revision: bigint;
   prevHash: string;

@@ -41,3 +41,16 @@ export function toStoredText(r: EventRow): StoredEventText {
 export function recomputeRowHash(r: EventRow): string {
   return hashEvent({ streamId: r[1], revision: r[2], eventId: r[3], type: r[4], dataJson: r[5], metadataJson: r[6], recordedAt: r[7], prevHash: r[8] });
 }
+
+/**
+ * hashEvent's text, assembled by SQLite as a BLOB of its UTF-8 bytes: a verifier hashes it without
+ * decoding the event into JavaScript strings and encoding it back. json_quote writes the same
+ * literal as JSON.stringify for every string an append accepts; where it would not (a value edited
+ * to hold a control character), the hash differs and the row is re-hashed from its columns.
+ */
+export const CANONICAL_TEXT_SQL = `CAST('{"data":' || data || ',"eventId":' || json_quote(event_id) || ',"metadata":' || metadata ||
+  ',"prevHash":' || json_quote(prev_hash) || ',"recordedAt":' || json_quote(recorded_at) || ',"revision":"' || revision ||
+  '","streamId":' || json_quote(stream_id) || ',"type":' || json_quote(type) || '}' AS BLOB)`;
+
+/** Column order of a link page: what a chain check needs, and the canonical text to hash. */
+export type LinkRow = [position: bigint, streamId: string, revision: bigint, prevHash: string, hash: string, text: Buffer];

@@ -1,3 +1,4 @@
+import { hash as oneShotHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
@@ -9,6 +10,7 @@ import type {
   AppendResult,
   ChainVerdict,
   CheckedEvent,
+  CheckedLink,
   EventStore,
   ExpectedRevision,
   JsonObject,
@@ -23,8 +25,8 @@ import type {
 } from '../port.js';
 import { expectationHolds, prepareAppend, resolveRetry } from '../validate.js';
 import type { PreparedEvent } from '../validate.js';
-import { EVENT_COLUMNS, recomputeRowHash, toRecorded, toStoredText } from './rows.js';
-import type { EventRow } from './rows.js';
+import { CANONICAL_TEXT_SQL, EVENT_COLUMNS, recomputeRowHash, toRecorded, toStoredText } from './rows.js';
+import type { EventRow, LinkRow } from './rows.js';
 import { migrate } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -63,6 +65,8 @@ export class SqliteEventStore implements EventStore {
     all: Statement;
     page: Statement;
     checkedPage: Statement;
+    linkPage: Statement;
+    atPosition: Statement;
     count: Statement;
     metadataAt: Statement;
     maxPosition: Statement;
@@ -109,6 +113,8 @@ export class SqliteEventStore implements EventStore {
       all: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
       page: prep('SELECT position, stream_id, type, data FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?'),
       checkedPage: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
+      linkPage: prep(`SELECT position, stream_id, revision, prev_hash, hash, ${CANONICAL_TEXT_SQL} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
+      atPosition: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position = ?`),
       count: prep('SELECT count(*) FROM events WHERE position <= ?').pluck(),
       metadataAt: prep('SELECT metadata FROM events WHERE position = ?', false).pluck(),
       maxPosition: prep('SELECT max(position) FROM events'),
@@ -278,6 +284,29 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const rows = this.stmt.checkedPage.all(fromPosition, BigInt(maxCount)) as EventRow[];
     return rows.map((r) => new CheckedPageEvent(r, recomputeRowHash(r) === r[9]));
+  }
+
+  /**
+   * The chain links of a page, each with whether its content still gives its hash, checked on the
+   * canonical text SQLite assembles (see CANONICAL_TEXT_SQL): a verifier's read, with no event decoded.
+   */
+  async readLinkPage(fromPosition: bigint, maxCount: number): Promise<CheckedLink[]> {
+    this.assertOpen();
+    const rows = this.stmt.linkPage.all(fromPosition, BigInt(maxCount)) as LinkRow[];
+    return rows.map((r) => ({
+      position: r[0],
+      streamId: r[1],
+      revision: r[2],
+      prevHash: r[3],
+      hash: r[4],
+      contentMatches: oneShotHash('sha256', r[5], 'hex') === r[4] || this.rehashMatches(r[0], r[4]),
+    }));
+  }
+
+  /** The slow path of readLinkPage: the row's hash recomputed from its columns, as verifyAll does. */
+  private rehashMatches(position: bigint, hash: string): boolean {
+    const row = this.stmt.atPosition.get(position) as EventRow | undefined;
+    return row !== undefined && recomputeRowHash(row) === hash;
   }
 
   async countEvents(throughPosition: bigint): Promise<number> {
