@@ -3,6 +3,7 @@ import type { RuleOptions } from '../../src/rules/rule-set.js';
 import { addRow, defineProjection, emptyProjectionWrites } from '../define.js';
 import type { ProjectionEvent, ProjectionWrites, StateReader } from '../define.js';
 import { foldPerson, yearsOf } from '../person.js';
+import { employerInYear } from '../person-year-facts.js';
 import type { PersonRecord } from '../person.js';
 import { addIndustryRuleSet, emptyRegistry, foldRegistry, industryKey, jurisdictionsOf } from '../registry.js';
 import type { IndustryRuleSet, Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
@@ -182,7 +183,10 @@ function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: L
   for (const e of events) {
     const personId = personOf(e);
     if (personId !== undefined) {
+      const before = e.type === 'PersonTransferred' ? persons.get(personId) : undefined;
+      const employers = before && yearsOf(before).map((y) => [y, employerInYear(before, y)] as const);
       const { record, years } = foldPerson(persons.get(personId), e, e.position);
+      if (record && employers) for (const [y, employer] of employers) if (employerInYear(record, y) !== employer) addRow(w, 'staffGone', [employer, y, personId]);
       persons.set(personId, record);
       if (record) touch(personId, years);
       if (record?.industry && (e.type === 'PersonRegistered' || e.type === 'PersonTransferred')) {
@@ -252,17 +256,20 @@ function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: L
 // (measured 2.8× the bytes and a third slower to rebuild). person_years holds the figures reports
 // and lists need; the full explanation is evaluated from the person's record when asked for, which
 // costs a read less than it costs a rebuild to store it. The line an employer's staff list shows is
-// kept beside them as JSON text, so a page of it reads no record and encodes nothing.
+// kept as JSON text in staff_lines, clustered by employer and year: a page of it is one short range
+// of one b-tree, and reads no record and encodes nothing.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS person_years (
   person_id TEXT NOT NULL, year INTEGER NOT NULL, jurisdiction TEXT NOT NULL, employer_id TEXT NOT NULL,
   title_level TEXT NOT NULL, compliant INTEGER NOT NULL,
   counted_public REAL NOT NULL, counted_professional REAL NOT NULL, counted_elective REAL NOT NULL, counted_total REAL NOT NULL,
-  certificate_no TEXT, certificate_status TEXT, awaiting_bureau INTEGER NOT NULL, staff TEXT NOT NULL,
+  certificate_no TEXT, certificate_status TEXT, awaiting_bureau INTEGER NOT NULL,
   PRIMARY KEY (person_id, year)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS person_years_report ON person_years (jurisdiction, year);
-CREATE INDEX IF NOT EXISTS person_years_staff ON person_years (employer_id, year, person_id);
-CREATE INDEX IF NOT EXISTS person_years_short ON person_years (employer_id, year, person_id) WHERE compliant = 0;
+CREATE TABLE IF NOT EXISTS staff_lines (
+  employer_id TEXT NOT NULL, year INTEGER NOT NULL, person_id TEXT NOT NULL, jurisdiction TEXT NOT NULL, compliant INTEGER NOT NULL, line TEXT NOT NULL,
+  PRIMARY KEY (employer_id, year, person_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS staff_lines_short ON staff_lines (employer_id, year, person_id) WHERE compliant = 0;
 CREATE INDEX IF NOT EXISTS person_years_unstamped ON person_years (jurisdiction, person_id, year) WHERE certificate_status = 'unstamped';
 CREATE INDEX IF NOT EXISTS person_years_awaiting ON person_years (jurisdiction, person_id, year) WHERE awaiting_bureau > 0;
 CREATE TABLE IF NOT EXISTS course_persons (course_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (course_id, person_id)) WITHOUT ROWID;
@@ -281,15 +288,18 @@ export function personYearsProjection(rules: RuleOptions = {}) {
     name: 'person-years',
     version: 7,
     schema: SCHEMA,
-    tables: ['person_years', 'course_persons', 'industry_persons', 'institution_courses', 'certificates', 'verifications'],
+    tables: ['person_years', 'staff_lines', 'course_persons', 'industry_persons', 'institution_courses', 'certificates', 'verifications'],
     documents: { persons: 'persons', registry: 'registry' },
     statements: {
       link: { insert: 'INSERT OR IGNORE INTO course_persons (course_id, person_id)', columns: 2, rowsPerCall: 50 },
       institutionCourse: 'INSERT OR IGNORE INTO institution_courses (institution_id, course_id) VALUES (?, ?)',
       industryPerson: 'INSERT OR IGNORE INTO industry_persons (jurisdiction, industry, person_id) VALUES (?, ?, ?)',
       year: `INSERT OR REPLACE INTO person_years (person_id, year, jurisdiction, employer_id, title_level, compliant,
-         counted_public, counted_professional, counted_elective, counted_total, certificate_no, certificate_status, awaiting_bureau, staff)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         counted_public, counted_professional, counted_elective, counted_total, certificate_no, certificate_status, awaiting_bureau)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      // Before the lines are written: a transfer takes a year's line from the employer it leaves.
+      staffGone: 'DELETE FROM staff_lines WHERE employer_id = ? AND year = ? AND person_id = ?',
+      staff: 'INSERT OR REPLACE INTO staff_lines (employer_id, year, person_id, jurisdiction, compliant, line) VALUES (?, ?, ?, ?, ?, ?)',
       certificate: 'INSERT OR REPLACE INTO certificates (certificate_no, person_id, year) VALUES (?, ?, ?)',
       verification: 'INSERT OR REPLACE INTO verifications (certificate_no, doc) VALUES (?, ?)',
     },

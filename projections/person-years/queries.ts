@@ -238,7 +238,7 @@ export class PersonYearQueries {
     return selectJsonPage<{ person_id: string; json: string }, StaffMember>(
       this.db,
       {
-        select: 'SELECT person_id, staff AS json FROM person_years',
+        select: 'SELECT person_id, line AS json FROM staff_lines',
         conditions: [
           ['employer_id = ?', employerId],
           ['year = ?', year],

@@ -45,7 +45,7 @@ export function writeYears(w: ProjectionWrites, record: PersonRecord, years: Ite
       certificate?.certificateNumber ?? null,
       certificate?.status ?? null,
       awaitingBureau(evaluation).length,
-      staffMemberJson(record, evaluation, certificate),
     ]);
+    addRow(w, 'staff', [employerInYear(record, year), year, record.personId, evaluation.jurisdiction, evaluation.compliant ? 1 : 0, staffMemberJson(record, evaluation, certificate)]);
   }
 }

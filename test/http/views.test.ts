@@ -167,6 +167,13 @@ t.test("an employer's staff in a year: hours, shortfall per floor, certificate s
   t.equal((await get(app, principals.employer, '/v1/employers/emp-1/staff')).status, 400, 'the year is required');
   const csv = await app.as(principals.employer, { url: '/v1/employers/emp-1/staff?year=2014&format=csv' });
   t.equal(csv.body.split('\r\n')[2], 'p3,李四,junior,false,0,30,0,30,22,22,0,44,,');
+
+  // A transfer in force at the year's end takes the year's line to the new employer, and off the old one's list.
+  const moved = await ok(app, principals.zzBureau, '/v1/persons/p3/transfer', { toJurisdiction: 'suzhou', toEmployerId: 'emp-2', effectiveOn: '2014-06-20' });
+  const staffOf = async (employer: string) =>
+    (await get(app, principals.auditor, `/v1/employers/${employer}/staff?year=2014&minPosition=${moved.position}`)).body.items.map((s: { personId: string; jurisdiction: string }) => [s.personId, s.jurisdiction]);
+  t.same(await staffOf('emp-1'), [['p1', 'zhengzhou']]);
+  t.same(await staffOf('emp-2'), [['p3', 'suzhou']]);
 });
 
 t.test('bureau worklists: credits awaiting its review, certificates awaiting the stamp', async (t) => {
