@@ -111,3 +111,20 @@ t.test('a role that may never do the action is told so, whether or not the recor
   }
   t.equal(await app.store.headPosition(), head, 'nothing was written');
 });
+
+t.test('a completion or enrolment for no such person is 404 whatever the If-Match', async (t) => {
+  const app = await testApp();
+  t.teardown(app.close);
+  await issuedZhengzhouCertificate(app, { stamp: false });
+  const head = await app.store.headPosition();
+  for (const [url, payload] of [
+    ['/v1/completions', { personId: 'p7', courseId: 'c1', completedOn: '2014-05-08', assessment: 'passed' }],
+    ['/v1/enrolments', { personId: 'p7', courseId: 'c1', enrolledOn: '2014-05-01', purpose: 'promotion' }],
+  ] as const) {
+    for (const headers of [{}, { 'if-match': '"0"' }]) {
+      const res = await app.as(principals.instA, { method: 'POST', url, payload, headers });
+      t.same([res.statusCode, res.json()], [404, { error: { code: 'NOT_FOUND', message: 'person p7 not found' } }], `${url} ${JSON.stringify(headers)}`);
+    }
+  }
+  t.equal(await app.store.headPosition(), head, 'nothing was written');
+});

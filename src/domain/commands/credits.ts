@@ -52,8 +52,8 @@ export async function recordEnrolment(ctx: CommandContext, cmd: z.infer<typeof R
     streamId: streams.person(cmd.personId),
     initial: initialPerson,
     evolve: evolvePerson,
+    visible: ({ state }) => (state.exists ? undefined : notFound.person(cmd.personId)),
     decide: ({ state }) => {
-      if (!state.exists) return notFound.person(cmd.personId);
       if (state.enrolments.has(enrolmentId)) return reject('CONFLICT', `person ${cmd.personId} is already enrolled in ${cmd.courseId}`);
       return accept({
         type: 'EnrolmentRecorded',
@@ -100,8 +100,8 @@ export async function recordCompletion(ctx: CommandContext, cmd: z.infer<typeof 
     streamId: streams.person(cmd.personId),
     initial: initialPerson,
     evolve: evolvePerson,
+    visible: ({ state }) => (state.exists ? undefined : notFound.person(cmd.personId)),
     decide: ({ state }) => {
-      if (!state.exists) return notFound.person(cmd.personId);
       if (state.completedCourses.has(cmd.courseId)) {
         return reject('CONFLICT', `person ${cmd.personId} already has a completion of ${cmd.courseId}`, { details: { creditId: id, duplicate: true } });
       }
