@@ -64,9 +64,10 @@ export function toNewEvent(ctx: CommandContext, streamId: string, draft: Draft, 
 
 /**
  * The decider loop: load the stream, refuse a caller who may not know of it (`visible`), load what
- * else the decision needs (`prepare`), decide with a pure function, append at exactly the revision the decision saw; when another writer got there
- * first, load and decide again (bounded). `beforeAppend` runs between a decision and its append
- * (a certificate number is reserved there); 'retry' starts over.
+ * else the decision needs (`prepare`), decide with a pure function, append at exactly the revision
+ * the decision saw; when another writer got there first, load and decide again (bounded).
+ * `beforeAppend` runs between a decision and its append (a certificate number is reserved there);
+ * 'retry' starts over.
  */
 export async function execute<S, T extends object = object, C = undefined>(
   ctx: CommandContext,
