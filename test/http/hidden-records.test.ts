@@ -128,3 +128,16 @@ t.test('a completion or enrolment for no such person is 404 whatever the If-Matc
   }
   t.equal(await app.store.headPosition(), head, 'nothing was written');
 });
+
+t.test('an id another bureau holds is refused as taken, without saying where or what it is', async (t) => {
+  const app = await testApp();
+  t.teardown(app.close);
+  await issuedZhengzhouCertificate(app, { stamp: false });
+  await app.as(principals.zzBureau, { method: 'POST', url: '/v1/employers', payload: { employerId: 'emp-1', name: '郑州第一医院', type: 'public-institution', jurisdiction: 'zhengzhou' } });
+  const institution = await app.as(principals.szBureau, { method: 'POST', url: '/v1/institutions', payload: { institutionId: 'inst-a', name: '苏州基地', jurisdiction: 'suzhou', level: 'city', accreditedOn: '2014-01-02' } });
+  t.same([institution.statusCode, institution.json()], [409, { error: { code: 'CONFLICT', message: 'institution id inst-a is already taken' } }]);
+  const employer = await app.as(principals.szBureau, { method: 'POST', url: '/v1/employers', payload: { employerId: 'emp-1', name: '苏州医院', type: 'enterprise', jurisdiction: 'suzhou' } });
+  t.same([employer.statusCode, employer.json()], [409, { error: { code: 'CONFLICT', message: 'employer id emp-1 is already taken' } }]);
+  const own = await app.as(principals.zzBureau, { method: 'POST', url: '/v1/employers', payload: { employerId: 'emp-1', name: '郑州第一医院', type: 'enterprise', jurisdiction: 'zhengzhou' } });
+  t.same([own.statusCode, own.json().error.message], [409, 'employer emp-1 is already registered as a public-institution'], 'its own bureau is told what it registered');
+});
