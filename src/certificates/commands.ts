@@ -6,7 +6,7 @@ import { personYearFacts } from '../../projections/person-year-facts.js';
 import type { Registry } from '../../projections/registry.js';
 import type { IssueCertificate, RevokeCertificate, StampCertificate } from '../../schemas/commands.js';
 import type { Jurisdiction } from '../../schemas/common.js';
-import { checkScope } from '../domain/authorize.js';
+import { checkRole, checkScope, hiddenPerson, knowsYear, notFound } from '../domain/authorize.js';
 import { execute, toNewEvent } from '../domain/handle.js';
 import type { CommandContext, Draft, Evolve } from '../domain/handle.js';
 import { accept, reject } from '../domain/result.js';
@@ -125,7 +125,7 @@ export interface IssueInputs {
  */
 export function decideIssue(i: IssueInputs): Decision<Draft> {
   const { record, year } = i;
-  if (!record) return reject('NOT_FOUND', `person ${i.personId} is not registered`);
+  if (!record) return notFound.person(i.personId);
   const evaluation = evaluate(personYearFacts(record, i.registry, year), i.deps.rules);
   const denied = checkScope(i.actor, ['bureau'], { jurisdiction: evaluation.jurisdiction });
   if (denied) return denied;
@@ -162,6 +162,8 @@ export function decideIssue(i: IssueInputs): Decision<Draft> {
 
 /** Issues a year certificate: loads the person, the courses and the next number, decides, reserves the number, appends. */
 export async function issueCertificate(ctx: CommandContext, personId: string, year: number, deps: CertificateDeps, cmd: z.infer<typeof IssueCertificate> = {}) {
+  const denied = checkRole(ctx.actor, ['bureau']);
+  if (denied) return denied;
   const today = beijingDate(ctx.clock());
   const issuedOn = cmd.issuedOn ?? today;
   const badDate = issueDateRefusal(issuedOn, today, year);
@@ -170,6 +172,7 @@ export async function issueCertificate(ctx: CommandContext, personId: string, ye
     streamId: streams.person(personId),
     initial: () => undefined,
     evolve: evolveRecord,
+    visible: ({ state: record }) => hiddenPerson(ctx.actor, record, personId),
     prepare: async ({ state: record }) => {
       const registry = await registryFor(ctx, record, [year]);
       if (!record) return { registry, today };
@@ -223,23 +226,28 @@ interface Loaded {
 
 type CertificateDecision = (record: PersonRecord, cert: CertificateRecord, loaded: Loaded) => Decision<Draft>;
 
-/** `alsoYears`: holiday tables of years beside the certificate's that the decision needs (a stamp's date). */
+/**
+ * `alsoYears`: holiday tables of years beside the certificate's that the decision needs (a stamp's
+ * date). A certificate the actor may not know of is answered as one that does not exist.
+ */
 async function onCertificate(ctx: CommandContext, no: string, decide: CertificateDecision, alsoYears: number[] = []) {
+  const denied = checkRole(ctx.actor, ['bureau']);
+  if (denied) return denied;
   const personId = await ownerOf(ctx, no);
-  if (!personId) return reject('NOT_FOUND', `certificate ${no} not found`);
+  if (!personId) return notFound.certificate(no);
   return execute<PersonRecord | undefined, { certificateNumber: string }, Loaded>(ctx, {
     streamId: streams.person(personId),
     initial: () => undefined,
     evolve: evolveRecord,
+    visible: ({ state: record }) => {
+      const cert = record?.certificates[no];
+      return record && cert && knowsYear(ctx.actor, record, cert.year) ? undefined : notFound.certificate(no);
+    },
     prepare: async ({ state: record }) => ({
       registry: await registryFor(ctx, record, record?.certificates[no] ? [record.certificates[no]!.year] : [], alsoYears),
       today: beijingDate(ctx.clock()),
     }),
-    decide: ({ state: record }, loaded) => {
-      const cert = record?.certificates[no];
-      if (!record || !cert) return reject('NOT_FOUND', `certificate ${no} not found`);
-      return decide(record, cert, loaded);
-    },
+    decide: ({ state: record }, loaded) => decide(record!, record!.certificates[no]!, loaded),
     result: () => ({ certificateNumber: no }),
   });
 }

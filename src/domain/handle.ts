@@ -8,7 +8,7 @@ import type { Clock } from '../time/clock.js';
 import type { Principal } from '../security/principal.js';
 import { uuidFromName } from './ids.js';
 import { reject } from './result.js';
-import type { Decision, Outcome } from './result.js';
+import type { Decision, Outcome, Rejection } from './result.js';
 
 export interface CommandContext {
   store: EventStore;
@@ -63,10 +63,11 @@ export function toNewEvent(ctx: CommandContext, streamId: string, draft: Draft, 
 }
 
 /**
- * The decider loop: load the stream and what else the decision needs (`prepare`), decide with a
- * pure function, append at exactly the revision the decision saw; when another writer got there
- * first, load and decide again (bounded). `beforeAppend` runs between a decision and its append
- * (a certificate number is reserved there); 'retry' starts over.
+ * The decider loop: load the stream, refuse a caller who may not know of it (`visible`), load what
+ * else the decision needs (`prepare`), decide with a pure function, append at exactly the revision
+ * the decision saw; when another writer got there first, load and decide again (bounded).
+ * `beforeAppend` runs between a decision and its append (a certificate number is reserved there);
+ * 'retry' starts over.
  */
 export async function execute<S, T extends object = object, C = undefined>(
   ctx: CommandContext,
@@ -74,6 +75,11 @@ export async function execute<S, T extends object = object, C = undefined>(
     streamId: string;
     initial: () => S;
     evolve: Evolve<S>;
+    /**
+     * Whether the actor may know of the stream's record at all (see authorize.ts): a refusal here
+     * is answered before If-Match is compared, so it tells nothing of the record, not even its revision.
+     */
+    visible?: (loaded: Loaded<S>) => { ok: false; rejection: Rejection } | undefined;
     prepare?: (loaded: Loaded<S>) => Promise<C>;
     decide: (loaded: Loaded<S>, prepared: C) => Decision<Draft>;
     beforeAppend?: (prepared: C, drafts: Draft[]) => Promise<'retry' | undefined>;
@@ -82,6 +88,8 @@ export async function execute<S, T extends object = object, C = undefined>(
 ): Promise<Outcome<T>> {
   for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
     const loaded = await load(ctx.store, spec.streamId, spec.initial, spec.evolve);
+    const hidden = spec.visible?.(loaded);
+    if (hidden) return hidden;
     if (ctx.ifMatch !== undefined && loaded.revision !== ctx.ifMatch) {
       return reject('PRECONDITION_FAILED', `stream ${spec.streamId} is at revision ${String(loaded.revision)}, not ${ctx.ifMatch}`, {
         details: { actual: String(loaded.revision) },

@@ -4,8 +4,8 @@ import type { PersonRecord } from '../../projections/person.js';
 import { emptyRegistry } from '../../projections/registry.js';
 import type { Registry } from '../../projections/registry.js';
 import type { ChangeTitle, ExcuseMissedYear } from '../../schemas/commands.js';
-import type { TitleLevel } from '../../schemas/common.js';
-import { checkScope } from '../domain/authorize.js';
+import type { Role, TitleLevel } from '../../schemas/common.js';
+import { checkRole, checkScope, hiddenPerson } from '../domain/authorize.js';
 import { execute } from '../domain/handle.js';
 import type { CommandContext, Draft, Evolve } from '../domain/handle.js';
 import { accept, reject } from '../domain/result.js';
@@ -28,16 +28,20 @@ interface GateContext {
   today: string;
 }
 
-function personCommand(ctx: CommandContext, personId: string, decide: (record: PersonRecord | undefined, loaded: GateContext) => ReturnType<typeof reject> | { ok: true; events: Draft[] }) {
+/** A command on a registered person by `roles`; someone who may not know of the person is answered as for no such person. */
+async function personCommand(ctx: CommandContext, personId: string, roles: Role[], decide: (record: PersonRecord, loaded: GateContext) => ReturnType<typeof reject> | { ok: true; events: Draft[] }) {
+  const denied = checkRole(ctx.actor, roles);
+  if (denied) return denied;
   return execute<PersonRecord | undefined, object, GateContext>(ctx, {
     streamId: streams.person(personId),
     initial: () => undefined,
     evolve: evolveRecord,
+    visible: ({ state }) => hiddenPerson(ctx.actor, state, personId),
     prepare: async ({ state }) => ({
       ...(state ? await loadGateContext(ctx.store, state) : { registry: emptyRegistry(), employers: new Map() }),
       today: beijingDate(ctx.clock()),
     }),
-    decide: ({ state }, loaded) => decide(state, loaded),
+    decide: ({ state }, loaded) => decide(state!, loaded),
   });
 }
 
@@ -47,8 +51,7 @@ function personCommand(ctx: CommandContext, personId: string, decide: (record: P
  * with a reason, recorded as an override event beside the change.
  */
 export function changeTitle(ctx: CommandContext, personId: string, cmd: z.infer<typeof ChangeTitle>, rules?: RuleOptions) {
-  return personCommand(ctx, personId, (record, loaded) => {
-    if (!record) return reject('NOT_FOUND', `person ${personId} is not registered`);
+  return personCommand(ctx, personId, ['bureau', 'employer'], (record, loaded) => {
     const denied = checkScope(ctx.actor, ['bureau', 'employer'], { jurisdiction: record.jurisdiction, employerId: record.employerId, personId });
     if (denied) return denied;
     if (record.titleLevel === cmd.to) return reject('CONFLICT', `title is already ${cmd.to}`);
@@ -74,8 +77,7 @@ export function changeTitle(ctx: CommandContext, personId: string, cmd: z.infer<
 
 /** SC-9: the bureau records a good reason for a year the person missed (a compliant year needs none). */
 export function excuseMissedYear(ctx: CommandContext, personId: string, year: number, cmd: z.infer<typeof ExcuseMissedYear>, rules?: RuleOptions) {
-  return personCommand(ctx, personId, (record, loaded) => {
-    if (!record) return reject('NOT_FOUND', `person ${personId} is not registered`);
+  return personCommand(ctx, personId, ['bureau'], (record, loaded) => {
     const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: record.jurisdiction });
     if (denied) return denied;
     if (year > Number(loaded.today.slice(0, 4))) return reject('RULE_VIOLATION', `${year} has not happened yet`);

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { Rejection } from '../domain/result.js';
 import { StoreError } from '../store/errors.js';
 
 /** The one table of error codes and their HTTP status. Everything the API answers with comes from here. */
@@ -50,6 +51,11 @@ export class ApiError extends Error {
   get status(): number {
     return ERROR_STATUS[this.code];
   }
+}
+
+/** A domain refusal raised from a read route: the same code and words a write route answers with. */
+export function refusalError(r: { rejection: Rejection }): ApiError {
+  return new ApiError(r.rejection.code, r.rejection.message, r.rejection.details);
 }
 
 export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {

@@ -61,7 +61,7 @@ t.test('completions: the course bounds them; one per course and person', async (
     .when((ctx) => recordCompletion(ctx, completion))
     .thenRejects('RULE_VIOLATION', undefined, 'cancelled course');
   await scenario(t, inst, zhengzhouWorld.slice(0, 2)).when((ctx) => recordCompletion(ctx, completion)).thenRejects('NOT_FOUND', undefined, 'unknown person');
-  await scenario(t, principals.instB, zhengzhouWorld).when((ctx) => recordCompletion(ctx, completion)).thenRejects('FORBIDDEN', undefined, "another institution's course");
+  await scenario(t, principals.instB, zhengzhouWorld).when((ctx) => recordCompletion(ctx, completion)).thenRejects('NOT_FOUND', undefined, "another institution's course: as for no such course");
 });
 
 t.test('conversions: the jurisdiction decides which kinds and what range', async (t) => {
@@ -69,7 +69,7 @@ t.test('conversions: the jurisdiction decides which kinds and what range', async
   const claim = { personId: 'p1', year: 2014, kind: 'paper-national' as const, hours: 17, evidence: [] };
   await scenario(t, principals.professional, sz).when((ctx) => claimConversion(ctx, { ...claim, hours: 21 })).thenRejects('RULE_VIOLATION', 'SZ-5', 'above the range');
   await scenario(t, principals.professional, zhengzhouWorld).when((ctx) => claimConversion(ctx, claim)).thenRejects('RULE_VIOLATION', 'ZZ-4', 'Zhengzhou recognises none');
-  await scenario(t, principals.otherProfessional, sz).when((ctx) => claimConversion(ctx, claim)).thenRejects('FORBIDDEN', undefined, 'for someone else');
+  await scenario(t, principals.otherProfessional, sz).when((ctx) => claimConversion(ctx, claim)).thenRejects('NOT_FOUND', undefined, 'for someone else: as for no such person');
   const id = `p1:cv-${shortDigest('k1')}`;
   await scenario(t, principals.professional, sz)
     .when((ctx) => claimConversion({ ...ctx, idempotencyKey: 'k1' }, claim))
@@ -90,14 +90,14 @@ t.test('reviews: employer first for claims, a range for the value, nothing after
   await scenario(t, principals.employer, world(reviewed('employer', 18), reviewed('bureau')))
     .when((ctx) => reviewCredit(ctx, 'p1:cv-1', review('employer', 17)))
     .thenRejects('CONFLICT', undefined, 'employer after the bureau');
-  await scenario(t, principals.otherEmployer, world()).when((ctx) => reviewCredit(ctx, 'p1:cv-1', review('employer'))).thenRejects('FORBIDDEN', undefined, "another employer's staff");
+  await scenario(t, principals.otherEmployer, world()).when((ctx) => reviewCredit(ctx, 'p1:cv-1', review('employer'))).thenRejects('NOT_FOUND', undefined, "another employer's staff: as for no such credit");
   await scenario(t, principals.employer, world()).when((ctx) => reviewCredit(ctx, 'p1:cv-9', review('employer'))).thenRejects('NOT_FOUND', undefined, 'unknown credit');
   await scenario(t, principals.employer, world()).when((ctx) => reviewCredit(ctx, 'no-person-part', review('employer'))).thenRejects('NOT_FOUND', undefined, 'a credit id without a person');
   const revoked: DomainEvent = { type: 'CreditRevoked', data: { creditId: 'p1:cv-1', personId: 'p1', reason: 'paper retracted', revokedOn: '2014-06-20' } };
   await scenario(t, principals.szBureau, world()).when((ctx) => revokeCredit(ctx, 'p1:cv-1', { reason: 'paper retracted' })).thenEvents([revoked]);
   await scenario(t, principals.szBureau, world(revoked)).when((ctx) => revokeCredit(ctx, 'p1:cv-1', { reason: 'again' })).thenRejects('CONFLICT', undefined, 'revoked twice');
   await scenario(t, principals.employer, world(revoked)).when((ctx) => reviewCredit(ctx, 'p1:cv-1', review('employer'))).thenRejects('CONFLICT', undefined, 'review of a revoked credit');
-  await scenario(t, principals.zzBureau, world()).when((ctx) => revokeCredit(ctx, 'p1:cv-1', { reason: 'x' })).thenRejects('FORBIDDEN', undefined, 'another bureau');
+  await scenario(t, principals.zzBureau, world()).when((ctx) => revokeCredit(ctx, 'p1:cv-1', { reason: 'x' })).thenRejects('NOT_FOUND', undefined, 'another bureau: as for no such credit');
 });
 
 t.test('persons: title, transfer and the yearly assessment', async (t) => {
@@ -112,6 +112,6 @@ t.test('persons: title, transfer and the yearly assessment', async (t) => {
   const signed: DomainEvent = { type: 'AnnualAssessmentSigned', data: { personId: 'p1', year: 2014, employerId: 'emp-1', result: 'passed', signedOn: '2014-06-20' } };
   await scenario(t, principals.employer, p1).when((ctx) => signAssessment(ctx, 'p1', 2014, { result: 'passed' })).thenEvents([signed]);
   await scenario(t, principals.employer, [['person-p1', [registered('p1'), signed]]]).when((ctx) => signAssessment(ctx, 'p1', 2014, { result: 'failed' })).thenRejects('CONFLICT', undefined, 'signed twice');
-  await scenario(t, principals.otherEmployer, p1).when((ctx) => signAssessment(ctx, 'p1', 2014, { result: 'passed' })).thenRejects('FORBIDDEN', undefined, "another employer's staff");
+  await scenario(t, principals.otherEmployer, p1).when((ctx) => signAssessment(ctx, 'p1', 2014, { result: 'passed' })).thenRejects('NOT_FOUND', undefined, "another employer's staff: as for no such person");
   await scenario(t, principals.employer).when((ctx) => signAssessment(ctx, 'p1', 2014, { result: 'passed' })).thenRejects('NOT_FOUND');
 });

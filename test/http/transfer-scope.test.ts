@@ -52,3 +52,23 @@ t.test('an out-of-scope caller gets the same answer for a person that exists and
     }
   }
 });
+
+t.test('after a transfer the former employer and bureau, who may read the person, are refused writes as such; a later year is hidden from them', async (t) => {
+  const app = await transferred();
+  t.teardown(app.close);
+  const later = (await app.as(principals.professional, { url: '/v1/persons/p1/credits?year=2015' })).json().credits[0].creditId as string;
+  const head = await app.store.headPosition();
+  const post = (p: Principal, url: string, payload: object) => app.as(p, { method: 'POST', url, payload });
+  const refused = async (res: Promise<{ statusCode: number; json(): { error: { code: string; message: string } } }>) => {
+    const r = await res;
+    return [r.statusCode, r.json().error.code, r.json().error.message];
+  };
+  const transfer = { toJurisdiction: 'fuzhou', toEmployerId: 'emp-9', effectiveOn: '2015-06-01' };
+  t.same(await refused(post(principals.employer, '/v1/persons/p1/transfer', transfer)), [403, 'FORBIDDEN', "outside the employer's scope"], 'the former employer knows the person: told it may not');
+  t.same(await refused(post(principals.zzBureau, '/v1/persons/p1/transfer', transfer)), [403, 'FORBIDDEN', "outside the bureau's scope"], 'the former bureau likewise');
+  t.same(await refused(post(principals.employer, '/v1/credits/p1:c1/reviews', { stage: 'employer', decision: 'approved' })), [403, 'FORBIDDEN', "outside the employer's scope"], 'a credit of the year it held');
+  t.same(await refused(post(principals.employer, `/v1/credits/${later}/reviews`, { stage: 'employer', decision: 'approved' })), [404, 'NOT_FOUND', `credit ${later} not found`], 'a credit of the year after: as for no such credit');
+  t.same(await refused(post(principals.zzBureau, `/v1/credits/${later}/revocation`, { reason: 'x' })), [404, 'NOT_FOUND', `credit ${later} not found`], 'the former bureau: likewise');
+  t.same(await refused(post(stranger, '/v1/persons/p1/transfer', transfer)), [404, 'NOT_FOUND', 'person p1 not found'], 'an employer that never held the person: as for no such person');
+  t.equal(await app.store.headPosition(), head, 'nothing was written');
+});

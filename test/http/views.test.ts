@@ -18,6 +18,11 @@ const get = async (app: TestApp, p: Parameters<TestApp['as']>[0], url: string) =
   const res = await app.as(p, { url });
   return { status: res.statusCode, body: res.statusCode < 300 && res.headers['content-type']?.toString().startsWith('application/json') ? res.json() : undefined, res };
 };
+/** A refusal's status and body. */
+const refused = async (app: TestApp, p: Parameters<TestApp['as']>[0], url: string) => {
+  const res = await app.as(p, { url });
+  return [res.statusCode, res.json()];
+};
 
 t.test('institutions: record with courses and completions, list by scope', async (t) => {
   const app = await testApp();
@@ -29,7 +34,7 @@ t.test('institutions: record with courses and completions, list by scope', async
   t.same(one.body.accreditation, [{ action: 'accredited', on: '2013-01-10' }]);
   t.equal((await get(app, principals.instA, '/v1/institutions/inst-a')).status, 200, 'the institution itself');
   t.equal((await get(app, principals.instB, '/v1/institutions/inst-a')).status, 403, 'another institution');
-  t.equal((await get(app, principals.szBureau, '/v1/institutions/inst-a')).status, 403, "another jurisdiction's bureau");
+  t.same(await refused(app, principals.szBureau, '/v1/institutions/inst-a'), [404, { error: { code: 'NOT_FOUND', message: 'institution inst-a not found' } }], "another jurisdiction's bureau: as for no such institution");
   t.equal((await get(app, principals.employer, '/v1/institutions/inst-a')).status, 403, 'employers do not read institutions');
   t.equal((await get(app, principals.zzBureau, '/v1/institutions/nowhere')).status, 404);
 
@@ -103,7 +108,7 @@ t.test('courses: filters, stable cursor across concurrent writes, CSV with BOM',
   t.equal(badCursor.json().error.details[0].path, 'querystring.cursor');
   t.equal((await get(app, principals.instB, '/v1/courses?institutionId=inst-a')).status, 403, 'an institution lists its own courses');
   t.same((await get(app, principals.instB, '/v1/courses')).body.items, []);
-  t.equal((await get(app, principals.szBureau, '/v1/courses/c1')).status, 403);
+  t.same(await refused(app, principals.szBureau, '/v1/courses/c1'), [404, { error: { code: 'NOT_FOUND', message: 'course c1 not found' } }], "another jurisdiction's bureau: as for no such course");
   t.equal((await get(app, principals.instA, '/v1/courses/c1')).status, 200);
 
   const csv = await app.as(principals.zzBureau, { url: '/v1/courses?format=csv&category=professional&limit=1' });
@@ -133,7 +138,7 @@ t.test('a course roster: who completed it, with proof numbers; a revoked credit 
   t.same(paged.body.items.map((e: { personId: string }) => e.personId), ['p1']);
   const next = await get(app, principals.instA, `/v1/courses/c1/roster?limit=1&cursor=${paged.body.nextCursor}`);
   t.same(next.body.items.map((e: { personId: string }) => e.personId), ['p3']);
-  t.equal((await get(app, principals.instB, '/v1/courses/c1/roster')).status, 403);
+  t.same(await refused(app, principals.instB, '/v1/courses/c1/roster'), [404, { error: { code: 'NOT_FOUND', message: 'course c1 not found' } }], "another institution's course: as for no such course");
   t.equal((await get(app, principals.zzBureau, '/v1/courses/nope/roster')).status, 404);
 });
 

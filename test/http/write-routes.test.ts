@@ -55,7 +55,7 @@ t.test('rejections carry their code and status', async (t) => {
     ['missing field', post(principals.instA, '/v1/completions', { personId: 'p1' }), 400, 'VALIDATION_FAILED'],
     ['bad date', post(principals.instA, '/v1/completions', { ...completion, completedOn: '2014-02-30' }), 400, 'VALIDATION_FAILED'],
     ['unknown field', post(principals.instA, '/v1/completions', { ...completion, extra: 1 }), 400, 'VALIDATION_FAILED'],
-    ['another institution', post(principals.instB, '/v1/completions', completion), 403, 'FORBIDDEN'],
+    ['another institution', post(principals.instB, '/v1/completions', completion), 404, 'NOT_FOUND'],
     ['bad ID number', post(principals.employer, '/v1/persons', { personId: 'p9', idNumber: '410102198501159813', name: '李四', jurisdiction: 'zhengzhou', titleLevel: 'junior', employerId: 'emp-1' }), 400, 'VALIDATION_FAILED'],
     ['Zhengzhou has no conversions', post(principals.professional, '/v1/conversions', { personId: 'p1', year: 2014, kind: 'paper-national', hours: 16 }), 422, 'RULE_VIOLATION'],
     ['duplicate institution', post(principals.zzBureau, '/v1/institutions', { institutionId: 'inst-a', name: 'x', jurisdiction: 'zhengzhou', level: 'city', accreditedOn: '2013-01-10' }), 409, 'CONFLICT'],

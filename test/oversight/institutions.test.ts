@@ -53,7 +53,7 @@ t.test('ST-9 / ST-10: a late-entering Shantou institution shows its late entries
   t.equal(oversight.severity, 3);
   const list = await read(app, principals.stBureau, '/v1/worklists/institutions', last.position);
   t.same(list.items.map((i: { institutionId: string }) => i.institutionId), ['inst-a']);
-  t.equal((await app.as(principals.zzBureau, { method: 'GET', url: '/v1/institutions/inst-a/oversight' })).statusCode, 403, 'another bureau');
+  t.equal((await app.as(principals.zzBureau, { method: 'GET', url: '/v1/institutions/inst-a/oversight' })).statusCode, 404, 'another bureau: as for no such institution');
 });
 
 t.test('FZ-4 / FZ-5: classes without approval, certificate numbers out of range or repeated', async (t) => {
@@ -89,7 +89,7 @@ t.test('credit file: findings and sanctions of institutions and trainers; a with
   t.equal(warning.statusCode, 201, warning.body);
   await ok(app, principals.fzBureau, '/v1/institutions/inst-a/credit-file', { kind: 'finding', trainer: { trainerId: 't-9', name: '赵老师' }, description: '代签到', effectiveOn: '2014-06-02' });
   const withdrawn = await ok(app, principals.fzBureau, '/v1/institutions/inst-b/credit-file', { kind: 'accreditation-withdrawn', ruleId: 'FZ-8', description: '乱发证，摘牌', effectiveOn: '2014-06-10' });
-  t.equal((await app.as(principals.zzBureau, { method: 'POST', url: '/v1/institutions/inst-a/credit-file', payload: { kind: 'warning', description: 'x', effectiveOn: '2014-06-01' } })).statusCode, 403);
+  t.equal((await app.as(principals.zzBureau, { method: 'POST', url: '/v1/institutions/inst-a/credit-file', payload: { kind: 'warning', description: 'x', effectiveOn: '2014-06-01' } })).statusCode, 404, 'another bureau: as for no such institution');
   t.equal((await app.as(principals.fzBureau, { method: 'POST', url: '/v1/institutions/inst-a/credit-file', payload: { kind: 'warning', description: 'x', effectiveOn: '2014-07-01' } })).statusCode, 422, 'not dated in the future');
   t.equal((await app.as(principals.fzBureau, { method: 'POST', url: '/v1/institutions/inst-a/credit-file', payload: { kind: 'fine', description: 'x', effectiveOn: '2014-06-01' } })).statusCode, 400);
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ApproveCourse, CancelCourse, FileCourse, PublishCourse, RecordObjection } from '../../../schemas/commands.js';
 import { addDays } from '../../rules/calendar.js';
-import { checkScope } from '../authorize.js';
+import { checkRole, checkScope, mayKnow, notFound } from '../authorize.js';
 import { execute, load } from '../handle.js';
 import type { CommandContext, Draft } from '../handle.js';
 import { accept, reject } from '../result.js';
@@ -15,7 +15,7 @@ export async function fileCourse(ctx: CommandContext, cmd: z.infer<typeof FileCo
   const denied = checkScope(ctx.actor, ['institution'], { institutionId: cmd.institutionId });
   if (denied) return denied;
   const { state: institution } = await load(ctx.store, streams.institution(cmd.institutionId), () => initialInstitution, evolveInstitution);
-  if (!institution.exists) return reject('NOT_FOUND', `institution ${cmd.institutionId} is not accredited`);
+  if (!institution.exists) return notFound.institution(cmd.institutionId);
   if (institution.withdrawnOn && institution.withdrawnOn <= cmd.filedOn) {
     return reject('RULE_VIOLATION', `accreditation of ${cmd.institutionId} was withdrawn on ${institution.withdrawnOn}`, { ruleId: 'ZZ-4' });
   }
@@ -30,17 +30,19 @@ export async function fileCourse(ctx: CommandContext, cmd: z.infer<typeof FileCo
   });
 }
 
-/** Loads a filed course and decides on it once the actor is in scope (its institution or bureau). */
-function onCourse(ctx: CommandContext, courseId: string, roles: ('institution' | 'bureau')[], decide: (state: CourseState) => Decision<Draft>) {
+/**
+ * Loads a filed course and decides on it once the actor is in scope (its institution or bureau);
+ * another's course is answered as no such course.
+ */
+async function onCourse(ctx: CommandContext, courseId: string, roles: ('institution' | 'bureau')[], decide: (state: CourseState) => Decision<Draft>) {
+  const denied = checkRole(ctx.actor, roles);
+  if (denied) return denied;
   return execute(ctx, {
     streamId: streams.course(courseId),
     initial: () => initialCourse,
     evolve: evolveCourse,
-    decide: ({ state }) => {
-      if (!state.exists) return reject('NOT_FOUND', `course ${courseId} is not filed`);
-      const denied = checkScope(ctx.actor, roles, { institutionId: state.institutionId, jurisdiction: state.jurisdiction });
-      return denied ?? decide(state);
-    },
+    visible: ({ state }) => (state.exists && mayKnow(ctx.actor, { institutionId: state.institutionId, jurisdiction: state.jurisdiction }) ? undefined : notFound.course(courseId)),
+    decide: ({ state }) => decide(state),
   });
 }
 

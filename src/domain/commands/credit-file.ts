@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { RecordCreditFileEntry } from '../../../schemas/commands.js';
 import { beijingDate } from '../../time/clock.js';
-import { checkScope } from '../authorize.js';
+import { checkRole, mayKnow, notFound } from '../authorize.js';
 import { execute } from '../handle.js';
 import type { CommandContext, Draft } from '../handle.js';
 import { accept, reject } from '../result.js';
@@ -20,15 +20,15 @@ interface Folded {
  * accreditation never disagree.
  */
 export function recordCreditFileEntry(ctx: CommandContext, institutionId: string, cmd: z.infer<typeof RecordCreditFileEntry>) {
+  const denied = checkRole(ctx.actor, ['bureau']);
+  if (denied) return Promise.resolve(denied);
   return execute<Folded>(ctx, {
     streamId: streams.institution(institutionId),
     initial: () => ({ institution: initialInstitution, entries: 0 }),
     evolve: (s, e) => ({ institution: evolveInstitution(s.institution, e), entries: countCreditFileEntries(s.entries, e) }),
+    visible: ({ state: { institution: i } }) => (i.exists && mayKnow(ctx.actor, { jurisdiction: i.jurisdiction, institutionId }) ? undefined : notFound.institution(institutionId)),
     decide: ({ state }) => {
       const i = state.institution;
-      if (!i.exists) return reject('NOT_FOUND', `institution ${institutionId} is not accredited`);
-      const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: i.jurisdiction });
-      if (denied) return denied;
       const today = beijingDate(ctx.clock());
       if (cmd.effectiveOn > today) return reject('RULE_VIOLATION', `an entry dated ${cmd.effectiveOn} is in the future`);
       const entry: Draft = {

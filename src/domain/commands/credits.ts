@@ -12,7 +12,7 @@ import {
   conversionRuleId,
   hoursFromCharacters,
 } from '../../rules/conversions.js';
-import { checkScope } from '../authorize.js';
+import { checkRole, checkScope, hiddenPerson, knowsYear, mayKnow, notFound } from '../authorize.js';
 import { execute, load } from '../handle.js';
 import type { CommandContext, Draft } from '../handle.js';
 import { shortDigest } from '../ids.js';
@@ -28,16 +28,20 @@ async function loadCourse(ctx: CommandContext, courseId: string) {
   return (await load(ctx.store, streams.course(courseId), () => initialCourse, evolveCourse)).state;
 }
 
-/** An institution records only for its own, live courses. */
+/** An institution records only for its own, live courses; another's course is answered as no such course. */
 function courseGate(ctx: CommandContext, course: CourseState, courseId: string) {
-  if (!course.exists) return reject('NOT_FOUND', `course ${courseId} is not filed`);
-  const denied = checkScope(ctx.actor, ['institution'], { institutionId: course.institutionId });
-  if (denied) return denied;
+  if (!course.exists || !mayKnow(ctx.actor, { institutionId: course.institutionId, jurisdiction: course.jurisdiction })) return notFound.course(courseId);
   if (course.cancelledOn) return reject('RULE_VIOLATION', `course ${courseId} was cancelled on ${course.cancelledOn}`);
   return undefined;
 }
 
+/**
+ * An institution records enrolments and completions of anyone registered, on its own courses: it
+ * learns that a person id is registered (it must be told of a mistyped one), nothing more.
+ */
 export async function recordEnrolment(ctx: CommandContext, cmd: z.infer<typeof RecordEnrolment>) {
+  const wrongRole = checkRole(ctx.actor, ['institution']);
+  if (wrongRole) return wrongRole;
   const course = await loadCourse(ctx, cmd.courseId);
   const gate = courseGate(ctx, course, cmd.courseId);
   if (gate) return gate;
@@ -46,8 +50,8 @@ export async function recordEnrolment(ctx: CommandContext, cmd: z.infer<typeof R
     streamId: streams.person(cmd.personId),
     initial: initialPerson,
     evolve: evolvePerson,
+    visible: ({ state }) => (state.exists ? undefined : notFound.person(cmd.personId)),
     decide: ({ state }) => {
-      if (!state.exists) return reject('NOT_FOUND', `person ${cmd.personId} is not registered`);
       if (state.enrolments.has(enrolmentId)) return reject('CONFLICT', `person ${cmd.personId} is already enrolled in ${cmd.courseId}`);
       return accept({
         type: 'EnrolmentRecorded',
@@ -72,6 +76,8 @@ export async function recordEnrolment(ctx: CommandContext, cmd: z.infer<typeof R
  * filing deadlines, accreditation at the course's start) is left to the rules engine.
  */
 export async function recordCompletion(ctx: CommandContext, cmd: z.infer<typeof RecordCompletion>, course?: CourseState) {
+  const wrongRole = checkRole(ctx.actor, ['institution']);
+  if (wrongRole) return wrongRole;
   course ??= await loadCourse(ctx, cmd.courseId);
   const gate = courseGate(ctx, course, cmd.courseId);
   if (gate) return gate;
@@ -92,8 +98,8 @@ export async function recordCompletion(ctx: CommandContext, cmd: z.infer<typeof 
     streamId: streams.person(cmd.personId),
     initial: initialPerson,
     evolve: evolvePerson,
+    visible: ({ state }) => (state.exists ? undefined : notFound.person(cmd.personId)),
     decide: ({ state }) => {
-      if (!state.exists) return reject('NOT_FOUND', `person ${cmd.personId} is not registered`);
       if (state.completedCourses.has(cmd.courseId)) {
         return reject('CONFLICT', `person ${cmd.personId} already has a completion of ${cmd.courseId}`, { details: { creditId: id, duplicate: true } });
       }
@@ -147,6 +153,8 @@ function holdProofNumber(ctx: CommandContext, courseId: string, proofNumber: str
 }
 
 export async function claimConversion(ctx: CommandContext, cmd: z.infer<typeof ClaimConversion>) {
+  const wrongRole = checkRole(ctx.actor, ['professional', 'employer']);
+  if (wrongRole) return wrongRole;
   const needs = conversionNeeds(cmd.kind);
   if (needs === 'characters' && cmd.characters === undefined) {
     return reject('VALIDATION_FAILED', 'the request does not match the schema', { details: [{ path: 'body.characters', message: `${cmd.kind} needs characters` }] });
@@ -162,8 +170,8 @@ export async function claimConversion(ctx: CommandContext, cmd: z.infer<typeof C
     streamId: streams.person(cmd.personId),
     initial: initialPerson,
     evolve: evolvePerson,
+    visible: ({ state }) => hiddenPerson(ctx.actor, state.record, cmd.personId),
     decide: ({ state }) => {
-      if (!state.exists) return reject('NOT_FOUND', `person ${cmd.personId} is not registered`);
       const denied = checkScope(ctx.actor, ['professional', 'employer'], { personId: state.personId, employerId: state.employerId });
       if (denied) return denied;
       const j = state.jurisdiction!;
@@ -215,31 +223,39 @@ function stageRefusal(credit: CreditState, stage: 'employer' | 'bureau', jurisdi
   return undefined;
 }
 
-/** Loads the person a credit names and decides on the credit; unknown credits are NOT_FOUND. */
-function onCredit(
+/**
+ * Loads the person a credit names and decides on the credit once `roles` may act on it. A credit
+ * the actor may not know of (another's person, or a year a former employer or bureau did not hold)
+ * is answered as an unknown credit.
+ */
+async function onCredit(
   ctx: CommandContext,
   id: string,
+  roles: ('employer' | 'bureau')[],
   decide: (state: PersonState, credit: CreditState, personId: string) => Decision<Draft>,
 ) {
+  const wrongRole = checkRole(ctx.actor, roles);
+  if (wrongRole) return wrongRole;
   const personId = personOfCredit(id);
-  if (!personId) return Promise.resolve(reject('NOT_FOUND', `credit ${id} not found`));
+  if (!personId) return notFound.credit(id);
   return execute(ctx, {
     streamId: streams.person(personId),
     initial: initialPerson,
     evolve: evolvePerson,
-    decide: ({ state }) => {
+    visible: ({ state }) => {
       const credit = state.credits.get(id);
-      if (!state.exists || !credit) return reject('NOT_FOUND', `credit ${id} not found`);
-      return decide(state, credit, personId);
+      return state.record && credit && knowsYear(ctx.actor, state.record, credit.year) ? undefined : notFound.credit(id);
+    },
+    decide: ({ state }) => {
+      const credit = state.credits.get(id)!;
+      return checkScope(ctx.actor, roles, { employerId: state.employerId, jurisdiction: state.jurisdiction }) ?? decide(state, credit, personId);
     },
     result: () => ({ creditId: id }),
   });
 }
 
 export function reviewCredit(ctx: CommandContext, id: string, cmd: z.infer<typeof ReviewCredit>) {
-  return onCredit(ctx, id, (state, credit, personId) => {
-    const denied = checkScope(ctx.actor, ['employer', 'bureau'], { employerId: state.employerId, jurisdiction: state.jurisdiction });
-    if (denied) return denied;
+  return onCredit(ctx, id, ['employer', 'bureau'], (state, credit, personId) => {
     if (cmd.stage !== ctx.actor.role) return reject('FORBIDDEN', `a ${ctx.actor.role} reviews at the ${ctx.actor.role} stage, not ${cmd.stage}`);
     if (credit.revoked) return reject('CONFLICT', `credit ${id} was revoked`);
     const refused = stageRefusal(credit, cmd.stage, state.jurisdiction!) ?? reviewOutOfOrder(credit, cmd.stage, state.jurisdiction!);
@@ -255,9 +271,7 @@ export function reviewCredit(ctx: CommandContext, id: string, cmd: z.infer<typeo
 }
 
 export function revokeCredit(ctx: CommandContext, id: string, cmd: z.infer<typeof RevokeCredit>) {
-  return onCredit(ctx, id, (state, credit, personId) => {
-    const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: state.jurisdiction });
-    if (denied) return denied;
+  return onCredit(ctx, id, ['bureau'], (state, credit, personId) => {
     if (credit.revoked) return reject('CONFLICT', `credit ${id} was already revoked`);
     return accept<Draft>({ type: 'CreditRevoked', data: { creditId: id, personId, reason: cmd.reason, revokedOn: beijingDate(ctx.clock()) }, key: `revocation:${id}` });
   });

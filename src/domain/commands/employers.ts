@@ -21,8 +21,10 @@ export function registerEmployer(ctx: CommandContext, cmd: z.infer<typeof Regist
     evolve: evolveEmployer,
     decide: ({ state }) => {
       if (state) {
-        const same = state.name === cmd.name && state.type === cmd.type && state.jurisdiction === cmd.jurisdiction;
-        return same ? accept() : reject('CONFLICT', `employer ${cmd.employerId} is already registered as a ${state.type} in ${state.jurisdiction}`);
+        // An id another bureau holds is taken, and said so without naming where (authorize.ts, rule 2).
+        if (state.jurisdiction !== cmd.jurisdiction) return reject('CONFLICT', `employer id ${cmd.employerId} is already taken`);
+        const same = state.name === cmd.name && state.type === cmd.type;
+        return same ? accept() : reject('CONFLICT', `employer ${cmd.employerId} is already registered as a ${state.type}`);
       }
       return accept({ type: 'EmployerRegistered', data: { ...cmd, registeredOn: cmd.registeredOn ?? beijingDate(ctx.clock()) } });
     },

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AccreditInstitution, WithdrawAccreditation } from '../../../schemas/commands.js';
-import { checkScope } from '../authorize.js';
+import { checkRole, checkScope, mayKnow, notFound } from '../authorize.js';
 import { execute } from '../handle.js';
 import type { CommandContext } from '../handle.js';
 import { accept, reject } from '../result.js';
@@ -15,24 +15,23 @@ export function accreditInstitution(ctx: CommandContext, cmd: z.infer<typeof Acc
     initial: () => initialInstitution,
     evolve: evolveInstitution,
     decide: ({ state }) => {
+      // An id another bureau holds is taken, and said so without naming where (authorize.ts, rule 2).
+      if (state.exists && state.jurisdiction !== cmd.jurisdiction) return reject('CONFLICT', `institution id ${cmd.institutionId} is already taken`);
       if (state.exists && !state.withdrawnOn) return reject('CONFLICT', `institution ${cmd.institutionId} is already accredited`);
-      if (state.exists && state.jurisdiction !== cmd.jurisdiction) {
-        return reject('CONFLICT', `institution ${cmd.institutionId} belongs to ${state.jurisdiction}`);
-      }
       return accept({ type: 'InstitutionAccredited', data: cmd });
     },
   });
 }
 
 export function withdrawAccreditation(ctx: CommandContext, institutionId: string, cmd: z.infer<typeof WithdrawAccreditation>) {
+  const denied = checkRole(ctx.actor, ['bureau']);
+  if (denied) return Promise.resolve(denied);
   return execute(ctx, {
     streamId: streams.institution(institutionId),
     initial: () => initialInstitution,
     evolve: evolveInstitution,
+    visible: ({ state }) => (state.exists && mayKnow(ctx.actor, { jurisdiction: state.jurisdiction, institutionId }) ? undefined : notFound.institution(institutionId)),
     decide: ({ state }) => {
-      if (!state.exists) return reject('NOT_FOUND', `institution ${institutionId} is not accredited`);
-      const denied = checkScope(ctx.actor, ['bureau'], { jurisdiction: state.jurisdiction });
-      if (denied) return denied;
       if (state.withdrawnOn) return reject('CONFLICT', `accreditation already withdrawn on ${state.withdrawnOn}`);
       if (cmd.effectiveOn < state.accreditedOn!) {
         return reject('RULE_VIOLATION', `withdrawal ${cmd.effectiveOn} precedes accreditation ${state.accreditedOn}`, { ruleId: 'ZZ-4' });

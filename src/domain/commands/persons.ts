@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { RegisterPerson, SignAssessment, TransferPerson } from '../../../schemas/commands.js';
 import { isValidIdNumber, protectIdNumber } from '../../security/id-number.js';
 import { beijingDate } from '../../time/clock.js';
-import { checkScope } from '../authorize.js';
+import { checkRole, checkScope, hiddenPerson } from '../authorize.js';
 import { execute, load } from '../handle.js';
 import type { CommandContext, Draft, Evolve } from '../handle.js';
 import { accept, reject } from '../result.js';
@@ -88,18 +88,18 @@ export async function registerPerson(ctx: CommandContext, cmd: z.infer<typeof Re
 
 /**
  * Loads a registered person and lets `decide` act once the actor is in scope: the person's bureau,
- * current employer, or the person, as `roles` allow.
+ * current employer, or the person, as `roles` allow. Someone who may not know of the person is
+ * answered as for no such person (authorize.ts).
  */
-function onPerson(ctx: CommandContext, personId: string, roles: ('bureau' | 'employer' | 'professional')[], decide: (state: PersonState) => Decision<Draft>) {
+async function onPerson(ctx: CommandContext, personId: string, roles: ('bureau' | 'employer' | 'professional')[], decide: (state: PersonState) => Decision<Draft>) {
+  const denied = checkRole(ctx.actor, roles);
+  if (denied) return denied;
   return execute(ctx, {
     streamId: streams.person(personId),
     initial: initialPerson,
     evolve: evolvePerson,
-    decide: ({ state }) => {
-      if (!state.exists) return reject('NOT_FOUND', `person ${personId} is not registered`);
-      const denied = checkScope(ctx.actor, roles, { jurisdiction: state.jurisdiction, employerId: state.employerId, personId: state.personId });
-      return denied ?? decide(state);
-    },
+    visible: ({ state }) => hiddenPerson(ctx.actor, state.record, personId),
+    decide: ({ state }) => checkScope(ctx.actor, roles, { jurisdiction: state.jurisdiction, employerId: state.employerId, personId: state.personId }) ?? decide(state),
   });
 }
 

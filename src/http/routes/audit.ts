@@ -26,12 +26,15 @@ export function auditRoutes(app: FastifyInstance, deps: { store: EventStore; aut
       const asOf = parseAsOf(req.query.asOf);
       if (!asOf) throw new ApiError('VALIDATION_FAILED', 'asOf is a date YYYY-MM-DD or a position', [{ path: 'querystring.asOf', message: 'invalid' }]);
       const history = await personHistory(deps.store, req.params.id, asOf, deps.rules);
-      if (!history) throw new ApiError('NOT_FOUND', `no events for person ${req.params.id}${req.query.asOf ? ` as of ${req.query.asOf}` : ''}`);
+      // A bureau audits persons who had a year (or were registered) in its jurisdiction; for anyone
+      // else the answer is the one for no such person, so the route tells nobody who is registered.
+      const hidden = new ApiError('NOT_FOUND', `no events for person ${req.params.id}${req.query.asOf ? ` as of ${req.query.asOf}` : ''}`);
+      if (!history) throw hidden;
       const actor = req.principal!;
       const jurisdictions = new Set(history.state.years.map((y) => y.jurisdiction));
       const registered = history.events.find((e) => e.type === 'PersonRegistered')?.data.jurisdiction;
       if (typeof registered === 'string') jurisdictions.add(registered);
-      if (actor.role === 'bureau' && !jurisdictions.has(actor.jurisdiction!)) throw new ApiError('FORBIDDEN', 'a bureau audits persons of its jurisdiction');
+      if (actor.role === 'bureau' && !jurisdictions.has(actor.jurisdiction!)) throw hidden;
       return history;
     },
   );

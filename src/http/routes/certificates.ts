@@ -9,10 +9,11 @@ import type { CertificateDeps } from '../../certificates/commands.js';
 import { encodeQr, qrUrl } from '../../certificates/content.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Authenticate } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { refusalError } from '../errors.js';
 import { writeRoute } from '../write-route.js';
 import type { WriteDeps } from '../write-route.js';
-import { onceVisible, readReach } from './persons-read.js';
+import { onceVisible } from './persons-read.js';
+import { notFound, readReach } from '../../domain/authorize.js';
 
 const CertNo = z.object({ no: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/, 'a certificate number such as ZZ-2014-000001') });
 
@@ -46,12 +47,12 @@ export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & Certif
   const readers = deps.authenticate(['professional', 'employer', 'bureau', 'auditor']);
   const find = (actor: Parameters<typeof readReach>[0], no: string) => {
     const found = deps.read.models.certificate(no);
-    const notFound = new ApiError('NOT_FOUND', `certificate ${no} not found`);
-    if (!found) throw notFound;
+    const hidden = refusalError(notFound.certificate(no));
+    if (!found) throw hidden;
     const reach = readReach(actor, found.record);
     const year = deps.read.models.personYear(found.record.personId, found.cert.issued.year);
     // Out of reach, a certificate is answered as one that does not exist.
-    if (!reach || (reach.kind === 'former' && !(year && reach.holds(year)))) throw notFound;
+    if (!reach || (reach.kind === 'former' && !(year && reach.holds(year)))) throw hidden;
     return found;
   };
   const qrOf = (f: ReturnType<typeof find>) => {

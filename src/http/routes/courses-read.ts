@@ -2,22 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { coursesProjection } from '../../../projections/courses.js';
-import type { CourseRecord } from '../../../projections/courses.js';
 import { Category, Jurisdiction, RecordId, Year } from '../../../schemas/common.js';
 import { ErrorResponse } from '../../../schemas/responses.js';
 import { CourseView, RosterEntryView } from '../../../schemas/views.js';
 import type { Principal } from '../../security/principal.js';
-import { ApiError } from '../errors.js';
+import { ApiError, refusalError } from '../errors.js';
+import { mayKnow, notFound } from '../../domain/authorize.js';
 import { listQuery, pageSchema, sendList } from '../lists.js';
 import { awaitPosition, MinPosition } from './persons-read.js';
 import type { ReadDeps } from './persons-read.js';
-
-/** The bureau of its jurisdiction, the institution that runs it and auditors read a course. */
-function mayRead(actor: Principal, c: Pick<CourseRecord, 'institutionId' | 'jurisdiction'>): boolean {
-  if (actor.role === 'auditor') return true;
-  if (actor.role === 'bureau') return actor.jurisdiction === c.jurisdiction;
-  return actor.role === 'institution' && actor.sub === c.institutionId;
-}
 
 export function courseReadRoutes(app: FastifyInstance, deps: ReadDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -25,8 +18,8 @@ export function courseReadRoutes(app: FastifyInstance, deps: ReadDeps) {
   const queries = () => deps.read.projector.queries(coursesProjection);
   const find = (actor: Principal, id: string) => {
     const c = queries().course(id);
-    if (!c) throw new ApiError('NOT_FOUND', `course ${id} not found`);
-    if (!mayRead(actor, c)) throw new ApiError('FORBIDDEN', `outside the ${actor.role}'s scope`);
+    // The bureau of its jurisdiction, the institution that runs it and auditors; anyone else is answered as for no such course.
+    if (!c || !mayKnow(actor, c)) throw refusalError(notFound.course(id));
     return c;
   };
 

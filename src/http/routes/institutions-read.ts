@@ -2,22 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { institutionsProjection } from '../../../projections/institutions.js';
-import type { InstitutionQueries, InstitutionRecord } from '../../../projections/institutions.js';
+import type { InstitutionQueries } from '../../../projections/institutions.js';
 import { Jurisdiction, RecordId } from '../../../schemas/common.js';
 import { ErrorResponse } from '../../../schemas/responses.js';
 import { InstitutionView } from '../../../schemas/views.js';
-import type { Principal } from '../../security/principal.js';
-import { ApiError } from '../errors.js';
+import { ApiError, refusalError } from '../errors.js';
+import { mayKnow, notFound } from '../../domain/authorize.js';
 import { listQuery, pageSchema, sendList } from '../lists.js';
 import { awaitPosition, MinPosition } from './persons-read.js';
 import type { ReadDeps } from './persons-read.js';
-
-/** The bureau of its jurisdiction, the institution itself and auditors read an institution's record. */
-function mayRead(actor: Principal, i: Pick<InstitutionRecord, 'institutionId' | 'jurisdiction'>): boolean {
-  if (actor.role === 'auditor') return true;
-  if (actor.role === 'bureau') return actor.jurisdiction === i.jurisdiction;
-  return actor.role === 'institution' && actor.sub === i.institutionId;
-}
 
 export function institutionReadRoutes(app: FastifyInstance, deps: ReadDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -83,8 +76,8 @@ export function institutionReadRoutes(app: FastifyInstance, deps: ReadDeps) {
       // An institution may read only itself: the answer for another does not depend on whether it exists.
       if (actor.role === 'institution' && actor.sub !== req.params.id) throw new ApiError('FORBIDDEN', 'an institution reads its own record');
       const i = queries().institution(req.params.id);
-      if (!i) throw new ApiError('NOT_FOUND', `institution ${req.params.id} not found`);
-      if (!mayRead(actor, i)) throw new ApiError('FORBIDDEN', `outside the ${actor.role}'s scope`);
+      // The bureau of its jurisdiction, the institution itself and auditors; anyone else is answered as for no such institution.
+      if (!i || !mayKnow(actor, i)) throw refusalError(notFound.institution(req.params.id));
       return { ...i, asOfPosition: deps.read.runner.position.toString() };
     },
   );

@@ -6,7 +6,8 @@ import type { OversightQueries, OversightRecord } from '../../../projections/ins
 import { RecordId } from '../../../schemas/common.js';
 import { ErrorResponse } from '../../../schemas/responses.js';
 import { OversightView, TrainerFileView } from '../../../schemas/views.js';
-import { ApiError } from '../errors.js';
+import { ApiError, refusalError } from '../errors.js';
+import { mayKnow, notFound } from '../../domain/authorize.js';
 import { awaitPosition, MinPosition } from './persons-read.js';
 import type { ReadDeps } from './persons-read.js';
 
@@ -27,16 +28,13 @@ export function oversightRoutes(app: FastifyInstance, deps: ReadDeps) {
         summary: "An institution's flags (ST-9 late entries, ST-10 late filings, ST-14/FZ-8 proofs outside a filed course, FZ-4 unapproved classes, FZ-5 certificate numbers) and its credit file",
         params: z.object({ id: RecordId }),
         querystring: MinPosition,
-        response: { 200: OversightView.extend({ asOfPosition: z.string() }), 403: ErrorResponse, 404: ErrorResponse },
+        response: { 200: OversightView.extend({ asOfPosition: z.string() }), 404: ErrorResponse },
       },
     },
     async (req) => {
       await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
       const rec = queries().institution(req.params.id);
-      if (!rec) throw new ApiError('NOT_FOUND', `institution ${req.params.id} not found`);
-      const actor = req.principal!;
-      const may = actor.role === 'auditor' || (actor.role === 'bureau' && actor.jurisdiction === rec.jurisdiction) || (actor.role === 'institution' && actor.sub === rec.institutionId);
-      if (!may) throw new ApiError('FORBIDDEN', `outside the ${actor.role}'s scope`);
+      if (!rec || !mayKnow(req.principal!, rec)) throw refusalError(notFound.institution(req.params.id));
       return { ...oversightView(rec), asOfPosition: deps.read.runner.position.toString() };
     },
   );

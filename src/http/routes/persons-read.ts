@@ -11,13 +11,14 @@ import { streams } from '../../domain/streams.js';
 import { StreamNotFound } from '../../store/errors.js';
 import type { EventStore } from '../../store/port.js';
 import { listQuery, pageSchema, sendList } from '../lists.js';
-import { inScope } from '../../domain/authorize.js';
+import { notFound, readReach } from '../../domain/authorize.js';
+import type { ReadReach } from '../../domain/authorize.js';
 import type { PersonRecord } from '../../../projections/person.js';
 import type { Principal } from '../../security/principal.js';
 import type { Outcome } from '../../domain/result.js';
 import type { ReadSide } from '../../runner/read-side.js';
 import type { Authenticate } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { ApiError, refusalError } from '../errors.js';
 
 export const MinPosition = z.object({ minPosition: z.string().regex(/^\d{1,20}$/).optional() });
 
@@ -38,33 +39,9 @@ export async function onceVisible<O extends Outcome>(read: ReadSide, waitMs: num
   return outcome;
 }
 
-/** Where a person-year (or the person) stood: which jurisdiction and employer held it. */
-export interface Holder {
-  jurisdiction: string;
-  employerId: string;
-}
+export const personNotFound = (personId: string) => refusalError(notFound.person(personId));
 
-/**
- * How far an actor may read a person. The owner, the current employer, the bureau of the current
- * jurisdiction and auditors read everything. After a transfer, the former employer and the former
- * bureau read only the years they held the person (a year is held by the jurisdiction and employer
- * it is recorded under) and the record as it stood when the person left them: not the new employer,
- * not the years that follow. Anyone else reads nothing, and is answered as if the person did not
- * exist, so that trying ids tells nobody who is registered.
- */
-export type ReadReach = { kind: 'all' } | { kind: 'former'; holds: (h: Holder) => boolean; leftOn: string; before: PersonRecord['transfers'] } | undefined;
-
-export function readReach(actor: Principal, p: PersonRecord): ReadReach {
-  if (actor.role === 'auditor' || inScope(actor, { jurisdiction: p.jurisdiction, employerId: p.employerId, personId: p.personId })) return { kind: 'all' };
-  const lastOut = p.transfers.findLastIndex((t) => inScope(actor, { jurisdiction: t.fromJurisdiction, employerId: t.fromEmployerId }));
-  if (lastOut < 0) return undefined;
-  const holds = (h: Holder) => inScope(actor, { jurisdiction: h.jurisdiction as Jurisdiction, employerId: h.employerId });
-  return { kind: 'former', holds, leftOn: p.transfers[lastOut]!.effectiveOn, before: p.transfers.slice(0, lastOut) };
-}
-
-export const personNotFound = (personId: string) => new ApiError('NOT_FOUND', `person ${personId} not found`);
-
-/** The reach of an actor who may read something of the person; not found otherwise (the same answer as for no such person). */
+/** The reach of an actor who may read something of the person; not found otherwise (the same answer as for no such person, authorize.ts). */
 export function assertMayRead(actor: Principal, p: PersonRecord): NonNullable<ReadReach> {
   const reach = readReach(actor, p);
   if (!reach) throw personNotFound(p.personId);
