@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,8 @@ import type { LoadResult } from './support/http-load.js';
 import { runHeader } from './support/machine.js';
 
 const PERSONS = Number(process.env.BENCH_LIST_PERSONS ?? 1_000_000);
+/** A data dir `ledger gen` wrote earlier, to measure again without generating it anew (kept after the run). */
+const DATA_DIR = process.env.BENCH_LIST_DATA_DIR;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -41,12 +43,13 @@ function ledger(args: string[], nodeOptions: readonly string[] = []): Promise<st
  * asks for another employer's staff or another page start, so no one row stays hot.
  */
 export async function benchLists(persons = PERSONS): Promise<ListBench> {
-  const dir = mkdtempSync(join(tmpdir(), 'celedger-lists-'));
+  const reuse = DATA_DIR !== undefined && existsSync(join(DATA_DIR, 'events.db'));
+  const dir = DATA_DIR ?? mkdtempSync(join(tmpdir(), 'celedger-lists-'));
   const servers: ChildServer[] = [];
   try {
-    const gen = await ledger(['gen', '--persons', String(persons), '--data-dir', dir]);
-    const events = Number(/wrote (\d+) events/.exec(gen)?.[1] ?? 0);
-    await ledger(['rebuild', '--data-dir', dir], REBUILD_NODE_OPTIONS);
+    if (!reuse) await ledger(['gen', '--persons', String(persons), '--data-dir', dir]);
+    const rebuilt = await ledger(['rebuild', '--data-dir', dir], REBUILD_NODE_OPTIONS);
+    const events = Number(/rebuilt (\d+) events/.exec(rebuilt)?.[1] ?? 0);
     const { jwtKey } = loadSecrets(dir);
     const auditor = { authorization: `Bearer ${signToken(jwtKey, { role: 'auditor', sub: 'bench' }, 3600)}` };
     const bureau = { authorization: `Bearer ${signToken(jwtKey, { role: 'bureau', sub: 'zz-city', jurisdiction: 'zhengzhou', level: 'city' }, 3600)}` };
@@ -86,7 +89,7 @@ export async function benchLists(persons = PERSONS): Promise<ListBench> {
     return { persons, events, hello: helloResult, lists: results };
   } finally {
     for (const s of servers) await s.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (DATA_DIR === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 

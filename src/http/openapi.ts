@@ -82,8 +82,8 @@ const PUBLIC_ROUTES = new Set(['/health', '/v1/keys', '/v1/verify', '/v1/verify/
 const ERROR_MEANING: Record<number, string> = {
   400: 'VALIDATION_FAILED: the request does not match the schema (details name the fields)',
   401: 'UNAUTHORIZED: no bearer token, or one that is invalid, expired or revoked',
-  403: 'FORBIDDEN: outside the role or its scope',
-  404: 'NOT_FOUND (also for what lies outside the caller’s scope)',
+  403: 'FORBIDDEN: the role may not do this, or the request names a scope not the caller’s',
+  404: 'NOT_FOUND: no such record, or one the caller may not know of (the same answer)',
   409: 'CONFLICT: a duplicate, a step out of order, a concurrent write (WRONG_EXPECTED_VERSION)',
   412: 'PRECONDITION_FAILED: If-Match names another revision',
   422: 'RULE_VIOLATION with details.ruleId, or IDEMPOTENCY_KEY_REUSED',
@@ -108,6 +108,9 @@ export function operationId(method: string, url: string): string {
  * that needs a token, the real success status (201 for a write, 200 for a batch or a read) with its
  * body, and the error statuses the route can answer with, each with the error body.
  */
+/** Writes whose body names the record they act on (a person, a course): they answer 404 as the routes with an id in their path do. */
+const NAMES_A_RECORD_IN_BODY = new Set(['/v1/conversions', '/v1/enrolments', '/v1/completions']);
+
 export const openApiTransform: Transform = (input: TransformInput) => {
   const out = jsonSchemaTransform(input);
   const method = String(Array.isArray(input.route.method) ? input.route.method[0] : input.route.method).toLowerCase();
@@ -118,7 +121,7 @@ export const openApiTransform: Transform = (input: TransformInput) => {
   const success = isWrite && !url.endsWith('/batch') ? 201 : 200;
   const successBody = isWrite ? (success === 201 ? WRITE_ANSWER : BATCH_ANSWER) : url.startsWith('/v1/verify') ? VERIFY_ANSWER : { type: 'object' };
   const reads = !isWrite && JSON.stringify(schema.querystring ?? {}).includes('minPosition');
-  const errors = [400, ...(isPublic ? [] : [401, 403]), ...(url.includes(':') ? [404] : []), ...(isWrite ? [409, 412, 422] : []), ...(url.startsWith('/v1/verify') ? [429] : []), 500, ...(isWrite ? [503] : []), ...(reads ? [504] : [])];
+  const errors = [400, ...(isPublic ? [] : [401, 403]), ...(url.includes(':') || NAMES_A_RECORD_IN_BODY.has(url) ? [404] : []), ...(isWrite ? [409, 412, 422] : []), ...(url.startsWith('/v1/verify') ? [429] : []), 500, ...(isWrite ? [503] : []), ...(reads ? [504] : [])];
   const given = (schema.response ?? {}) as Record<string, unknown>;
   schema.response = {
     [success]: { description: success === 201 ? 'Created' : 'OK', ...successBody, ...(given[success] as object | undefined) },
