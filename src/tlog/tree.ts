@@ -1,5 +1,6 @@
 import { EMPTY_ROOT, nodeHash, splitPoint } from './hashing.js';
-import { leafInto, nodeInto } from './sha256.js';
+import { leafInto } from './sha256.js';
+import { hashInterior, INTERIOR_BYTES } from './tile-hash.js';
 import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH } from './tiles.js';
 
 /** Where full tiles are read from once they have been persisted. */
@@ -20,9 +21,6 @@ const INTERIOR_CACHE = 2_048;
 /** Hashes at tree level 8·t that exist for a tree of `size` leaves. */
 const countAt = (size: number, t: number): number => Math.floor(size / TILE_WIDTH ** t);
 
-/** Bytes of a full tile with all its interior levels: 256 + 128 + … + 1 hashes. */
-const INTERIOR_BYTES = (TILE_WIDTH * 2 - 1) * HASH_SIZE;
-
 /**
  * The partial tile of one tile level, in a buffer big enough for the full tile's interior: when the
  * 256th hash lands, the levels above are hashed in place and the buffer becomes the full tile.
@@ -33,7 +31,6 @@ interface Edge {
 }
 
 const newEdge = (): Edge => ({ buf: Buffer.allocUnsafe(INTERIOR_BYTES), width: 0 });
-const eventHash = Buffer.alloc(HASH_SIZE);
 
 /**
  * The RFC 9162 Merkle tree over the log's entries, stored as C2SP tiles: the hashes at tree levels
@@ -87,24 +84,35 @@ export class MerkleTree {
     this.landed();
   }
 
-  /** Appends the leaf of an event's hash (hex): hashed straight into the edge tile. False when it is not 32 bytes of hex. */
-  appendEventHash(eventHashHex: string): boolean {
-    if (eventHashHex.length !== 2 * HASH_SIZE || eventHash.write(eventHashHex, 0, HASH_SIZE, 'hex') !== HASH_SIZE) return false;
+  /** Appends the leaf of a 32-byte entry at `entries[offset..]`: hashed straight into the edge tile. */
+  appendEntry(entries: Uint8Array, offset: number): void {
     const edge = (this.edges[0] ??= newEdge());
-    leafInto(eventHash, 0, edge.buf, edge.width * HASH_SIZE);
+    leafInto(entries, offset, edge.buf, edge.width * HASH_SIZE);
     this.landed();
-    return true;
+  }
+
+  /**
+   * Appends a whole level-0 tile hashed elsewhere (a TileHasher's): its 256 leaves and interior, as
+   * `hashInterior` lays them out. The tree must stand at a tile boundary.
+   */
+  appendHashedTile(interior: Uint8Array): void {
+    if (this.sizeNow % TILE_WIDTH !== 0 || interior.length !== INTERIOR_BYTES) throw new RangeError(`a hashed tile cannot be appended to a tree of ${this.sizeNow}`);
+    const edge = (this.edges[0] ??= newEdge());
+    edge.buf.set(interior);
+    edge.width = TILE_WIDTH - 1;
+    this.sizeNow += TILE_WIDTH - 1;
+    this.landed(true);
   }
 
   /** A hash was written at the level-0 edge's width: counts it, and carries each tile it fills upwards. */
-  private landed(): void {
+  private landed(interiorDone = false): void {
     for (let t = 0; ; t++) {
       const edge = this.edges[t]!;
       edge.width++;
       this.edgeDirty.add(t);
       if (edge.width < TILE_WIDTH) break;
       const index = countAt(this.sizeNow + 1, t) / TILE_WIDTH - 1;
-      hashInterior(edge.buf);
+      if (!(interiorDone && t === 0)) hashInterior(edge.buf);
       this.fullDirty.set(`${t}/${index}`, edge.buf.subarray(0, TILE_WIDTH * HASH_SIZE));
       this.cacheInterior(`${t}/${index}`, edge.buf);
       this.edges[t] = newEdge();
@@ -252,16 +260,5 @@ export class MerkleTree {
 
   private assertSize(size: number): void {
     if (!(Number.isSafeInteger(size) && size >= 0 && size <= this.sizeNow)) throw new RangeError(`the log has ${this.sizeNow} leaves, not ${size}`);
-  }
-}
-
-/** Hashes the levels of a full tile above its 256 hashes into the same buffer: 128, 64, …, its root. */
-function hashInterior(out: Buffer): void {
-  let from = 0;
-  let to = TILE_WIDTH;
-  for (let width = TILE_WIDTH; width > 1; width /= 2) {
-    for (let i = 0; i < width; i += 2) nodeInto(out, (from + i) * HASH_SIZE, out, (from + i + 1) * HASH_SIZE, out, (to + i / 2) * HASH_SIZE);
-    from = to;
-    to += width / 2;
   }
 }
