@@ -22,10 +22,17 @@ const VERSION = 1;
  * folding those events again. No fsync of this file runs in the server's thread, where appends
  * would wait on it.
  */
-export function openLogDb(file: string): Db {
+export function openLogDb(file: string, options: { bulk?: boolean } = {}): Db {
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  if (options.bulk) {
+    // A file folded in bulk and put in place only once finished (LogRebuild): one that a crash
+    // interrupts is thrown away, so it is written without a journal and synced once, on close.
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+  } else {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > VERSION) throw new Error(`log database schema v${version} is newer than this build understands (v${VERSION})`);

@@ -1,3 +1,4 @@
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { openLogDb } from './log-db.js';
 import { checkpointText, cosignatureTime, parseNote, parseVerifierKey } from './note.js';
@@ -5,7 +6,6 @@ import type { NoteSigner, VerifierKey } from './note.js';
 import { HASH_SIZE, TILE_WIDTH } from './tiles.js';
 import { TileHasher } from './tile-hasher.js';
 import { MerkleTree } from './tree.js';
-import type { DirtyTile } from './tree.js';
 
 /** What the log keeps of each event it covers. */
 export interface LogEntry {
@@ -47,10 +47,11 @@ export interface LogOptions {
   /** For a checker beside a running server: nothing is written, not even on close. */
   readonly?: boolean;
   /**
-   * For a bulk fold (`ledger rebuild`): full tiles are hashed on a second thread while this one
-   * keeps the entries, and the tree catches up when it is next read or committed.
+   * For a bulk fold into a new file (`ledger rebuild`): full tiles are hashed on a second thread
+   * while this one keeps the entries, the tree catching up when it is next read or committed; the
+   * file is written without a journal (see openLogDb) and synced on close.
    */
-  hashThread?: boolean;
+  bulk?: boolean;
 }
 
 /**
@@ -70,7 +71,9 @@ export class TransparencyLog {
   private readonly fullEntryTiles: [tile: number, row: EntryRow][] = [];
   private entriesDirty = false;
   private lastPos: bigint;
-  private readonly commitTx: (tiles: DirtyTile[]) => void;
+  private readonly commitTx: () => void;
+  private readonly file: string;
+  private readonly bulk: boolean;
   private closed = false;
   private readonly readonly: boolean;
   /** Leaves appended: the tree may lag behind them while a TileHasher hashes, never past a read. */
@@ -84,7 +87,9 @@ export class TransparencyLog {
     readonly signer: NoteSigner,
   ) {
     this.readonly = options.readonly ?? false;
-    this.db = openLogDb(options.file);
+    this.file = options.file;
+    this.bulk = (options.bulk ?? false) && !this.readonly;
+    this.db = openLogDb(options.file, { bulk: this.bulk });
     this.clock = options.clock ?? (() => new Date());
     const db = this.db;
     this.stmt = {
@@ -105,13 +110,15 @@ export class TransparencyLog {
     this.tree = MerkleTree.load({ readTile: (level, index) => this.stmt.tile.get(level, index) as Buffer | undefined }, size);
     this.count = size;
     this.queuedTo = size;
-    this.hasher = options.hashThread && !this.readonly ? new TileHasher() : undefined;
+    this.hasher = this.bulk ? new TileHasher() : undefined;
     if (size % TILE_WIDTH > 0) this.edge = this.readEdgeRow(Math.floor(size / TILE_WIDTH));
     this.lastPos = size === 0 ? -1n : this.entry(size - 1)!.position;
-    this.commitTx = db.transaction((tiles: DirtyTile[]) => {
-      for (const t of tiles) this.stmt.putTile.run(t.level, t.index, t.hashes);
+    // The entries are written first: the hasher's thread may still be hashing their tiles.
+    this.commitTx = db.transaction(() => {
       for (const [tile, row] of this.fullEntryTiles) this.putEntryRow(tile, row);
       if (this.entriesDirty && rowSize(this.edge) > 0) this.putEntryRow(Math.floor(this.count / TILE_WIDTH), this.edge);
+      this.syncTree();
+      for (const t of this.tree.takeDirty()) this.stmt.putTile.run(t.level, t.index, t.hashes);
       this.stmt.putState.run(this.tree.size);
     });
   }
@@ -160,8 +167,7 @@ export class TransparencyLog {
 
   /** Persists every append so far, in one transaction (not synced to disk: see openLogDb). */
   commit(): void {
-    this.syncTree();
-    this.commitTx(this.tree.takeDirty());
+    this.commitTx();
     this.fullEntryTiles.length = 0;
     this.entriesDirty = false;
   }
@@ -320,6 +326,7 @@ export class TransparencyLog {
     if (!this.readonly) this.commit();
     this.hasher?.close();
     this.db.close();
+    if (this.bulk) syncFile(this.file);
   }
 
   /**
@@ -382,6 +389,15 @@ export class TransparencyLog {
     const [size, root, note, signedAt] = raw as [number, Buffer, string, string];
     const lines = this.stmt.cosignaturesOf.all(size) as string[];
     return { size, root, note: note + lines.join(''), signedAt, cosignatures: lines.length };
+  }
+}
+
+function syncFile(file: string): void {
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -157,7 +157,7 @@ t.test('past one tile level: 70,000 leaves, proofs at random sizes, across a res
 t.test('a bulk fold hashing whole tiles on a second thread gives the same tree, read at any point', async (t) => {
   const { dir, remove } = tempDir();
   t.teardown(remove);
-  const open = () => TransparencyLog.open({ file: join(dir, 'tlog.db'), signer, hashThread: true });
+  const open = () => TransparencyLog.open({ file: join(dir, 'tlog.db'), signer, bulk: true });
   let log = open();
   const entries: Buffer[] = (ENTRIES = []);
   const rnd = random(11);
