@@ -4,16 +4,25 @@ import { HASH_SIZE, TILE_WIDTH } from './tiles.js';
 /** Bytes of a full tile with all its interior levels: 256 + 128 + … + 1 hashes. */
 export const INTERIOR_BYTES = (TILE_WIDTH * 2 - 1) * HASH_SIZE;
 
-/** Hashes the levels of a full tile above its 256 hashes into the same buffer: 128, 64, …, its root. */
-export function hashInterior(out: Uint8Array, at = 0): void {
-  let from = 0;
-  let to = TILE_WIDTH;
-  for (let width = TILE_WIDTH; width > 1; width /= 2) {
-    for (let i = 0; i < width; i += 2) nodeInto(out, at + (from + i) * HASH_SIZE, out, at + (from + i + 1) * HASH_SIZE, out, at + (to + i / 2) * HASH_SIZE);
-    from = to;
-    to += width / 2;
+/**
+ * Hashes the interior of a tile whose first `to` hashes are set and whose interior was hashed for
+ * the first `from` (0 ≤ from ≤ to ≤ 256): each node above them whose subtree lies within `to`, in
+ * place. Rows follow one another: 256 hashes, then 128, …, then the tile's root when `to` is 256.
+ */
+export function extendInterior(out: Uint8Array, at: number, from: number, to: number): void {
+  let below = 0;
+  let row = TILE_WIDTH;
+  for (let width = TILE_WIDTH / 2, r = 1; width >= 1; width /= 2, r++) {
+    for (let j = Math.floor(from / 2 ** r); j < Math.floor(to / 2 ** r); j++) {
+      nodeInto(out, at + (below + 2 * j) * HASH_SIZE, out, at + (below + 2 * j + 1) * HASH_SIZE, out, at + (row + j) * HASH_SIZE);
+    }
+    below = row;
+    row += width;
   }
 }
+
+/** Hashes the levels of a full tile above its 256 hashes into the same buffer: 128, 64, …, its root. */
+export const hashInterior = (out: Uint8Array, at = 0): void => extendInterior(out, at, 0, TILE_WIDTH);
 
 /** A full level-0 tile of 256 entries (32 bytes each, at `entries[e..]`) with its interior, into `out[o..o+INTERIOR_BYTES]`. */
 export function hashLeafTile(entries: Uint8Array, e: number, out: Uint8Array, o: number): void {

@@ -1,6 +1,6 @@
 import { EMPTY_ROOT, nodeHash, splitPoint } from './hashing.js';
 import { leafInto } from './sha256.js';
-import { hashInterior, INTERIOR_BYTES } from './tile-hash.js';
+import { extendInterior, INTERIOR_BYTES } from './tile-hash.js';
 import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH } from './tiles.js';
 
 /** Where full tiles are read from once they have been persisted. */
@@ -15,22 +15,28 @@ export interface DirtyTile {
   hashes: Buffer;
 }
 
-/** Full tiles whose interior levels are kept computed: 16 KiB each. */
-const INTERIOR_CACHE = 2_048;
+/**
+ * Full tiles above level 0 whose interiors are kept computed, 16 KiB each: they are few (one per
+ * 65,536 leaves) and every proof reads them. A level-0 tile is hashed into one scratch buffer when
+ * a proof needs it: random leaves would only churn a cache of them.
+ */
+const INTERIOR_CACHE = 1_024;
 
 /** Hashes at tree level 8·t that exist for a tree of `size` leaves. */
 const countAt = (size: number, t: number): number => Math.floor(size / TILE_WIDTH ** t);
 
 /**
- * The partial tile of one tile level, in a buffer big enough for the full tile's interior: when the
- * 256th hash lands, the levels above are hashed in place and the buffer becomes the full tile.
+ * The partial tile of one tile level, in a buffer big enough for the full tile's interior: the
+ * interior over its first `hashed` hashes is kept as proofs need it, and when the 256th hash lands
+ * the rest is hashed in place and the buffer becomes the full tile.
  */
 interface Edge {
   buf: Buffer;
   width: number;
+  hashed: number;
 }
 
-const newEdge = (): Edge => ({ buf: Buffer.allocUnsafe(INTERIOR_BYTES), width: 0 });
+const newEdge = (): Edge => ({ buf: Buffer.allocUnsafe(INTERIOR_BYTES), width: 0, hashed: 0 });
 
 /**
  * The RFC 9162 Merkle tree over the log's entries, stored as C2SP tiles: the hashes at tree levels
@@ -47,6 +53,7 @@ export class MerkleTree {
   private readonly fullDirty = new Map<string, Buffer>();
   private readonly edgeDirty = new Set<number>();
   private readonly interiors = new Map<string, Buffer>();
+  private readonly scratch = { buf: Buffer.allocUnsafe(INTERIOR_BYTES), index: -1 };
 
   private constructor(
     private readonly reader: TileReader,
@@ -100,21 +107,22 @@ export class MerkleTree {
     const edge = (this.edges[0] ??= newEdge());
     edge.buf.set(interior);
     edge.width = TILE_WIDTH - 1;
+    edge.hashed = TILE_WIDTH;
     this.sizeNow += TILE_WIDTH - 1;
-    this.landed(true);
+    this.landed();
   }
 
   /** A hash was written at the level-0 edge's width: counts it, and carries each tile it fills upwards. */
-  private landed(interiorDone = false): void {
+  private landed(): void {
     for (let t = 0; ; t++) {
       const edge = this.edges[t]!;
       edge.width++;
       this.edgeDirty.add(t);
       if (edge.width < TILE_WIDTH) break;
       const index = countAt(this.sizeNow + 1, t) / TILE_WIDTH - 1;
-      if (!(interiorDone && t === 0)) hashInterior(edge.buf);
+      extendInterior(edge.buf, 0, edge.hashed, TILE_WIDTH);
       this.fullDirty.set(`${t}/${index}`, edge.buf.subarray(0, TILE_WIDTH * HASH_SIZE));
-      this.cacheInterior(`${t}/${index}`, edge.buf);
+      if (t > 0) this.cacheInterior(`${t}/${index}`, edge.buf);
       this.edges[t] = newEdge();
       const above = (this.edges[t + 1] ??= newEdge());
       edge.buf.copy(above.buf, above.width * HASH_SIZE, INTERIOR_BYTES - HASH_SIZE, INTERIOR_BYTES);
@@ -211,22 +219,20 @@ export class MerkleTree {
     const first = index * 2 ** r;
     const tileIndex = Math.floor(first / TILE_WIDTH);
     const edgeIndex = Math.floor(countAt(this.sizeNow, t) / TILE_WIDTH);
+    let interior: Buffer;
     if (tileIndex === edgeIndex) {
-      const edge = this.edges[t]!.buf;
-      let row: Buffer[] = [];
-      for (let i = first % TILE_WIDTH; i < (first % TILE_WIDTH) + 2 ** r; i++) row.push(edge.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
-      while (row.length > 1) {
-        const next: Buffer[] = [];
-        for (let i = 0; i < row.length; i += 2) next.push(nodeHash(row[i]!, row[i + 1]!));
-        row = next;
+      const edge = this.edges[t]!;
+      if (edge.hashed < edge.width) {
+        extendInterior(edge.buf, 0, edge.hashed, edge.width);
+        edge.hashed = edge.width;
       }
-      return row[0]!;
-    }
-    const interior = this.interior(t, tileIndex);
+      interior = edge.buf;
+    } else interior = this.interior(t, tileIndex);
     // Interior rows: 256 hashes of level 0, then 128, …, then the tile's root.
     const rowStart = TILE_WIDTH * 2 - (TILE_WIDTH * 2) / 2 ** r;
     const at = rowStart + (first % TILE_WIDTH) / 2 ** r;
-    return interior.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE);
+    // A copy: the buffer it lies in is reused or replaced by later appends and proofs.
+    return Buffer.from(interior.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE));
   }
 
   private fullTile(level: number, index: number): Buffer {
@@ -239,6 +245,16 @@ export class MerkleTree {
   }
 
   private interior(level: number, index: number): Buffer {
+    if (level === 0) {
+      const scratch = this.scratch;
+      if (scratch.index !== index) {
+        scratch.index = -1;
+        this.fullTile(0, index).copy(scratch.buf, 0, 0, TILE_WIDTH * HASH_SIZE);
+        extendInterior(scratch.buf, 0, 0, TILE_WIDTH);
+        scratch.index = index;
+      }
+      return scratch.buf;
+    }
     const key = `${level}/${index}`;
     const cached = this.interiors.get(key);
     if (cached) {
@@ -248,7 +264,7 @@ export class MerkleTree {
     }
     const interior = Buffer.allocUnsafe(INTERIOR_BYTES);
     this.fullTile(level, index).copy(interior, 0, 0, TILE_WIDTH * HASH_SIZE);
-    hashInterior(interior);
+    extendInterior(interior, 0, 0, TILE_WIDTH);
     this.cacheInterior(key, interior);
     return interior;
   }
