@@ -47,9 +47,13 @@ export interface LogOptions {
   /** For a checker beside a running server: nothing is written, not even on close. */
   readonly?: boolean;
   /**
-   * For a bulk fold into a new file (`ledger rebuild`): full tiles are hashed on a second thread
-   * while this one keeps the entries, the tree catching up when it is next read or committed; the
-   * file is written without a journal (see openLogDb) and synced on close.
+   * Full tiles are hashed on a second thread while this one keeps the entries, the tree catching up
+   * when it is next read or committed (a server: its appends' thread keeps the rest of the work).
+   */
+  hashThread?: boolean;
+  /**
+   * For a bulk fold into a new file (`ledger rebuild`): tiles hashed on a second thread, in batches,
+   * and the file written without a journal (see openLogDb) and synced on close.
    */
   bulk?: boolean;
 }
@@ -89,7 +93,7 @@ export class TransparencyLog {
     this.readonly = options.readonly ?? false;
     this.file = options.file;
     this.bulk = (options.bulk ?? false) && !this.readonly;
-    this.db = openLogDb(options.file, { bulk: this.bulk });
+    this.db = openLogDb(options.file, { bulk: this.bulk, readonly: this.readonly });
     this.clock = options.clock ?? (() => new Date());
     const db = this.db;
     this.stmt = {
@@ -110,7 +114,7 @@ export class TransparencyLog {
     this.tree = MerkleTree.load({ readTile: (level, index) => this.stmt.tile.get(level, index) as Buffer | undefined }, size);
     this.count = size;
     this.queuedTo = size;
-    this.hasher = this.bulk ? new TileHasher() : undefined;
+    this.hasher = this.bulk ? new TileHasher(16) : options.hashThread && !this.readonly ? new TileHasher(1) : undefined;
     if (size % TILE_WIDTH > 0) this.edge = this.readEdgeRow(Math.floor(size / TILE_WIDTH));
     this.lastPos = size === 0 ? -1n : this.entry(size - 1)!.position;
     // The entries are written first: the hasher's thread may still be hashing their tiles.

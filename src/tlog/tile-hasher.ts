@@ -5,9 +5,6 @@ import type { TileBatch } from './tile-batch.js';
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const ENTRY = new URL(FROM_SOURCE ? './tile-hasher-thread.ts' : './tile-hasher-thread.js', import.meta.url);
 
-/** Tiles per batch sent to the thread: 4,096 leaves, a few milliseconds of hashing. */
-const BATCH_TILES = 16;
-
 function startWorker(): Worker {
   if (!FROM_SOURCE) return new Worker(ENTRY);
   // From the TypeScript sources (the tests) the worker registers tsx itself, as the runner's threads do.
@@ -28,11 +25,17 @@ export class TileHasher {
   /** Batches hashed by the second thread and by the caller's, so far. */
   readonly hashed = { thread: 0, here: 0 };
 
+  /**
+   * `batchTiles`: tiles sent to the thread at a time. A bulk fold sends 16 (4,096 leaves, a few
+   * milliseconds of hashing); a server, whose tree is read every commit, sends each as it fills.
+   */
+  constructor(private readonly batchTiles: number) {}
+
   /** Queues the full tile of 256 entries at `entries[at..]`. */
   submit(entries: Uint8Array, at: number): void {
-    const batch = (this.filling ??= newBatch(BATCH_TILES));
+    const batch = (this.filling ??= newBatch(this.batchTiles));
     addTile(batch, entries, at);
-    if (batch.tiles < BATCH_TILES) return;
+    if (batch.tiles < this.batchTiles) return;
     this.filling = undefined;
     this.posted.push(batch);
     if (!this.worker) {

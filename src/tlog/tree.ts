@@ -1,24 +1,26 @@
 import { EMPTY_ROOT, nodeHash, splitPoint } from './hashing.js';
 import { leafInto } from './sha256.js';
-import { extendInterior, INTERIOR_BYTES } from './tile-hash.js';
+import { nodeInto } from './sha256.js';
+import { extendInterior, INTERIOR_BYTES, rowStart, STORED_FROM_HEIGHT, STORED_TILE_BYTES, storedTile } from './tile-hash.js';
 import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH } from './tiles.js';
 
 /** Where full tiles are read from once they have been persisted. */
 export interface TileReader {
-  /** The hashes of tile `index` of tile level `level`, concatenated; undefined when not stored. */
+  /** Tile `index` of tile level `level` as `takeDirty` gave it; undefined when not stored. */
   readTile(level: number, index: number): Buffer | undefined;
 }
 
 export interface DirtyTile {
   level: number;
   index: number;
+  /** A partial tile's hashes; a full tile's 256, then its interior rows from STORED_FROM_HEIGHT up. */
   hashes: Buffer;
 }
 
 /**
  * Full tiles above level 0 whose interiors are kept computed, 16 KiB each: they are few (one per
- * 65,536 leaves) and every proof reads them. A level-0 tile is hashed into one scratch buffer when
- * a proof needs it: random leaves would only churn a cache of them.
+ * 65,536 leaves) and every proof reads them. A level-0 tile is read as stored for each proof:
+ * random leaves would only churn a cache of them.
  */
 const INTERIOR_CACHE = 1_024;
 
@@ -53,7 +55,8 @@ export class MerkleTree {
   private readonly fullDirty = new Map<string, Buffer>();
   private readonly edgeDirty = new Set<number>();
   private readonly interiors = new Map<string, Buffer>();
-  private readonly scratch = { buf: Buffer.allocUnsafe(INTERIOR_BYTES), index: -1 };
+  /** Two rows of up to 128 hashes, to hash a perfect subtree of a stored tile below the heights it keeps. */
+  private readonly rows = [Buffer.allocUnsafe((TILE_WIDTH / 2) * HASH_SIZE), Buffer.allocUnsafe((TILE_WIDTH / 2) * HASH_SIZE)] as const;
 
   private constructor(
     private readonly reader: TileReader,
@@ -121,7 +124,7 @@ export class MerkleTree {
       if (edge.width < TILE_WIDTH) break;
       const index = countAt(this.sizeNow + 1, t) / TILE_WIDTH - 1;
       extendInterior(edge.buf, 0, edge.hashed, TILE_WIDTH);
-      this.fullDirty.set(`${t}/${index}`, edge.buf.subarray(0, TILE_WIDTH * HASH_SIZE));
+      this.fullDirty.set(`${t}/${index}`, storedTile(edge.buf));
       if (t > 0) this.cacheInterior(`${t}/${index}`, edge.buf);
       this.edges[t] = newEdge();
       const above = (this.edges[t + 1] ??= newEdge());
@@ -219,6 +222,7 @@ export class MerkleTree {
     const first = index * 2 ** r;
     const tileIndex = Math.floor(first / TILE_WIDTH);
     const edgeIndex = Math.floor(countAt(this.sizeNow, t) / TILE_WIDTH);
+    const j = (first % TILE_WIDTH) / 2 ** r;
     let interior: Buffer;
     if (tileIndex === edgeIndex) {
       const edge = this.edges[t]!;
@@ -227,34 +231,42 @@ export class MerkleTree {
         edge.hashed = edge.width;
       }
       interior = edge.buf;
-    } else interior = this.interior(t, tileIndex);
-    // Interior rows: 256 hashes of level 0, then 128, …, then the tile's root.
-    const rowStart = TILE_WIDTH * 2 - (TILE_WIDTH * 2) / 2 ** r;
-    const at = rowStart + (first % TILE_WIDTH) / 2 ** r;
-    // A copy: the buffer it lies in is reused or replaced by later appends and proofs.
+    } else if (t === 0) return this.storedNode(tileIndex, r, j);
+    else interior = this.interior(t, tileIndex);
+    const at = rowStart(r) + j;
+    // A copy: the buffer it lies in is replaced by later appends, or evicted.
     return Buffer.from(interior.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE));
   }
 
+  /** Node `j` at height `r` of the full level-0 tile `index`: read where the tile keeps it, else hashed from its leaves. */
+  private storedNode(index: number, r: number, j: number): Buffer {
+    const tile = this.fullTile(0, index);
+    if (r === 0 || (r >= STORED_FROM_HEIGHT && tile.length === STORED_TILE_BYTES)) {
+      const at = r === 0 ? j : TILE_WIDTH + rowStart(r) - rowStart(STORED_FROM_HEIGHT) + j;
+      return Buffer.from(tile.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE));
+    }
+    // Row by row from the subtree's 2^r leaves, between two buffers (a node is never hashed onto its children).
+    let [from, to] = this.rows;
+    let width = 2 ** r;
+    for (let i = 0; i < width; i += 2) nodeInto(tile, (j * 2 ** r + i) * HASH_SIZE, tile, (j * 2 ** r + i + 1) * HASH_SIZE, to, (i / 2) * HASH_SIZE);
+    for (width /= 2; width > 1; width /= 2) {
+      [from, to] = [to, from];
+      for (let i = 0; i < width; i += 2) nodeInto(from, i * HASH_SIZE, from, (i + 1) * HASH_SIZE, to, (i / 2) * HASH_SIZE);
+    }
+    return Buffer.from(to.subarray(0, HASH_SIZE));
+  }
+
+  /** A full tile: its 256 hashes first, then whatever interior it holds (one stored by v1 of the log's file holds none). */
   private fullTile(level: number, index: number): Buffer {
     const key = `${level}/${index}`;
     const cached = this.interiors.get(key) ?? this.fullDirty.get(key);
     if (cached) return cached;
     const tile = this.reader.readTile(level, index);
-    if (!tile || tile.length !== TILE_WIDTH * HASH_SIZE) throw new Error(`the log's tile ${key} is missing or not full`);
+    if (!tile || (tile.length !== STORED_TILE_BYTES && tile.length !== TILE_WIDTH * HASH_SIZE)) throw new Error(`the log's tile ${key} is missing or not full`);
     return tile;
   }
 
   private interior(level: number, index: number): Buffer {
-    if (level === 0) {
-      const scratch = this.scratch;
-      if (scratch.index !== index) {
-        scratch.index = -1;
-        this.fullTile(0, index).copy(scratch.buf, 0, 0, TILE_WIDTH * HASH_SIZE);
-        extendInterior(scratch.buf, 0, 0, TILE_WIDTH);
-        scratch.index = index;
-      }
-      return scratch.buf;
-    }
     const key = `${level}/${index}`;
     const cached = this.interiors.get(key);
     if (cached) {

@@ -6,7 +6,7 @@ import { TileHasher } from '../../src/tlog/tile-hasher.js';
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
 
 t.test('tiles hashed on the second thread and on the caller’s come back in order, each the RFC 9162 subtree', async (t) => {
-  const hasher = new TileHasher();
+  const hasher = new TileHasher(16);
   t.teardown(() => hasher.close());
   const TILES = 40;
   const entries = Buffer.concat(Array.from({ length: TILES * 256 }, (_, i) => sha(Buffer.from(`entry ${i}`))));
