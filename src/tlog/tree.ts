@@ -56,6 +56,8 @@ export class MerkleTree {
   private readonly edgeDirty = new Set<number>();
   private readonly interiors = new Map<string, Buffer>();
   /** Two rows of up to 128 hashes, to hash a perfect subtree of a stored tile below the heights it keeps. */
+  /** The level-0 tile read last: a proof reads up to 8 nodes of one (a full tile never changes). */
+  private lastRead: { index: number; tile: Buffer } = { index: -1, tile: Buffer.alloc(0) };
   private readonly rows = [Buffer.allocUnsafe((TILE_WIDTH / 2) * HASH_SIZE), Buffer.allocUnsafe((TILE_WIDTH / 2) * HASH_SIZE)] as const;
 
   private constructor(
@@ -240,7 +242,8 @@ export class MerkleTree {
 
   /** Node `j` at height `r` of the full level-0 tile `index`: read where the tile keeps it, else hashed from its leaves. */
   private storedNode(index: number, r: number, j: number): Buffer {
-    const tile = this.fullTile(0, index);
+    if (this.lastRead.index !== index) this.lastRead = { index, tile: this.fullTile(0, index) };
+    const tile = this.lastRead.tile;
     if (r === 0 || (r >= STORED_FROM_HEIGHT && tile.length === STORED_TILE_BYTES)) {
       const at = r === 0 ? j : TILE_WIDTH + rowStart(r) - rowStart(STORED_FROM_HEIGHT) + j;
       return Buffer.from(tile.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE));
