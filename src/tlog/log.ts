@@ -114,7 +114,7 @@ export class TransparencyLog {
     this.tree = MerkleTree.load({ readTile: (level, index) => this.stmt.tile.get(level, index) as Buffer | undefined }, size);
     this.count = size;
     this.queuedTo = size;
-    this.hasher = this.bulk ? new TileHasher(16) : options.hashThread && !this.readonly ? new TileHasher(1) : undefined;
+    this.hasher = this.bulk ? new TileHasher(4) : options.hashThread && !this.readonly ? new TileHasher(1) : undefined;
     if (size % TILE_WIDTH > 0) this.edge = this.readEdgeRow(Math.floor(size / TILE_WIDTH));
     this.lastPos = size === 0 ? -1n : this.entry(size - 1)!.position;
     // The entries are written first: the hasher's thread may still be hashing their tiles.

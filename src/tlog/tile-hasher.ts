@@ -26,8 +26,8 @@ export class TileHasher {
   readonly hashed = { thread: 0, here: 0 };
 
   /**
-   * `batchTiles`: tiles sent to the thread at a time. A bulk fold sends 16 (4,096 leaves, a few
-   * milliseconds of hashing); a server, whose tree is read every commit, sends each as it fills.
+   * `batchTiles`: tiles sent to the thread at a time. A bulk fold sends 4 (1,024 leaves, about a
+   * millisecond of hashing); a server, whose tree is read every commit, sends each as it fills.
    */
   constructor(private readonly batchTiles: number) {}
 
