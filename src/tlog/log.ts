@@ -47,13 +47,9 @@ export interface LogOptions {
   /** For a checker beside a running server: nothing is written, not even on close. */
   readonly?: boolean;
   /**
-   * Full tiles are hashed on a second thread while this one keeps the entries, the tree catching up
-   * when it is next read or committed (a server: its appends' thread keeps the rest of the work).
-   */
-  hashThread?: boolean;
-  /**
-   * For a bulk fold into a new file (`ledger rebuild`): tiles hashed on a second thread, in batches,
-   * and the file written without a journal (see openLogDb) and synced on close.
+   * For a bulk fold into a new file (`ledger rebuild`): full tiles are hashed on a second thread
+   * while this one keeps the entries, the tree catching up when it is next read or committed; the
+   * file is written without a journal (see openLogDb) and synced on close.
    */
   bulk?: boolean;
 }
@@ -114,7 +110,7 @@ export class TransparencyLog {
     this.tree = MerkleTree.load({ readTile: (level, index) => this.stmt.tile.get(level, index) as Buffer | undefined }, size);
     this.count = size;
     this.queuedTo = size;
-    this.hasher = this.bulk ? new TileHasher(4) : options.hashThread && !this.readonly ? new TileHasher(1) : undefined;
+    this.hasher = this.bulk ? new TileHasher(4) : undefined;
     if (size % TILE_WIDTH > 0) this.edge = this.readEdgeRow(Math.floor(size / TILE_WIDTH));
     this.lastPos = size === 0 ? -1n : this.entry(size - 1)!.position;
     // The entries are written first: the hasher's thread may still be hashing their tiles.

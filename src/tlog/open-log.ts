@@ -7,5 +7,5 @@ import { logFile, openLogSigner } from './log-key.js';
 export function openTransparencyLog(config: Pick<Config, 'dataDir' | 'logOrigin'>, options: { readonly?: boolean } = {}): TransparencyLog | undefined {
   const file = logFile(config.dataDir);
   if (options.readonly && !existsSync(file)) return undefined;
-  return TransparencyLog.open({ file, signer: openLogSigner(config.dataDir, config.logOrigin), ...(options.readonly ? { readonly: true } : { hashThread: true }) });
+  return TransparencyLog.open({ file, signer: openLogSigner(config.dataDir, config.logOrigin), ...(options.readonly ? { readonly: true } : {}) });
 }
