@@ -26,6 +26,7 @@ const LEAVES = Number(process.env.BENCH_TLOG_LEAVES ?? 10_000_000);
 const PROOFS = Number(process.env.BENCH_TLOG_PROOFS ?? 3_000);
 const PERSONS = Number(process.env.BENCH_TLOG_PERSONS ?? 15_000);
 const CALLERS = 64;
+const WARM_UP = 300;
 /** Rounds of each with/without pair: this machine is shared, so the median of several is reported. */
 const ROUNDS = Number(process.env.BENCH_TLOG_ROUNDS ?? 7);
 const log = (s: string) => process.stderr.write(`[bench:tlog ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
@@ -66,10 +67,13 @@ async function appendRate(dir: string, withLog: boolean): Promise<number> {
 
 /**
  * The tree built straight from 32-byte entries (what `ledger rebuild` feeds it), committed every
- * 100,000. The entries of each 100,000 are made first and only the log's work is timed.
+ * 100,000, into a log opened as LogRebuild opens it (bulk: tiles hashed on a second thread too).
+ * The entries of each 100,000 are made first and only the log's work is timed, the final commit,
+ * signature and sync to disk included. Then the log is opened again as a server opens it.
  */
 function buildTree(dir: string): { log: TransparencyLog; rate: number; cpuRate: number } {
-  const tl = TransparencyLog.open({ file: join(dir, 'tlog-10m.db'), signer });
+  const file = join(dir, 'tlog-10m.db');
+  const tl = TransparencyLog.open({ file, signer, bulk: true });
   const seed = createHash('sha256').update('bench').digest();
   const CHUNK = 100_000;
   let wallNs = 0;
@@ -89,8 +93,14 @@ function buildTree(dir: string): { log: TransparencyLog; rate: number; cpuRate: 
     cpuUs += used.user + used.system;
     if ((from + CHUNK) % 1_000_000 === 0) log(`tree: ${fmt(from + CHUNK)} leaves`);
   }
+  const cpu = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
   tl.sign();
-  return { log: tl, rate: LEAVES / (wallNs / 1e9), cpuRate: LEAVES / (cpuUs / 1e6) };
+  tl.close();
+  wallNs += Number(process.hrtime.bigint() - t0);
+  const used = process.cpuUsage(cpu);
+  cpuUs += used.user + used.system;
+  return { log: TransparencyLog.open({ file, signer }), rate: LEAVES / (wallNs / 1e9), cpuRate: LEAVES / (cpuUs / 1e6) };
 }
 
 /** Inclusion proofs over HTTP, and the same proofs computed in-process (what the server spends on one). */
@@ -102,6 +112,8 @@ async function proofLatency(tl: TransparencyLog): Promise<{ p50: number; p99: nu
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const size = tl.size;
+  // A server that has answered a few hundred requests: the first ones run the route's code cold.
+  for (let i = 0; i < WARM_UP; i++) await (await request(`${url}/v1/log/proof/inclusion?index=${Math.floor(Math.random() * size)}&size=${size}`)).body.json();
   const times: number[] = [];
   const started = process.hrtime.bigint();
   for (let i = 0; i < PROOFS; i++) {
@@ -182,11 +194,15 @@ export async function benchTlog(): Promise<TlogBench> {
 
 /** What was found by profiling on this machine, for the targets this run missed. */
 function notes(b: TlogBench): string[] {
+  const load = os.loadavg()[0]!.toFixed(1);
+  const appendRatio = median(b.appends.map((a) => a.with / a.without));
   const lines = [
+    appendRatio < 0.9 &&
+      `- appends: the log adds per event, in the server's thread and after the append is acknowledged, its leaf hash, the keeping of its entry and, every 256 events, the tile's 255 interior hashes (about 2 µs in all); a commit every 200 ms and a signature every second (load average ${load} at the end). Hashing full tiles on a second thread was measured and lost: the thread's start and messages cost single-event appends more than the hashing.`,
     b.tree.rate < 500_000 &&
-      '- tree rebuild: per leaf, three SHA-256 compressions (the leaf\'s block, and on average one node of two blocks), done in JS into preallocated buffers (node:crypto\'s one-shot hash cost more per call than the compressions); a profile gives a third of the time to the compressions, a tenth to the collector, the rest to decoding the hex hash, keeping the entry and committing tiles. The per-CPU-second figure is what the code does when it has a core; the machine\'s load average was far above its 2 cores during the run.',
+      `- tree rebuild: per leaf, three SHA-256 compressions (in JS, on the hasher's thread, which the log's thread joins at each commit) and, on the log's thread, the entry's decoding, its row (JSON of the streams) and its share of the commit; the two threads only run side by side when the machine has a core free for each (load average ${load} at the end).`,
     b.proofs.p99 > 5 &&
-      `- inclusion proof: computing one (three tiles, each a SQLite read and up to 255 hashes) took p99 ${b.proofs.computeP99.toFixed(2)} ms in-process; the rest of the HTTP p99 is the round trip on a machine whose other sessions held both cores (p50 ${b.proofs.p50.toFixed(2)} ms).`,
+      `- inclusion proof: computing one in-process took p99 ${b.proofs.computeP99.toFixed(2)} ms (it reads one stored level-0 tile and one entry row and hashes at most 7 nodes); the rest of the HTTP p99 (p50 ${b.proofs.p50.toFixed(2)} ms) is the round trip on a machine whose other sessions held the cores (load average ${load}).`,
   ].filter((l): l is string => typeof l === 'string');
   return lines.length > 0 ? ['', 'Why the misses, as measured here:', ...lines, ''] : [''];
 }
@@ -202,14 +218,14 @@ export function tlogSection(b: TlogBench, command = 'npm run bench:tlog'): strin
     `- the machine has 2 cores and was shared with other sessions during the run (load average ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} at the end)`,
     `- appends: ${fmt(APPENDS)} single-event appends from ${CALLERS} callers, on a fresh store followed by the read side's runner as in the server, without and with the log (fed by that runner, commits every 200 ms, a signed checkpoint every second), timed until the read side and the log hold the last event; ${ROUNDS} rounds, alternating which goes first; the ratio is the median round's`,
     `- rebuild: the read models rebuilt from position 0 over ${fmt(b.rebuild.events)} events (${fmt(PERSONS)} synthetic persons), with every hash and link checked and without; ${ROUNDS} rounds, alternating`,
-    `- tree: ${fmt(b.tree.leaves)} leaves appended straight to the log (32-byte entries, made before each 100,000 and not timed; committed every 100,000, one checkpoint signed at the end); then ${fmt(PROOFS)} inclusion proofs of random leaves in the full tree, one at a time over HTTP (undici, loopback)`,
+    `- tree: ${fmt(b.tree.leaves)} leaves appended straight to a log opened as \`ledger rebuild\` opens it (32-byte entries, made before each 100,000 and not timed; committed every 100,000; one checkpoint signed and the file synced to disk at the end, timed); then, the log opened again as a server opens it, ${fmt(PROOFS)} inclusion proofs of random leaves in the full tree, one at a time over HTTP (undici, loopback), after ${WARM_UP} not timed`,
     '',
     table(
       ['what', 'figure', 'ceiling (same run)', 'ratio', 'target', 'verdict'],
       [
         ['single-event appends with the log', `${fmt(median(b.appends.map((a) => a.with)))}/s`, `without: ${fmt(median(b.appends.map((a) => a.without)))}/s`, ratio(appendRatio, 1), '≥ 90%', met(appendRatio >= 0.9)],
         ['rebuild checking every hash and link', `${fmt(median(b.rebuild.runs.map((r) => r.verified)))} events/s`, `unchecked: ${fmt(median(b.rebuild.runs.map((r) => r.plain)))} events/s`, ratio(rebuildRatio, 1), '≥ 80%', met(rebuildRatio >= 0.8)],
-        ['tree rebuild', `${fmt(b.tree.rate)} leaves/s (${fmt(b.tree.cpuRate)} per CPU-second of this process)`, '—', '—', '≥ 500,000/s', met(b.tree.rate >= 500_000)],
+        ['tree rebuild', `${fmt(b.tree.rate)} leaves/s (${fmt(b.tree.cpuRate)} per CPU-second of this process, both threads)`, '—', '—', '≥ 500,000/s', met(b.tree.rate >= 500_000)],
         [`inclusion proof at ${fmt(b.tree.leaves)} leaves, over HTTP`, `p50 ${b.proofs.p50.toFixed(2)} ms, p99 ${b.proofs.p99.toFixed(2)} ms (${fmt(b.proofs.rps)}/s); computing one in-process: p99 ${b.proofs.computeP99.toFixed(2)} ms`, '—', '—', 'p99 ≤ 5 ms', met(b.proofs.p99 <= 5)],
       ],
     ),

@@ -1,10 +1,11 @@
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { openLogDb } from './log-db.js';
 import { checkpointText, cosignatureTime, parseNote, parseVerifierKey } from './note.js';
 import type { NoteSigner, VerifierKey } from './note.js';
 import { HASH_SIZE, TILE_WIDTH } from './tiles.js';
+import { TileHasher } from './tile-hasher.js';
 import { MerkleTree } from './tree.js';
-import type { DirtyTile } from './tree.js';
 
 /** What the log keeps of each event it covers. */
 export interface LogEntry {
@@ -24,12 +25,20 @@ export interface StoredCheckpoint {
   cosignatures: number;
 }
 
+/**
+ * One entry tile's leaves, in the bytes it is stored as: positions as big-endian int64, the events'
+ * hashes as 32 raw bytes each (an append decodes the hex once, into here), streams as tuples.
+ */
 interface EntryRow {
-  positions: bigint[];
-  /** Event hashes, hex. */
-  hashes: string[];
+  positions: Buffer;
+  hashes: Buffer;
   streams: [string, number][];
 }
+
+const newEntryRow = (): EntryRow => ({ positions: Buffer.allocUnsafe(TILE_WIDTH * 8), hashes: Buffer.allocUnsafe(TILE_WIDTH * HASH_SIZE), streams: [] });
+const rowSize = (row: EntryRow): number => row.streams.length;
+const positionAt = (row: EntryRow, i: number): bigint => row.positions.readBigInt64BE(i * 8);
+const hashAt = (row: EntryRow, i: number): string => row.hashes.toString('hex', i * HASH_SIZE, (i + 1) * HASH_SIZE);
 
 export interface LogOptions {
   file: string;
@@ -37,6 +46,12 @@ export interface LogOptions {
   clock?: () => Date;
   /** For a checker beside a running server: nothing is written, not even on close. */
   readonly?: boolean;
+  /**
+   * For a bulk fold into a new file (`ledger rebuild`): full tiles are hashed on a second thread
+   * while this one keeps the entries, the tree catching up when it is next read or committed; the
+   * file is written without a journal (see openLogDb) and synced on close.
+   */
+  bulk?: boolean;
 }
 
 /**
@@ -52,20 +67,29 @@ export class TransparencyLog {
     'tile' | 'putTile' | 'entryRow' | 'putEntries' | 'entryTileAt' | 'putState' | 'head' | 'checkpointAt' | 'putCheckpoint' | 'cosigned' | 'putCosignature' | 'cosignaturesOf',
     Statement
   >;
-  private readonly edge: EntryRow = { positions: [], hashes: [], streams: [] };
+  private edge: EntryRow = newEntryRow();
   private readonly fullEntryTiles: [tile: number, row: EntryRow][] = [];
   private entriesDirty = false;
   private lastPos: bigint;
-  private readonly commitTx: (tiles: DirtyTile[]) => void;
+  private readonly commitTx: () => void;
+  private readonly file: string;
+  private readonly bulk: boolean;
   private closed = false;
   private readonly readonly: boolean;
+  /** Leaves appended: the tree may lag behind them while a TileHasher hashes, never past a read. */
+  private count: number;
+  private readonly hasher: TileHasher | undefined;
+  /** Leaves that are in the tree or queued to the hasher. */
+  private queuedTo: number;
 
   private constructor(
     options: LogOptions,
     readonly signer: NoteSigner,
   ) {
     this.readonly = options.readonly ?? false;
-    this.db = openLogDb(options.file);
+    this.file = options.file;
+    this.bulk = (options.bulk ?? false) && !this.readonly;
+    this.db = openLogDb(options.file, { bulk: this.bulk, readonly: this.readonly });
     this.clock = options.clock ?? (() => new Date());
     const db = this.db;
     this.stmt = {
@@ -84,12 +108,17 @@ export class TransparencyLog {
     };
     const size = (db.prepare('SELECT size FROM state WHERE id = 1').pluck().get() as number | undefined) ?? 0;
     this.tree = MerkleTree.load({ readTile: (level, index) => this.stmt.tile.get(level, index) as Buffer | undefined }, size);
-    if (size % TILE_WIDTH > 0) Object.assign(this.edge, this.readEntryRow(Math.floor(size / TILE_WIDTH)));
+    this.count = size;
+    this.queuedTo = size;
+    this.hasher = this.bulk ? new TileHasher(4) : undefined;
+    if (size % TILE_WIDTH > 0) this.edge = this.readEdgeRow(Math.floor(size / TILE_WIDTH));
     this.lastPos = size === 0 ? -1n : this.entry(size - 1)!.position;
-    this.commitTx = db.transaction((tiles: DirtyTile[]) => {
-      for (const t of tiles) this.stmt.putTile.run(t.level, t.index, t.hashes);
+    // The entries are written first: the hasher's thread may still be hashing their tiles.
+    this.commitTx = db.transaction(() => {
       for (const [tile, row] of this.fullEntryTiles) this.putEntryRow(tile, row);
-      if (this.entriesDirty && this.edge.positions.length > 0) this.putEntryRow(Math.floor(this.tree.size / TILE_WIDTH), this.edge);
+      if (this.entriesDirty && rowSize(this.edge) > 0) this.putEntryRow(Math.floor(this.count / TILE_WIDTH), this.edge);
+      this.syncTree();
+      for (const t of this.tree.takeDirty()) this.stmt.putTile.run(t.level, t.index, t.hashes);
       this.stmt.putState.run(this.tree.size);
     });
   }
@@ -108,7 +137,7 @@ export class TransparencyLog {
 
   /** Leaves in the tree, committed or not. */
   get size(): number {
-    return this.tree.size;
+    return this.count;
   }
 
   /** Position of the last event the log covers, or -1n. */
@@ -119,24 +148,26 @@ export class TransparencyLog {
   append(e: LogEntry): void {
     if (this.readonly) throw new Error('the log was opened read-only');
     if (e.position <= this.lastPos) throw new RangeError(`position ${e.position} is not after the log's last, ${this.lastPos}`);
-    if (!this.tree.appendEventHash(e.hash)) throw new RangeError(`event at ${e.position} has no 32-byte hash`);
-    this.edge.positions.push(e.position);
-    this.edge.hashes.push(e.hash);
-    this.edge.streams.push([e.streamId, Number(e.revision)]);
+    const edge = this.edge;
+    const i = rowSize(edge);
+    if (e.hash.length !== 2 * HASH_SIZE || edge.hashes.write(e.hash, i * HASH_SIZE, HASH_SIZE, 'hex') !== HASH_SIZE) throw new RangeError(`event at ${e.position} has no 32-byte hash`);
+    edge.positions.writeBigInt64BE(e.position, i * 8);
+    edge.streams.push([e.streamId, Number(e.revision)]);
     this.entriesDirty = true;
     this.lastPos = e.position;
-    if (this.edge.positions.length === TILE_WIDTH) {
-      this.fullEntryTiles.push([this.tree.size / TILE_WIDTH - 1, { positions: this.edge.positions, hashes: this.edge.hashes, streams: this.edge.streams }]);
-      this.edge.positions = [];
-      this.edge.hashes = [];
-      this.edge.streams = [];
+    this.count++;
+    if (!this.hasher) this.tree.appendEntry(edge.hashes, i * HASH_SIZE);
+    if (i + 1 === TILE_WIDTH) {
+      if (this.hasher) this.queueTile(edge);
+      this.fullEntryTiles.push([this.count / TILE_WIDTH - 1, edge]);
+      this.edge = newEntryRow();
       this.entriesDirty = false;
     }
   }
 
   /** Persists every append so far, in one transaction (not synced to disk: see openLogDb). */
   commit(): void {
-    this.commitTx(this.tree.takeDirty());
+    this.commitTx();
     this.fullEntryTiles.length = 0;
     this.entriesDirty = false;
   }
@@ -149,8 +180,8 @@ export class TransparencyLog {
   sign(): StoredCheckpoint | undefined {
     const head = this.head();
     this.commit();
-    if (head && head.size >= this.tree.size) return head;
-    if (!head && this.tree.size === 0) return undefined;
+    if (head && head.size >= this.count) return head;
+    if (!head && this.count === 0) return undefined;
     const size = this.tree.size;
     const root = this.tree.root(size);
     const text = checkpointText({ origin: this.origin, size, root });
@@ -207,28 +238,31 @@ export class TransparencyLog {
   }
 
   root(size: number): Buffer {
+    this.syncTree();
     return this.tree.root(size);
   }
 
   inclusionProof(index: number, size: number): Buffer[] {
+    this.syncTree();
     return this.tree.inclusionProof(index, size);
   }
 
   consistencyProof(from: number, to: number): Buffer[] {
+    this.syncTree();
     return this.tree.consistencyProof(from, to);
   }
 
   /** The leaf of the event at `position`, or undefined when the log does not cover it. */
   leafIndexOf(position: bigint): number | undefined {
     if (position > this.lastPos || position < 0n) return undefined;
-    const edgeTile = Math.floor(this.tree.size / TILE_WIDTH);
+    const edgeTile = Math.floor(this.count / TILE_WIDTH);
     let tile: number;
     let row: EntryRow;
-    if (this.edge.positions.length > 0 && position >= this.edge.positions[0]!) {
+    if (rowSize(this.edge) > 0 && position >= positionAt(this.edge, 0)) {
       tile = edgeTile;
       row = this.edge;
     } else {
-      const pending = this.fullEntryTiles.findLast(([, r]) => r.positions[0]! <= position);
+      const pending = this.fullEntryTiles.findLast(([, r]) => positionAt(r, 0) <= position);
       if (pending) [tile, row] = pending;
       else {
         const found = this.stmt.entryTileAt.get(position) as bigint | undefined;
@@ -238,10 +272,10 @@ export class TransparencyLog {
       }
     }
     let lo = 0;
-    let hi = row.positions.length - 1;
+    let hi = rowSize(row) - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const p = row.positions[mid]!;
+      const p = positionAt(row, mid);
       if (p === position) return tile * TILE_WIDTH + mid;
       if (p < position) lo = mid + 1;
       else hi = mid - 1;
@@ -251,36 +285,37 @@ export class TransparencyLog {
 
   /** What the log holds of leaf `index`. */
   entry(index: number): LogEntry | undefined {
-    if (!(index >= 0 && index < this.tree.size)) return undefined;
+    if (!(index >= 0 && index < this.count)) return undefined;
     const row = this.entryRowOf(Math.floor(index / TILE_WIDTH));
     const i = index % TILE_WIDTH;
-    return { position: row.positions[i]!, hash: row.hashes[i]!, streamId: row.streams[i]![0], revision: BigInt(row.streams[i]![1]) };
+    return { position: positionAt(row, i), hash: hashAt(row, i), streamId: row.streams[i]![0], revision: BigInt(row.streams[i]![1]) };
   }
 
   /** Leaf entries in order from `from`, a tile row at a time (for a pass over the whole log). */
   *entries(from = 0): Generator<LogEntry & { index: number }> {
-    for (let index = from; index < this.tree.size; ) {
+    for (let index = from; index < this.count; ) {
       const tile = Math.floor(index / TILE_WIDTH);
       const row = this.entryRowOf(tile);
-      for (let i = index % TILE_WIDTH; i < row.positions.length; i++, index++) {
-        yield { index, position: row.positions[i]!, hash: row.hashes[i]!, streamId: row.streams[i]![0], revision: BigInt(row.streams[i]![1]) };
+      for (let i = index % TILE_WIDTH; i < rowSize(row); i++, index++) {
+        yield { index, position: positionAt(row, i), hash: hashAt(row, i), streamId: row.streams[i]![0], revision: BigInt(row.streams[i]![1]) };
       }
     }
   }
 
   /** A tlog-tiles hash tile. */
   tile(level: number, index: number, width: number): Buffer | undefined {
+    this.syncTree();
     return this.tree.tile(level, index, width);
   }
 
   /** A tlog-tiles entry bundle: each entry (the event's 32-byte hash) with its big-endian 16-bit length. */
   entryBundle(index: number, width: number): Buffer | undefined {
-    if (index * TILE_WIDTH + width > this.tree.size) return undefined;
+    if (index * TILE_WIDTH + width > this.count) return undefined;
     const row = this.entryRowOf(index);
     const out = Buffer.alloc(width * (2 + HASH_SIZE));
     for (let i = 0; i < width; i++) {
       out.writeUInt16BE(HASH_SIZE, i * (2 + HASH_SIZE));
-      out.write(row.hashes[i]!, i * (2 + HASH_SIZE) + 2, HASH_SIZE, 'hex');
+      row.hashes.copy(out, i * (2 + HASH_SIZE) + 2, i * HASH_SIZE, (i + 1) * HASH_SIZE);
     }
     return out;
   }
@@ -289,11 +324,38 @@ export class TransparencyLog {
     if (this.closed) return;
     this.closed = true;
     if (!this.readonly) this.commit();
+    this.hasher?.close();
     this.db.close();
+    if (this.bulk) syncFile(this.file);
+  }
+
+  /**
+   * A full entry row goes to the hasher when the tree and the queue reach its start; the rest of a
+   * row the tree had begun (a read stopped it mid-row) is hashed here.
+   */
+  private queueTile(row: EntryRow): void {
+    const start = this.count - TILE_WIDTH;
+    if (this.queuedTo === start) this.hasher!.submit(row.hashes, 0);
+    else if (this.queuedTo > start && this.tree.size === this.queuedTo) for (let i = this.queuedTo - start; i < TILE_WIDTH; i++) this.tree.appendEntry(row.hashes, i * HASH_SIZE);
+    else return;
+    this.queuedTo = this.count;
+  }
+
+  /** Brings the tree up to every leaf appended: what the hasher was given, then the rest, here. */
+  private syncTree(): void {
+    if (this.tree.size === this.count) return;
+    this.hasher?.drain((tile) => this.tree.appendHashedTile(tile));
+    while (this.tree.size < this.count) {
+      const row = this.entryRowOf(Math.floor(this.tree.size / TILE_WIDTH));
+      const from = this.tree.size % TILE_WIDTH;
+      if (rowSize(row) <= from) throw new Error(`the log's entries end before leaf ${this.tree.size}`);
+      for (let i = from; i < rowSize(row); i++) this.tree.appendEntry(row.hashes, i * HASH_SIZE);
+    }
+    this.queuedTo = this.count;
   }
 
   private entryRowOf(tile: number): EntryRow {
-    if (tile === Math.floor(this.tree.size / TILE_WIDTH)) return this.edge;
+    if (tile === Math.floor(this.count / TILE_WIDTH)) return this.edge;
     const pending = this.fullEntryTiles.find(([t]) => t === tile);
     return pending ? pending[1] : this.readEntryRow(tile);
   }
@@ -302,19 +364,24 @@ export class TransparencyLog {
     const raw = this.stmt.entryRow.get(tile) as [Buffer, Buffer, string] | undefined;
     if (!raw) throw new Error(`the log's entry tile ${tile} is missing`);
     const [positions, hashes, streams] = raw;
-    const row: EntryRow = { positions: [], hashes: [], streams: JSON.parse(streams) as [string, number][] };
-    const hex = hashes.toString('hex');
-    for (let i = 0; i < positions.length / 8; i++) {
-      row.positions.push(positions.readBigInt64BE(i * 8));
-      row.hashes.push(hex.slice(i * 2 * HASH_SIZE, (i + 1) * 2 * HASH_SIZE));
-    }
+    const row: EntryRow = { positions, hashes, streams: JSON.parse(streams) as [string, number][] };
+    if (positions.length !== rowSize(row) * 8 || hashes.length !== rowSize(row) * HASH_SIZE) throw new Error(`the log's entry tile ${tile} is malformed`);
+    return row;
+  }
+
+  /** The stored partial entry tile, in buffers the appends after it fill. */
+  private readEdgeRow(tile: number): EntryRow {
+    const stored = this.readEntryRow(tile);
+    const row = newEntryRow();
+    stored.positions.copy(row.positions);
+    stored.hashes.copy(row.hashes);
+    row.streams = stored.streams;
     return row;
   }
 
   private putEntryRow(tile: number, row: EntryRow): void {
-    const positions = Buffer.alloc(row.positions.length * 8);
-    row.positions.forEach((p, i) => positions.writeBigInt64BE(p, i * 8));
-    this.stmt.putEntries.run(tile, row.positions[0]!, positions, Buffer.from(row.hashes.join(''), 'hex'), JSON.stringify(row.streams));
+    const n = rowSize(row);
+    this.stmt.putEntries.run(tile, positionAt(row, 0), row.positions.subarray(0, n * 8), row.hashes.subarray(0, n * HASH_SIZE), JSON.stringify(row.streams));
   }
 
   private toCheckpoint(raw: unknown): StoredCheckpoint | undefined {
@@ -322,6 +389,15 @@ export class TransparencyLog {
     const [size, root, note, signedAt] = raw as [number, Buffer, string, string];
     const lines = this.stmt.cosignaturesOf.all(size) as string[];
     return { size, root, note: note + lines.join(''), signedAt, cosignatures: lines.length };
+  }
+}
+
+function syncFile(file: string): void {
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -24,7 +24,7 @@ export class LogRebuild {
   ) {
     this.nextFile = `${file}.rebuild`;
     removeDb(this.nextFile);
-    this.next = TransparencyLog.open({ file: this.nextFile, signer });
+    this.next = TransparencyLog.open({ file: this.nextFile, signer, bulk: true });
   }
 
   private uncommitted = 0;

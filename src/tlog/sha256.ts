@@ -55,6 +55,55 @@ function compress(): void {
   H[7] = (H[7]! + h) | 0;
 }
 
+/** The 64 rounds of a node's second block, whose round constants plus schedule start at SECOND[at]. */
+function compressSecond(at: number): void {
+  let a = H[0]!;
+  let b = H[1]!;
+  let c = H[2]!;
+  let d = H[3]!;
+  let e = H[4]!;
+  let f = H[5]!;
+  let g = H[6]!;
+  let h = H[7]!;
+  for (let i = 0; i < 64; i++) {
+    const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (h + s1 + ((e & f) ^ (~e & g)) + SECOND[at + i]!) | 0;
+    const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+    h = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
+  }
+  H[0] = (H[0]! + a) | 0;
+  H[1] = (H[1]! + b) | 0;
+  H[2] = (H[2]! + c) | 0;
+  H[3] = (H[3]! + d) | 0;
+  H[4] = (H[4]! + e) | 0;
+  H[5] = (H[5]! + f) | 0;
+  H[6] = (H[6]! + g) | 0;
+  H[7] = (H[7]! + h) | 0;
+}
+
+/**
+ * A node's second block is its last byte, the padding and the length (65 bytes): one of 256 blocks,
+ * whose round constants plus message schedule are computed once, here.
+ */
+const SECOND = new Int32Array(256 * 64);
+for (let byte = 0; byte < 256; byte++) {
+  W.fill(0);
+  W[0] = (byte << 24) | 0x800000;
+  // Message length in bits: 65 bytes.
+  W[15] = 520;
+  H.set(IV);
+  compress();
+  for (let i = 0; i < 64; i++) SECOND[byte * 64 + i] = (K[i]! + W[i]!) | 0;
+}
+
 /** Big-endian word of bytes b[o..o+4]. */
 const word = (b: Uint8Array, o: number): number => (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
 
@@ -89,10 +138,6 @@ export function nodeInto(left: Uint8Array, l: number, right: Uint8Array, r: numb
   W[8] = (left[l + 31]! << 24) | (right[r]! << 16) | (right[r + 1]! << 8) | right[r + 2]!;
   for (let i = 9; i < 16; i++) W[i] = word(right, r + 4 * (i - 8) - 1);
   compress();
-  W[0] = (right[r + 31]! << 24) | 0x800000;
-  W.fill(0, 1, 15);
-  // Message length in bits: 65 bytes.
-  W[15] = 520;
-  compress();
+  compressSecond(right[r + 31]! * 64);
   digestInto(dst, o);
 }

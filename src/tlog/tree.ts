@@ -1,39 +1,44 @@
 import { EMPTY_ROOT, nodeHash, splitPoint } from './hashing.js';
-import { leafInto, nodeInto } from './sha256.js';
+import { leafInto } from './sha256.js';
+import { nodeInto } from './sha256.js';
+import { extendInterior, INTERIOR_BYTES, rowStart, STORED_FROM_HEIGHT, STORED_TILE_BYTES, storedTile } from './tile-hash.js';
 import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH } from './tiles.js';
 
 /** Where full tiles are read from once they have been persisted. */
 export interface TileReader {
-  /** The hashes of tile `index` of tile level `level`, concatenated; undefined when not stored. */
+  /** Tile `index` of tile level `level` as `takeDirty` gave it; undefined when not stored. */
   readTile(level: number, index: number): Buffer | undefined;
 }
 
 export interface DirtyTile {
   level: number;
   index: number;
+  /** A partial tile's hashes; a full tile's 256, then its interior rows from STORED_FROM_HEIGHT up. */
   hashes: Buffer;
 }
 
-/** Full tiles whose interior levels are kept computed: 16 KiB each. */
-const INTERIOR_CACHE = 2_048;
+/**
+ * Full tiles above level 0 whose interiors are kept computed, 16 KiB each: they are few (one per
+ * 65,536 leaves) and every proof reads them. A level-0 tile is read as stored for each proof:
+ * random leaves would only churn a cache of them.
+ */
+const INTERIOR_CACHE = 1_024;
 
 /** Hashes at tree level 8·t that exist for a tree of `size` leaves. */
 const countAt = (size: number, t: number): number => Math.floor(size / TILE_WIDTH ** t);
 
-/** Bytes of a full tile with all its interior levels: 256 + 128 + … + 1 hashes. */
-const INTERIOR_BYTES = (TILE_WIDTH * 2 - 1) * HASH_SIZE;
-
 /**
- * The partial tile of one tile level, in a buffer big enough for the full tile's interior: when the
- * 256th hash lands, the levels above are hashed in place and the buffer becomes the full tile.
+ * The partial tile of one tile level, in a buffer big enough for the full tile's interior: the
+ * interior over its first `hashed` hashes is kept as proofs need it, and when the 256th hash lands
+ * the rest is hashed in place and the buffer becomes the full tile.
  */
 interface Edge {
   buf: Buffer;
   width: number;
+  hashed: number;
 }
 
-const newEdge = (): Edge => ({ buf: Buffer.allocUnsafe(INTERIOR_BYTES), width: 0 });
-const eventHash = Buffer.alloc(HASH_SIZE);
+const newEdge = (): Edge => ({ buf: Buffer.allocUnsafe(INTERIOR_BYTES), width: 0, hashed: 0 });
 
 /**
  * The RFC 9162 Merkle tree over the log's entries, stored as C2SP tiles: the hashes at tree levels
@@ -50,6 +55,10 @@ export class MerkleTree {
   private readonly fullDirty = new Map<string, Buffer>();
   private readonly edgeDirty = new Set<number>();
   private readonly interiors = new Map<string, Buffer>();
+  /** Two rows of up to 128 hashes, to hash a perfect subtree of a stored tile below the heights it keeps. */
+  /** The level-0 tile read last: a proof reads up to 8 nodes of one (a full tile never changes). */
+  private lastRead: { index: number; tile: Buffer } = { index: -1, tile: Buffer.alloc(0) };
+  private readonly rows = [Buffer.allocUnsafe((TILE_WIDTH / 2) * HASH_SIZE), Buffer.allocUnsafe((TILE_WIDTH / 2) * HASH_SIZE)] as const;
 
   private constructor(
     private readonly reader: TileReader,
@@ -87,13 +96,25 @@ export class MerkleTree {
     this.landed();
   }
 
-  /** Appends the leaf of an event's hash (hex): hashed straight into the edge tile. False when it is not 32 bytes of hex. */
-  appendEventHash(eventHashHex: string): boolean {
-    if (eventHashHex.length !== 2 * HASH_SIZE || eventHash.write(eventHashHex, 0, HASH_SIZE, 'hex') !== HASH_SIZE) return false;
+  /** Appends the leaf of a 32-byte entry at `entries[offset..]`: hashed straight into the edge tile. */
+  appendEntry(entries: Uint8Array, offset: number): void {
     const edge = (this.edges[0] ??= newEdge());
-    leafInto(eventHash, 0, edge.buf, edge.width * HASH_SIZE);
+    leafInto(entries, offset, edge.buf, edge.width * HASH_SIZE);
     this.landed();
-    return true;
+  }
+
+  /**
+   * Appends a whole level-0 tile hashed elsewhere (a TileHasher's): its 256 leaves and interior, as
+   * `hashInterior` lays them out. The tree must stand at a tile boundary.
+   */
+  appendHashedTile(interior: Uint8Array): void {
+    if (this.sizeNow % TILE_WIDTH !== 0 || interior.length !== INTERIOR_BYTES) throw new RangeError(`a hashed tile cannot be appended to a tree of ${this.sizeNow}`);
+    const edge = (this.edges[0] ??= newEdge());
+    edge.buf.set(interior);
+    edge.width = TILE_WIDTH - 1;
+    edge.hashed = TILE_WIDTH;
+    this.sizeNow += TILE_WIDTH - 1;
+    this.landed();
   }
 
   /** A hash was written at the level-0 edge's width: counts it, and carries each tile it fills upwards. */
@@ -104,9 +125,9 @@ export class MerkleTree {
       this.edgeDirty.add(t);
       if (edge.width < TILE_WIDTH) break;
       const index = countAt(this.sizeNow + 1, t) / TILE_WIDTH - 1;
-      hashInterior(edge.buf);
-      this.fullDirty.set(`${t}/${index}`, edge.buf.subarray(0, TILE_WIDTH * HASH_SIZE));
-      this.cacheInterior(`${t}/${index}`, edge.buf);
+      extendInterior(edge.buf, 0, edge.hashed, TILE_WIDTH);
+      this.fullDirty.set(`${t}/${index}`, storedTile(edge.buf));
+      if (t > 0) this.cacheInterior(`${t}/${index}`, edge.buf);
       this.edges[t] = newEdge();
       const above = (this.edges[t + 1] ??= newEdge());
       edge.buf.copy(above.buf, above.width * HASH_SIZE, INTERIOR_BYTES - HASH_SIZE, INTERIOR_BYTES);
@@ -203,30 +224,48 @@ export class MerkleTree {
     const first = index * 2 ** r;
     const tileIndex = Math.floor(first / TILE_WIDTH);
     const edgeIndex = Math.floor(countAt(this.sizeNow, t) / TILE_WIDTH);
+    const j = (first % TILE_WIDTH) / 2 ** r;
+    let interior: Buffer;
     if (tileIndex === edgeIndex) {
-      const edge = this.edges[t]!.buf;
-      let row: Buffer[] = [];
-      for (let i = first % TILE_WIDTH; i < (first % TILE_WIDTH) + 2 ** r; i++) row.push(edge.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
-      while (row.length > 1) {
-        const next: Buffer[] = [];
-        for (let i = 0; i < row.length; i += 2) next.push(nodeHash(row[i]!, row[i + 1]!));
-        row = next;
+      const edge = this.edges[t]!;
+      if (edge.hashed < edge.width) {
+        extendInterior(edge.buf, 0, edge.hashed, edge.width);
+        edge.hashed = edge.width;
       }
-      return row[0]!;
-    }
-    const interior = this.interior(t, tileIndex);
-    // Interior rows: 256 hashes of level 0, then 128, …, then the tile's root.
-    const rowStart = TILE_WIDTH * 2 - (TILE_WIDTH * 2) / 2 ** r;
-    const at = rowStart + (first % TILE_WIDTH) / 2 ** r;
-    return interior.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE);
+      interior = edge.buf;
+    } else if (t === 0) return this.storedNode(tileIndex, r, j);
+    else interior = this.interior(t, tileIndex);
+    const at = rowStart(r) + j;
+    // A copy: the buffer it lies in is replaced by later appends, or evicted.
+    return Buffer.from(interior.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE));
   }
 
+  /** Node `j` at height `r` of the full level-0 tile `index`: read where the tile keeps it, else hashed from its leaves. */
+  private storedNode(index: number, r: number, j: number): Buffer {
+    if (this.lastRead.index !== index) this.lastRead = { index, tile: this.fullTile(0, index) };
+    const tile = this.lastRead.tile;
+    if (r === 0 || (r >= STORED_FROM_HEIGHT && tile.length === STORED_TILE_BYTES)) {
+      const at = r === 0 ? j : TILE_WIDTH + rowStart(r) - rowStart(STORED_FROM_HEIGHT) + j;
+      return Buffer.from(tile.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE));
+    }
+    // Row by row from the subtree's 2^r leaves, between two buffers (a node is never hashed onto its children).
+    let [from, to] = this.rows;
+    let width = 2 ** r;
+    for (let i = 0; i < width; i += 2) nodeInto(tile, (j * 2 ** r + i) * HASH_SIZE, tile, (j * 2 ** r + i + 1) * HASH_SIZE, to, (i / 2) * HASH_SIZE);
+    for (width /= 2; width > 1; width /= 2) {
+      [from, to] = [to, from];
+      for (let i = 0; i < width; i += 2) nodeInto(from, i * HASH_SIZE, from, (i + 1) * HASH_SIZE, to, (i / 2) * HASH_SIZE);
+    }
+    return Buffer.from(to.subarray(0, HASH_SIZE));
+  }
+
+  /** A full tile: its 256 hashes first, then whatever interior it holds (one stored by v1 of the log's file holds none). */
   private fullTile(level: number, index: number): Buffer {
     const key = `${level}/${index}`;
     const cached = this.interiors.get(key) ?? this.fullDirty.get(key);
     if (cached) return cached;
     const tile = this.reader.readTile(level, index);
-    if (!tile || tile.length !== TILE_WIDTH * HASH_SIZE) throw new Error(`the log's tile ${key} is missing or not full`);
+    if (!tile || (tile.length !== STORED_TILE_BYTES && tile.length !== TILE_WIDTH * HASH_SIZE)) throw new Error(`the log's tile ${key} is missing or not full`);
     return tile;
   }
 
@@ -240,7 +279,7 @@ export class MerkleTree {
     }
     const interior = Buffer.allocUnsafe(INTERIOR_BYTES);
     this.fullTile(level, index).copy(interior, 0, 0, TILE_WIDTH * HASH_SIZE);
-    hashInterior(interior);
+    extendInterior(interior, 0, 0, TILE_WIDTH);
     this.cacheInterior(key, interior);
     return interior;
   }
@@ -252,16 +291,5 @@ export class MerkleTree {
 
   private assertSize(size: number): void {
     if (!(Number.isSafeInteger(size) && size >= 0 && size <= this.sizeNow)) throw new RangeError(`the log has ${this.sizeNow} leaves, not ${size}`);
-  }
-}
-
-/** Hashes the levels of a full tile above its 256 hashes into the same buffer: 128, 64, …, its root. */
-function hashInterior(out: Buffer): void {
-  let from = 0;
-  let to = TILE_WIDTH;
-  for (let width = TILE_WIDTH; width > 1; width /= 2) {
-    for (let i = 0; i < width; i += 2) nodeInto(out, (from + i) * HASH_SIZE, out, (from + i + 1) * HASH_SIZE, out, (to + i / 2) * HASH_SIZE);
-    from = to;
-    to += width / 2;
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { TransparencyLog } from '../../src/tlog/log.js';
 import { NoteSigner } from '../../src/tlog/note.js';
@@ -152,4 +153,83 @@ t.test('past one tile level: 70,000 leaves, proofs at random sizes, across a res
     t.same(roots?.[1], root, `consistency ${m} → ${n}`);
   }
   log.close();
+});
+
+t.test('a bulk fold hashing whole tiles on a second thread gives the same tree, read at any point', async (t) => {
+  const { dir, remove } = tempDir();
+  t.teardown(remove);
+  const open = () => TransparencyLog.open({ file: join(dir, 'tlog.db'), signer, bulk: true });
+  let log = open();
+  const entries: Buffer[] = (ENTRIES = []);
+  const rnd = random(11);
+  // Reads mid-tile, on a tile's edge and past several batches of 16 tiles; a restart in between.
+  const readAt = new Set([1, 255, 256, 300, 4_095, 4_097, 9_000, 20_000, 33_333, 50_000]);
+  for (let i = 0; i < 50_000; i++) {
+    entries.push(entry(i));
+    log.append({ position: BigInt(i + 1), streamId: 's', revision: BigInt(i), hash: entries[i]!.toString('hex') });
+    const n = i + 1;
+    if (n === 12_000) log.commit();
+    if (!readAt.has(n)) continue;
+    const root = mthRange(entries, 0, n);
+    t.same(log.root(n), root, `root at ${n}`);
+    const m = Math.floor(rnd() * n);
+    t.same(rootFromPath(m, n, sha(LEAF, entries[m]!), log.inclusionProof(m, n)), root, `inclusion of ${m} in ${n}`);
+    if (n === 20_000) {
+      log.close();
+      log = open();
+    }
+  }
+  const leaves = (from: number, to: number) => Buffer.concat(entries.slice(from, to).map((e) => sha(LEAF, e)));
+  t.same(log.tile(0, 100, 256), leaves(100 * 256, 101 * 256), 'a full level-0 tile holds the leaf hashes');
+  t.same(log.tile(0, 195, 80), leaves(195 * 256, 50_000), 'and the partial one');
+  t.same(log.tile(1, 0, 195), Buffer.concat(Array.from({ length: 195 }, (_, j) => mthRange(entries, j * 256, (j + 1) * 256))), 'a level-1 tile holds the roots of the tiles below');
+  const roots = rootsFromConsistency(4_097, 50_000, mthRange(entries, 0, 4_097), log.consistencyProof(4_097, 50_000));
+  t.same(roots?.[1], mthRange(entries, 0, 50_000), 'consistency from a size read mid-fold');
+  log.close();
+  const reopened = TransparencyLog.open({ file: join(dir, 'tlog.db'), signer });
+  t.equal(reopened.size, 50_000, 'every leaf was committed on close');
+  t.same(reopened.root(50_000), mthRange(entries, 0, 50_000), 'with the root');
+  reopened.close();
+});
+
+t.test('a log file of v1 (full tiles of 256 hashes alone) gives the same proofs, read as it is and once upgraded at start', async (t) => {
+  const { dir, remove } = tempDir();
+  t.teardown(remove);
+  const file = join(dir, 'tlog.db');
+  let log = openLog(dir);
+  const entries: Buffer[] = (ENTRIES = []);
+  for (let i = 0; i < 70_000; i++) {
+    entries.push(entry(i));
+    log.append({ position: BigInt(i + 1), streamId: 's', revision: BigInt(i), hash: entries[i]!.toString('hex') });
+  }
+  log.close();
+  // As v1 wrote it: every full tile cut to its 256 hashes.
+  const db = new Database(file);
+  const full = db.prepare('SELECT count(*) FROM tiles WHERE length(hashes) > 8192').pluck().get() as number;
+  t.equal(full, 273 + 1, 'v2 keeps interior rows in every full tile (273 of level 0, 1 of level 1)');
+  db.exec('UPDATE tiles SET hashes = substr(hashes, 1, 8192) WHERE length(hashes) > 8192');
+  db.pragma('user_version = 1');
+  db.close();
+  const check = (l: TransparencyLog, what: string) => {
+    const rnd = random(3);
+    for (const n of [70_000, 65_536, 1 + Math.floor(rnd() * 70_000)]) {
+      const root = mthRange(entries, 0, n);
+      const m = Math.floor(rnd() * n);
+      t.same(rootFromPath(m, n, sha(LEAF, entries[m]!), l.inclusionProof(m, n)), root, `${what}: inclusion of ${m} in ${n}`);
+    }
+    t.same(l.tile(0, 7, 256), Buffer.concat(entries.slice(7 * 256, 8 * 256).map((e) => sha(LEAF, e))), `${what}: a full tile is served as its 256 leaf hashes`);
+  };
+  const readonly = TransparencyLog.open({ file, signer, readonly: true });
+  check(readonly, 'v1 read as it is');
+  readonly.close();
+  const untouched = new Database(file, { readonly: true });
+  t.equal(untouched.pragma('user_version', { simple: true }), 1, 'a read-only open leaves the file at v1');
+  untouched.close();
+  log = openLog(dir);
+  check(log, 'upgraded');
+  log.close();
+  const after = new Database(file, { readonly: true });
+  t.equal(after.pragma('user_version', { simple: true }), 2, 'the file is at v2');
+  t.equal(after.prepare('SELECT count(*) FROM tiles WHERE length(hashes) = 8192').pluck().get(), 0, 'with every full tile upgraded');
+  after.close();
 });
