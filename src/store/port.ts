@@ -43,7 +43,6 @@ export interface RecordedEvent {
 /** What a projection folds of an event; a store may read just this, more cheaply than a RecordedEvent. */
 export type ProjectedEvent = Pick<RecordedEvent, 'streamId' | 'position' | 'type' | 'data' | 'metadata'>;
 
-/** A projected event with its chain link, and whether its hash matched the content it was read with. */
 /** An event's place in its chain, and whether its content still gives its hash. */
 export interface CheckedLink {
   position: bigint;
@@ -54,6 +53,7 @@ export interface CheckedLink {
   contentMatches: boolean;
 }
 
+/** A projected event with its chain link, and whether its hash matched the content it was read with. */
 export interface CheckedEvent extends ProjectedEvent {
   revision: bigint;
   prevHash: string;
