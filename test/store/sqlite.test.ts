@@ -159,3 +159,20 @@ t.test("a link page checks each event's hash on the text SQLite assembles, and a
   t.same(after.map((l) => l.contentMatches), (await reopened.readCheckedPage(1n, 100)).map((c) => c.contentMatches));
   await reopened.close();
 });
+
+t.test('events are counted through a position, the same whether it is the head or not, a deleted one missing', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const file = join(tmp.dir, 'events.db');
+  const store = SqliteEventStore.open({ file });
+  await store.append('person-a', [ev(0), ev(1), ev(2)]);
+  await store.append('person-b', [ev(0), ev(1)]);
+  t.same([await store.countEvents(2n), await store.countEvents(5n), await store.countEvents(9n)], [2, 5, 5]);
+  await store.close();
+  const raw = new Database(file);
+  raw.prepare('DELETE FROM events WHERE position = 3').run();
+  raw.close();
+  const reopened = SqliteEventStore.open({ file });
+  t.same([await reopened.countEvents(2n), await reopened.countEvents(3n), await reopened.countEvents(5n)], [2, 2, 4]);
+  await reopened.close();
+});
