@@ -47,23 +47,21 @@ export class JsonPage<T> implements Page<T> {
   }
 }
 
-/** Rows fetched one past the limit tell whether another page follows. */
+/** Rows fetched one past the limit tell whether another page follows: the rows shown, and the key of the next page. */
+function cut<R>(rows: R[], limit: number, key: (r: R) => CursorKey): { shown: R[]; nextKey?: CursorKey } {
+  const shown = rows.length > limit ? rows.slice(0, limit) : rows;
+  return rows.length > limit && shown.length > 0 ? { shown, nextKey: key(shown[shown.length - 1]!) } : { shown };
+}
+
 export function toPage<R, T>(rows: R[], limit: number, key: (r: R) => CursorKey, map: (r: R) => T): Page<T> {
-  const more = rows.length > limit;
-  const shown = more ? rows.slice(0, limit) : rows;
-  if (!more || shown.length === 0) return { items: shown.map(map), nextCursor: null };
-  const nextKey = key(shown[shown.length - 1]!);
-  return { items: shown.map(map), nextCursor: encodeCursor(nextKey), nextKey };
+  const { shown, nextKey } = cut(rows, limit, key);
+  return nextKey ? { items: shown.map(map), nextCursor: encodeCursor(nextKey), nextKey } : { items: shown.map(map), nextCursor: null };
 }
 
 /** As toPage, for rows that carry their item's JSON text. */
 export function toJsonPage<R, T>(rows: R[], limit: number, key: (r: R) => CursorKey, json: (r: R) => string): JsonPage<T> {
-  const more = rows.length > limit;
-  const shown = more ? rows.slice(0, limit) : rows;
-  const texts = shown.map(json);
-  if (!more || shown.length === 0) return new JsonPage<T>(texts, null);
-  const nextKey = key(shown[shown.length - 1]!);
-  return new JsonPage<T>(texts, encodeCursor(nextKey), nextKey);
+  const { shown, nextKey } = cut(rows, limit, key);
+  return nextKey ? new JsonPage<T>(shown.map(json), encodeCursor(nextKey), nextKey) : new JsonPage<T>(shown.map(json), null);
 }
 
 /** One condition of a WHERE clause with its parameters; false or undefined leaves it out. */
@@ -86,26 +84,27 @@ export function prepared(db: Db, sql: string): Statement {
   return s;
 }
 
-/** One page of `select` under `conditions` (the cursor's among them), in `orderBy` order. */
-export function selectPage<R, T>(
-  db: Db,
-  q: { select: string; conditions: readonly Condition[]; orderBy: string; keyOf: (r: R) => CursorKey; map: (r: R) => T },
-  limit: number,
-): Page<T> {
+interface PageQuery<R> {
+  select: string;
+  conditions: readonly Condition[];
+  orderBy: string;
+  keyOf: (r: R) => CursorKey;
+}
+
+/** The rows of one page of `select` under `conditions` (the cursor's among them), in `orderBy` order, and one more. */
+function pageRows<R>(db: Db, q: PageQuery<R>, limit: number): R[] {
   const { sql: where, params } = whereClause(q.conditions);
-  const rows = prepared(db, `${q.select} ${where} ORDER BY ${q.orderBy} LIMIT ?`).all(...params, limit + 1) as R[];
-  return toPage(rows, limit, q.keyOf, q.map);
+  return prepared(db, `${q.select} ${where} ORDER BY ${q.orderBy} LIMIT ?`).all(...params, limit + 1) as R[];
+}
+
+/** One page of a list, each row mapped to its item. */
+export function selectPage<R, T>(db: Db, q: PageQuery<R> & { map: (r: R) => T }, limit: number): Page<T> {
+  return toPage(pageRows(db, q, limit), limit, q.keyOf, q.map);
 }
 
 /** As selectPage, for a list whose rows hold each item's JSON text in the column `json`. */
-export function selectJsonPage<R extends { json: string }, T>(
-  db: Db,
-  q: { select: string; conditions: readonly Condition[]; orderBy: string; keyOf: (r: R) => CursorKey },
-  limit: number,
-): JsonPage<T> {
-  const { sql: where, params } = whereClause(q.conditions);
-  const rows = prepared(db, `${q.select} ${where} ORDER BY ${q.orderBy} LIMIT ?`).all(...params, limit + 1) as R[];
-  return toJsonPage(rows, limit, q.keyOf, (r) => r.json);
+export function selectJsonPage<R extends { json: string }, T>(db: Db, q: PageQuery<R>, limit: number): JsonPage<T> {
+  return toJsonPage(pageRows(db, q, limit), limit, q.keyOf, (r) => r.json);
 }
 
 /** A read model's document by id, parsed: the record a detail route shows. */

@@ -26,6 +26,12 @@ export function employerInYear(p: PersonRecord, year: number): string {
   return inForce(p, year).employerId;
 }
 
+/** The jurisdiction and employer that held `year`: those in force at its end. */
+export function holderInYear(p: PersonRecord, year: number): { jurisdiction: Jurisdiction; employerId: string } {
+  const { jurisdiction, employerId } = inForce(p, year);
+  return { jurisdiction, employerId };
+}
+
 /** The facts the rules engine judges a person-year on, joined with the course and institution registry. */
 export function personYearFacts(p: PersonRecord, registry: Registry, year: number): PersonYearFacts {
   const { jurisdiction, titleLevel } = inForce(p, year);

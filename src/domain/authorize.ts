@@ -1,6 +1,5 @@
 import type { PersonRecord } from '../../projections/person.js';
-import { employerInYear, personYearFacts } from '../../projections/person-year-facts.js';
-import { emptyRegistry } from '../../projections/registry.js';
+import { holderInYear } from '../../projections/person-year-facts.js';
 import type { Jurisdiction, Role } from '../../schemas/common.js';
 import type { Principal } from '../security/principal.js';
 import { reject } from './result.js';
@@ -97,7 +96,7 @@ export function readReach(actor: Principal, p: PersonRecord): ReadReach {
 
 /** Who held a person's year: the jurisdiction and employer in force at its end. */
 export function yearHolder(p: PersonRecord, year: number): Holder {
-  return { jurisdiction: personYearFacts(p, emptyRegistry(), year).jurisdiction, employerId: employerInYear(p, year) };
+  return holderInYear(p, year);
 }
 
 /** Rule 2 for a person: undefined when the actor may know of them, the not-found answer otherwise. */

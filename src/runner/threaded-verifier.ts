@@ -1,19 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../threads/start-thread.js';
 import { BrokenLinkError } from './fold-guard.js';
 import type { LinkedEvent } from './runner.js';
 
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const ENTRY = new URL(FROM_SOURCE ? './verifier-thread.ts' : './verifier-thread.js', import.meta.url);
-
 /** Pages the verifier may check ahead of the fold. */
 const AHEAD = 8;
-
-function startWorker(workerData: unknown): Worker {
-  if (!FROM_SOURCE) return new Worker(ENTRY, { workerData });
-  // From the TypeScript sources (the tests) the worker registers tsx itself, as the writer thread does.
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
-}
 
 type Message =
   | { to: string; events: [position: string, streamId: string, revision: string, hash: string][] }
@@ -36,7 +27,7 @@ export class ThreadedVerifier {
 
   constructor(file: string, from: bigint, pageSize: number, onEvents?: (events: readonly LinkedEvent[]) => void) {
     this.checkedTo = from - 1n;
-    this.worker = startWorker({ file, from: from.toString(), pageSize, ahead: AHEAD, withEvents: onEvents !== undefined });
+    this.worker = startThread(import.meta.url, 'verifier-thread', { file, from: from.toString(), pageSize, ahead: AHEAD, withEvents: onEvents !== undefined });
     this.worker.on('message', (msg: Message) => {
       if ('to' in msg) {
         if (onEvents) onEvents(msg.events.map(([position, streamId, revision, hash]) => ({ position: BigInt(position), streamId, revision: BigInt(revision), hash })));

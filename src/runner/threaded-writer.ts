@@ -1,19 +1,7 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../threads/start-thread.js';
 import type { BatchWrites, CommitPlan } from './commit.js';
-
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const ENTRY = new URL(FROM_SOURCE ? './writer-thread.ts' : './writer-thread.js', import.meta.url);
-
-/**
- * The compiled worker is plain JavaScript. Run from the TypeScript sources (the tests), the worker
- * thread does not inherit the tsx loader, so it registers tsx itself before importing its entry.
- */
-function startWorker(workerData: unknown): Worker {
-  if (!FROM_SOURCE) return new Worker(ENTRY, { workerData });
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
-}
 
 /**
  * Hands folded batches to a writer thread over its own connection to the read-model file: on two
@@ -28,7 +16,7 @@ export class ThreadedWriter {
   private failure: Error | undefined;
 
   constructor(file: string, plan: CommitPlan) {
-    this.worker = startWorker({ file, plan });
+    this.worker = startThread(import.meta.url, 'writer-thread', { file, plan });
     this.worker.on('message', (msg: { seq: number; error?: string }) => {
       const w = this.waiting.get(msg.seq);
       this.waiting.delete(msg.seq);

@@ -1,16 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../threads/start-thread.js';
 import { addTile, awaitBatch, claim, hashBatch, newBatch, tileOf, unclaimed } from './tile-batch.js';
 import type { TileBatch } from './tile-batch.js';
-
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const ENTRY = new URL(FROM_SOURCE ? './tile-hasher-thread.ts' : './tile-hasher-thread.js', import.meta.url);
-
-function startWorker(): Worker {
-  if (!FROM_SOURCE) return new Worker(ENTRY);
-  // From the TypeScript sources (the tests) the worker registers tsx itself, as the runner's threads do.
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
-  return new Worker(boot, { eval: true });
-}
 
 /**
  * Hashes full level-0 tiles (a bulk fold's leaves and their interiors, most of a tree's hashing) on a
@@ -40,7 +31,7 @@ export class TileHasher {
     this.filling = undefined;
     this.posted.push(batch);
     if (!this.worker) {
-      this.worker = startWorker();
+      this.worker = startThread(import.meta.url, 'tile-hasher-thread');
       this.worker.unref();
     }
     this.worker.postMessage(batch);

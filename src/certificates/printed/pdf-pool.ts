@@ -1,16 +1,7 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../../threads/start-thread.js';
 import type { PrintedCertificate } from './model.js';
-
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const ENTRY = new URL(FROM_SOURCE ? './pdf-thread.ts' : './pdf-thread.js', import.meta.url);
-
-/** As the read-model writer thread: from the TypeScript sources, the thread registers tsx itself. */
-function startWorker(): Worker {
-  if (!FROM_SOURCE) return new Worker(ENTRY);
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
-  return new Worker(boot, { eval: true });
-}
 
 interface Thread {
   worker: Worker;
@@ -60,7 +51,7 @@ export class PdfPool {
   }
 
   private start(): Thread {
-    const thread: Thread = { worker: startWorker(), busy: 0, waiting: new Map() };
+    const thread: Thread = { worker: startThread(import.meta.url, 'pdf-thread'), busy: 0, waiting: new Map() };
     const fail = (err: Error) => {
       this.threads = this.threads.filter((t) => t !== thread);
       for (const w of thread.waiting.values()) w.reject(err);
