@@ -6,7 +6,7 @@ import { calendarOf, foldHolidayTable, HOLIDAYS_KEY } from './holidays.js';
 import type { HolidayDoc } from './holidays.js';
 import { daysLate } from './late-entries.js';
 import { documentPage, documentReader } from './paging.js';
-import type { CursorKey, Page } from './paging.js';
+import type { CursorKey, JsonPage } from './paging.js';
 
 export type CourseStatus = 'filed' | 'approved' | 'cancelled';
 
@@ -135,7 +135,7 @@ export class CourseQueries {
     this.course = documentReader<CourseRecord>(db, 'course_docs');
   }
 
-  list(filter: CourseFilter, limit: number, after?: CursorKey): Page<CourseRecord> {
+  list(filter: CourseFilter, limit: number, after?: CursorKey): JsonPage<CourseRecord> {
     return documentPage<CourseRecord>(
       this.db,
       {

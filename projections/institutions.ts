@@ -6,7 +6,7 @@ import { calendarOf, foldHolidayTable, HOLIDAYS_KEY } from './holidays.js';
 import type { HolidayDoc } from './holidays.js';
 import { daysLate } from './late-entries.js';
 import { documentPage, documentReader } from './paging.js';
-import type { CursorKey, Page } from './paging.js';
+import type { CursorKey, JsonPage } from './paging.js';
 
 export interface InstitutionRecord {
   institutionId: string;
@@ -149,7 +149,7 @@ export class InstitutionQueries {
     this.institution = documentReader<InstitutionRecord>(db, 'institution_docs');
   }
 
-  list(filter: InstitutionFilter, limit: number, after?: CursorKey): Page<InstitutionRecord> {
+  list(filter: InstitutionFilter, limit: number, after?: CursorKey): JsonPage<InstitutionRecord> {
     return documentPage<InstitutionRecord>(
       this.db,
       {

@@ -30,20 +30,22 @@ export function decodeCursor(cursor: string, arity: number): CursorKey | undefin
 }
 
 /**
- * A page whose items are kept as the JSON text the read model stores: a route sends the text as it
- * is (no parse and re-encode of every item), and `items` parses it for a caller that needs values.
+ * A page whose items are kept as the UTF-8 bytes of the JSON text the read model stores, joined by
+ * commas: a route writes the bytes as they are (no item decoded into a string, parsed, encoded and
+ * written again), and `items` parses them for a caller that needs values.
  */
 export class JsonPage<T> implements Page<T> {
   private parsed: T[] | undefined;
 
   constructor(
-    readonly json: string[],
+    /** The items' JSON texts, comma-separated, as UTF-8 (empty for no items). */
+    readonly joined: Buffer,
     readonly nextCursor: string | null,
     readonly nextKey?: CursorKey,
   ) {}
 
   get items(): T[] {
-    return (this.parsed ??= this.json.map((j) => JSON.parse(j) as T));
+    return (this.parsed ??= this.joined.length === 0 ? [] : (JSON.parse(`[${this.joined.toString('utf8')}]`) as T[]));
   }
 }
 
@@ -56,12 +58,6 @@ function cut<R>(rows: R[], limit: number, key: (r: R) => CursorKey): { shown: R[
 export function toPage<R, T>(rows: R[], limit: number, key: (r: R) => CursorKey, map: (r: R) => T): Page<T> {
   const { shown, nextKey } = cut(rows, limit, key);
   return nextKey ? { items: shown.map(map), nextCursor: encodeCursor(nextKey), nextKey } : { items: shown.map(map), nextCursor: null };
-}
-
-/** As toPage, for rows that carry their item's JSON text. */
-export function toJsonPage<R, T>(rows: R[], limit: number, key: (r: R) => CursorKey, json: (r: R) => string): JsonPage<T> {
-  const { shown, nextKey } = cut(rows, limit, key);
-  return nextKey ? new JsonPage<T>(shown.map(json), encodeCursor(nextKey), nextKey) : new JsonPage<T>(shown.map(json), null);
 }
 
 /** One condition of a WHERE clause with its parameters; false or undefined leaves it out. */
@@ -102,9 +98,49 @@ export function selectPage<R, T>(db: Db, q: PageQuery<R> & { map: (r: R) => T },
   return toPage(pageRows(db, q, limit), limit, q.keyOf, q.map);
 }
 
-/** As selectPage, for a list whose rows hold each item's JSON text in the column `json`. */
-export function selectJsonPage<R extends { json: string }, T>(db: Db, q: PageQuery<R>, limit: number): JsonPage<T> {
-  return toJsonPage(pageRows(db, q, limit), limit, q.keyOf, (r) => r.json);
+/** A list whose items are JSON text SQLite holds or makes, paged by a key of one or more columns. */
+export interface JsonPageQuery {
+  /** The FROM clause: a table, or tables joined. */
+  from: string;
+  /** The item's JSON text, an SQL expression. */
+  json: string;
+  /** The sort key's columns, in order: the list's order and its cursor. */
+  key: readonly string[];
+  conditions: readonly Condition[];
+}
+
+/** `(a, b) > (?, ?)`: the rows after a cursor's key, in the key's order. */
+function afterKey(columns: readonly string[], key: CursorKey): Condition {
+  return columns.length === 1 ? [`${columns[0]} > ?`, key[0]] : [`(${columns.join(', ')}) > (${columns.map(() => '?').join(', ')})`, ...key];
+}
+
+/**
+ * One page of a JSON list as SQLite joins it: one row of the page's texts joined by commas (as a
+ * BLOB, so its UTF-8 bytes come over as they are) and the page's last key, instead of a JavaScript
+ * value for every column of every row. The aggregates read the rows of the inner query in its
+ * ORDER BY: SQLite does not flatten a subquery with a LIMIT into an aggregate, and an ORDER BY
+ * inside group_concat would sort the page's texts again. The last key of a one-column key is its
+ * largest; a longer key's is the last of the keys collected in order. A full page asks whether a
+ * row follows its last key (a row written between the two reads falls after the cursor, where it
+ * belongs).
+ */
+export function selectJsonPage<T>(db: Db, q: JsonPageQuery, limit: number, after?: CursorKey): JsonPage<T> {
+  const single = q.key.length === 1;
+  const { sql: where, params } = whereClause([...q.conditions, after && afterKey(q.key, after)]);
+  const lastKey = single ? 'max(k0)' : `json_group_array(json_array(${q.key.map((_, i) => `k${i}`).join(', ')}))`;
+  const [joined, count, last] = prepared(
+    db,
+    `SELECT CAST(group_concat(j, ',') AS BLOB), count(*), ${lastKey}
+     FROM (SELECT ${q.key.map((k, i) => `${k} AS k${i}`).join(', ')}, ${q.json} AS j FROM ${q.from} ${where} ORDER BY ${q.key.join(', ')} LIMIT ?)`,
+  )
+    .raw()
+    .get(...params, limit) as [Buffer | null, number, string | number | null];
+  const bytes = joined ?? Buffer.alloc(0);
+  if (count < limit || last === null) return new JsonPage<T>(bytes, null);
+  const key = single ? [last] : (JSON.parse(last as string) as CursorKey[])[count - 1]!;
+  const next = whereClause([...q.conditions, afterKey(q.key, key)]);
+  const more = prepared(db, `SELECT 1 FROM ${q.from} ${next.sql} LIMIT 1`).get(...next.params) !== undefined;
+  return more ? new JsonPage<T>(bytes, encodeCursor(key), key) : new JsonPage<T>(bytes, null);
 }
 
 /** A read model's document by id, parsed: the record a detail route shows. */
@@ -126,14 +162,5 @@ export function documentPage<T>(
   limit: number,
   after?: CursorKey,
 ): JsonPage<T> {
-  return selectJsonPage<{ id: string; json: string }, T>(
-    db,
-    {
-      select: `SELECT l.${q.key} AS id, d.doc AS json FROM ${q.list} l JOIN ${q.documents} d ON d.id = l.${q.key}`,
-      conditions: [...q.conditions, after && [`l.${q.key} > ?`, after[0]]],
-      orderBy: `l.${q.key}`,
-      keyOf: (r) => [r.id],
-    },
-    limit,
-  );
+  return selectJsonPage<T>(db, { from: `${q.list} l JOIN ${q.documents} d ON d.id = l.${q.key}`, json: 'd.doc', key: [`l.${q.key}`], conditions: q.conditions }, limit, after);
 }

@@ -65,10 +65,12 @@ export class DirectoryQueries {
 
   /** Persons ordered by name, then id; a name filter matches from the start of the name. */
   search(filter: DirectoryFilter, limit: number, after?: CursorKey): JsonPage<DirectoryEntry> {
-    return selectJsonPage<{ name: string; person_id: string; json: string }, DirectoryEntry>(
+    return selectJsonPage<DirectoryEntry>(
       this.db,
       {
-        select: `SELECT name, person_id, ${ENTRY_JSON} AS json FROM person_directory`,
+        from: 'person_directory',
+        json: ENTRY_JSON,
+        key: ['name', 'person_id'],
         conditions: [
           filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
           filter.employerId !== undefined && ['employer_id = ?', filter.employerId],
@@ -77,12 +79,10 @@ export class DirectoryQueries {
           filter.personIds !== undefined && [`person_id IN (${filter.personIds.map(() => '?').join(', ') || 'NULL'})`, ...filter.personIds],
           // A range, not LIKE: names are matched as written (no wildcards) and the index serves it.
           filter.name !== undefined && ['name >= ? AND name < ?', filter.name, `${filter.name}\u{10FFFF}`],
-          after && ['(name, person_id) > (?, ?)', after[0], after[1]],
         ],
-        orderBy: 'name, person_id',
-        keyOf: (r) => [r.name, r.person_id],
       },
       limit,
+      after,
     );
   }
 }

@@ -44,6 +44,8 @@ export const ConfigSchema = z.object({
   readWaitMs: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** How long the read side may take to reach the store's head before /health and /ready answer 503. */
   readyMaxLagMs: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /** Threads that read the pages of the lists beside the one that answers HTTP (0: that one reads them). */
+  readerThreads: z.coerce.number().int().min(0).max(8).default(2),
   /** Public verification requests a client (IP) may make per minute. */
   verifyRateLimit: z.coerce.number().int().min(1).default(600),
   /** Where the public verification page is reached: the QR code of a certificate opens `{publicBaseUrl}/v/{number}`. */
@@ -93,6 +95,7 @@ export const ENV_KEYS: Record<keyof Config, string> = {
   readWaitMs: 'LEDGER_READ_WAIT_MS',
   verifyRateLimit: 'LEDGER_VERIFY_RATE_LIMIT',
   readyMaxLagMs: 'LEDGER_READY_MAX_LAG_MS',
+  readerThreads: 'LEDGER_READER_THREADS',
   publicBaseUrl: 'LEDGER_PUBLIC_BASE_URL',
   bureauNames: 'LEDGER_BUREAU_NAMES',
   feedHeartbeatMs: 'LEDGER_FEED_HEARTBEAT_MS',

@@ -5,7 +5,10 @@ import { registeredProjections } from '../../projections/index.js';
 import type { PersonYearQueries } from '../../projections/person-years/queries.js';
 import type { RuleOptions } from '../rules/rule-set.js';
 import type { EventStore } from '../store/port.js';
+import { listModels } from '../../projections/json-lists.js';
 import { Projector } from './projector.js';
+import { localLists, ReaderPool } from './reader-pool.js';
+import type { ListReader } from './reader-pool.js';
 import { openReadModelDb } from './read-model-db.js';
 import type { OpenOptions } from './read-model-db.js';
 import { ProjectionRunner } from './runner.js';
@@ -17,6 +20,8 @@ export interface ReadSide {
   runner: ProjectionRunner;
   /** The person-years read model's queries, which most routes answer from. */
   models: PersonYearQueries;
+  /** Pages of the JSON lists: on reader threads when there are any, on this thread otherwise. */
+  lists: ListReader;
   close(): Promise<void>;
 }
 
@@ -27,6 +32,8 @@ export interface ReadSideOptions extends OpenOptions {
   runner?: Pick<RunnerOptions, 'verify' | 'onEvents'>;
   /** The read models to keep; the registered ones by default. */
   projections?: AnyProjection[];
+  /** Threads that read the JSON lists' pages (none: this thread reads them; an in-memory database has none). */
+  readerThreads?: number;
 }
 
 /** The read-model database, its projector and runner, and the queries over it. `file` may be ':memory:'. */
@@ -35,12 +42,16 @@ export function openReadSide(store: EventStore, file: string, options: ReadSideO
   const db = openReadModelDb(file, projections, options.reset ? { reset: options.reset } : {});
   const projector = new Projector(db, projections);
   const runner = new ProjectionRunner(store, projector, { file, ...options.runner, ...(options.logger ? { logger: options.logger } : {}) });
+  const threads = file === ':memory:' ? 0 : (options.readerThreads ?? 0);
+  const lists = threads > 0 ? new ReaderPool(file, threads, options.rules) : localLists(() => listModels((name) => projector.queries(name)));
   return {
     db,
     projector,
     runner,
     models: projector.queries<PersonYearQueries>('person-years'),
+    lists,
     close: async () => {
+      await lists.close();
       await runner.stop();
       db.close();
     },

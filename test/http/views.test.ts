@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import t from 'tap';
 import type { z } from 'zod';
 import { CourseView, DirectoryEntryView, InstitutionView, RosterEntryView, StaffMemberView, UnstampedView } from '../../schemas/views.js';
@@ -5,6 +6,7 @@ import { pageSchema } from '../../src/http/lists.js';
 import type { TestApp } from '../support/app.js';
 import { principals, testApp } from '../support/app.js';
 import { ID_NUMBERS, ok, seedZhengzhou } from '../support/fixtures.js';
+import { tempDir } from '../support/tmp.js';
 
 /** Zhengzhou's seed with p1 complete and p3 (junior, same employer) short; returns the last write's position. */
 async function zhengzhouYear(app: TestApp) {
@@ -270,9 +272,19 @@ t.test('OpenAPI documents the views with their response schemas', async (t) => {
   t.ok(doc.paths['/v1/persons/search']?.post, 'search by ID number is a POST');
 });
 
-t.test('every list walks page by page to the same rows as one page, and exports them all as CSV', async (t) => {
-  const app = await testApp();
-  t.teardown(app.close);
+for (const [where, options] of [
+  ['in the thread that answers', () => ({})],
+  ['on a reader thread', () => {
+    const tmp = tempDir();
+    return { readModelFile: join(tmp.dir, 'readmodels.db'), readerThreads: 1, remove: tmp.remove };
+  }],
+] as const) t.test(`every list walks page by page to the same rows as one page, and exports them all as CSV (read ${where})`, async (t) => {
+  const { remove, ...o } = { remove: undefined as (() => void) | undefined, ...options() };
+  const app = await testApp(o);
+  t.teardown(async () => {
+    await app.close();
+    remove?.();
+  });
   await zhengzhouYear(app);
   await ok(app, principals.zzBureau, '/v1/persons/p1/years/2014/certificate', {});
   await ok(app, principals.employer, '/v1/persons', { personId: 'p4', idNumber: ID_NUMBERS.fz, name: '赵六', jurisdiction: 'zhengzhou', titleLevel: 'senior', employerId: 'emp-1' });

@@ -47,6 +47,8 @@ export interface TestAppOptions {
   idempotencyFile?: string;
   /** A file for the read models (in memory otherwise). */
   readModelFile?: string;
+  /** Reader threads for the lists (a file's read models only); the lists are read in the app's thread otherwise. */
+  readerThreads?: number;
   /** Settings other than the defaults, as the environment would give them. */
   config?: Record<string, unknown>;
   /** Receives the event feed's hub. */
@@ -78,7 +80,10 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const follower = options.log ? new LogFollower(store, options.log, { checkpointMs: 50, commitMs: 20 }) : undefined;
   await follower?.catchUp();
   follower?.start();
-  const read = openReadSide(store, options.readModelFile ?? ':memory:', follower ? { runner: { onEvents: (events) => follower.accept(events) } } : {});
+  const read = openReadSide(store, options.readModelFile ?? ':memory:', {
+    ...(options.readerThreads !== undefined ? { readerThreads: options.readerThreads } : {}),
+    ...(follower ? { runner: { onEvents: (events) => follower.accept(events) } } : {}),
+  });
   const keyring = options.keyring ?? Keyring.inMemory();
   read.runner.start();
   if (options.log) read.models.leafIndexOf = (position) => options.log!.leafIndexOf(position);

@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     logger.error({ problem: logVerdict.problem }, `LOG HEAD CHECK FAILED: ${logVerdict.problem!.reason}; the log stops here`);
   }
   const onEvents = logVerdict.ok ? (events: Parameters<LogFollower['accept']>[0]) => follower.accept(events) : undefined;
-  const read = openReadSide(store, join(config.dataDir, 'readmodels.db'), { logger, ...(onEvents ? { runner: { onEvents } } : {}) });
+  const read = openReadSide(store, join(config.dataDir, 'readmodels.db'), { logger, readerThreads: config.readerThreads, ...(onEvents ? { runner: { onEvents } } : {}) });
   read.models.leafIndexOf = (position) => log.leafIndexOf(position);
   try {
     const caughtUp = await read.runner.catchUp();

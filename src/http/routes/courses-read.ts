@@ -53,7 +53,7 @@ export function courseReadRoutes(app: FastifyInstance, deps: ReadDeps) {
         ...(q.status ? { status: q.status } : {}),
         ...(q.year !== undefined ? { year: q.year } : {}),
       };
-      return sendList(reply, q, (limit, after) => queries().list(filter, limit, after), {
+      return sendList(reply, q, (limit, after) => deps.read.lists.page('courses', { filter }, limit, after), {
         filename: 'courses',
         columns: [
           ['courseId', (c) => c.courseId],

@@ -38,7 +38,7 @@ export function employerReadRoutes(app: FastifyInstance, deps: ReadDeps) {
       return sendList(
         reply,
         q,
-        (limit, after) => deps.read.models.staff(req.params.id, q.year, filter, limit, after),
+        (limit, after) => deps.read.lists.page('staff', { employerId: req.params.id, year: q.year, filter }, limit, after),
         {
           filename: `staff-${req.params.id}-${q.year}`,
           columns: [

@@ -43,7 +43,7 @@ export function institutionReadRoutes(app: FastifyInstance, deps: ReadDeps) {
         ...(q.status ? { status: q.status } : {}),
         ...(q.late !== undefined ? { late: q.late } : {}),
       };
-      return sendList(reply, q, (limit, after) => queries().list(filter, limit, after), {
+      return sendList(reply, q, (limit, after) => deps.read.lists.page('institutions', { filter }, limit, after), {
         filename: 'institutions',
         columns: [
           ['institutionId', (i) => i.institutionId],

@@ -104,7 +104,7 @@ export function personDirectoryRoutes(app: FastifyInstance, deps: ReadDeps & { i
         ...(q.titleLevel ? { titleLevel: q.titleLevel } : {}),
       };
       await awaitPosition(deps.read, q.minPosition, deps.waitMs);
-      return sendList(reply, q, (limit, after) => directory().search(filter, limit, after), DIRECTORY_CSV, deps.read.runner.position);
+      return sendList(reply, q, (limit, after) => deps.read.lists.page('persons', { filter }, limit, after), DIRECTORY_CSV, deps.read.runner.position);
     },
   );
   r.post(
