@@ -7,6 +7,12 @@ import { ThreadedVerifier } from './threaded-verifier.js';
 import { ThreadedWriter } from './threaded-writer.js';
 
 const BATCH = 2_000;
+/**
+ * Pages of a long catch-up once the writer thread commits them: a person's pages are then written
+ * once for several of the small batches' events (the writer's commits cost a quarter less CPU at
+ * 8,000 than at 2,000, measured on 1M events).
+ */
+const LONG_BATCH = 8_000;
 
 /** What the log takes of an event. */
 export type LinkedEvent = Pick<RecordedEvent, 'position' | 'streamId' | 'revision' | 'hash'>;
@@ -42,6 +48,8 @@ export interface RunnerOptions {
    * verifiable log is fed from here, so keeping it costs no read of its own.
    */
   onEvents?: (events: readonly LinkedEvent[]) => void;
+  /** Events a batch of a long catch-up folds once it commits from the writer thread (tests use smaller ones). */
+  longBatch?: number;
 }
 
 /**
@@ -100,7 +108,8 @@ export class ProjectionRunner {
     try {
       for (;;) {
         // With the verifier thread checking beside it, the fold reads its pages unchecked.
-        const page = verifier ? await this.store.readPage(this.projector.folded + 1n, BATCH) : await this.page();
+        const size = writer ? (this.options.longBatch ?? LONG_BATCH) : BATCH;
+        const page = verifier ? await this.store.readPage(this.projector.folded + 1n, size) : await this.page(size);
         if (page.length === 0) break;
         folded += page.length;
         if (!writer) {
@@ -108,7 +117,7 @@ export class ProjectionRunner {
           if (page.length === BATCH && this.options.file && this.options.file !== ':memory:') {
             writer = new ThreadedWriter(this.options.file, commitPlan(this.projector.projections));
             if (this.guard && this.store.file) {
-              verifier = new ThreadedVerifier(this.store.file, this.projector.folded + 1n, BATCH, this.options.onEvents);
+              verifier = new ThreadedVerifier(this.store.file, this.projector.folded + 1n, this.options.longBatch ?? LONG_BATCH, this.options.onEvents);
               this.verifierThreads++;
             }
           }
@@ -158,9 +167,9 @@ export class ProjectionRunner {
     return position;
   }
 
-  private async page(): Promise<ProjectedEvent[]> {
-    if (!this.guard && !this.options.onEvents) return this.store.readPage(this.projector.folded + 1n, BATCH);
-    const page = await this.store.readCheckedPage(this.projector.folded + 1n, BATCH);
+  private async page(size = BATCH): Promise<ProjectedEvent[]> {
+    if (!this.guard && !this.options.onEvents) return this.store.readPage(this.projector.folded + 1n, size);
+    const page = await this.store.readCheckedPage(this.projector.folded + 1n, size);
     await this.guard?.check(page);
     this.options.onEvents?.(page);
     return page;

@@ -24,7 +24,8 @@ t.test('a long catch-up committed from the writer thread gives the read models o
   const tmp = tempDir();
   t.teardown(tmp.remove);
   const file = join(tmp.dir, 'readmodels.db');
-  const read = openReadSide(store, file);
+  // Batches of the first page's size, so that several go through the writer thread.
+  const read = openReadSide(store, file, { runner: { longBatch: 2_000 } });
   t.equal(await read.runner.catchUp(), events.length, 'every event folded once');
   t.ok(read.runner.threadedBatches >= 2, `${read.runner.threadedBatches} batches committed by the writer thread`);
   t.equal(read.runner.position, events.at(-1)!.position, 'the checkpoint is the last event');

@@ -27,7 +27,7 @@ t.test('a long catch-up checks every event on the verifier thread, hands each to
   const head = await store.headPosition();
   t.ok(head > 6_000n, `${head} events: the fold goes past its first page, so the verifier thread checks the rest`);
   const seen: LinkedEvent[] = [];
-  const read = openReadSide(store, join(tmp.dir, 'rm-1.db'), { runner: { onEvents: (events) => seen.push(...events) } });
+  const read = openReadSide(store, join(tmp.dir, 'rm-1.db'), { runner: { longBatch: 2_000, onEvents: (events) => seen.push(...events) } });
   t.equal(await read.runner.catchUp(), Number(head), 'every event folded once (positions start at 1)');
   t.ok(read.runner.threadedBatches >= 2, 'committed by the writer thread');
   t.equal(read.runner.verifierThreads, 1, 'checked by the verifier thread');
