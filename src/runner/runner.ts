@@ -113,14 +113,15 @@ export class ProjectionRunner {
         if (page.length === 0) break;
         folded += page.length;
         if (!writer) {
-          await this.projector.apply(page);
+          // A full first page means a long catch-up: its threads start while this thread folds the page.
           if (page.length === BATCH && this.options.file && this.options.file !== ':memory:') {
             writer = new ThreadedWriter(this.options.file, commitPlan(this.projector.projections));
             if (this.guard && this.store.file) {
-              verifier = new ThreadedVerifier(this.store.file, this.projector.folded + 1n, this.options.longBatch ?? LONG_BATCH, this.options.onEvents);
+              verifier = new ThreadedVerifier(this.store.file, page[page.length - 1]!.position + 1n, this.options.longBatch ?? LONG_BATCH, this.options.onEvents);
               this.verifierThreads++;
             }
           }
+          await this.projector.apply(page);
         } else {
           const batch = await this.projector.prepare(page);
           // No batch is committed past what has been checked: a broken link stops the read side before it.
