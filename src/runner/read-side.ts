@@ -43,7 +43,8 @@ export function openReadSide(store: EventStore, file: string, options: ReadSideO
   const projector = new Projector(db, projections);
   const runner = new ProjectionRunner(store, projector, { file, ...options.runner, ...(options.logger ? { logger: options.logger } : {}) });
   const threads = file === ':memory:' ? 0 : (options.readerThreads ?? 0);
-  const lists = threads > 0 ? new ReaderPool(file, threads, options.rules) : localLists(() => listModels((name) => projector.queries(name)));
+  const here = localLists(() => listModels((name) => projector.queries(name)));
+  const lists = threads > 0 ? new ReaderPool(file, threads, here, options.rules) : here;
   return {
     db,
     projector,

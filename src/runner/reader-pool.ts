@@ -28,13 +28,16 @@ export function localLists(models: () => ListModels): ListReader {
 interface Reader {
   worker: Worker;
   pending: Map<number, { resolve: (page: JsonPage<unknown>) => void; reject: (err: Error) => void }>;
+  /** It opened the database and answers. */
+  ready: boolean;
 }
 
 /**
  * Reader threads, each with its own connection to the read-model database: a list's SQL runs there
  * while the main thread parses, authenticates and writes the next requests. A page goes to the
  * thread with the fewest pages in hand; a thread that fails fails its pages (answered 500) and is
- * started again.
+ * started again. A thread that could not start is not started again: while none answers, the
+ * pages are read by `fallback`, on the calling thread.
  */
 export class ReaderPool implements ListReader {
   private readonly readers: Reader[] = [];
@@ -44,6 +47,7 @@ export class ReaderPool implements ListReader {
   constructor(
     private readonly file: string,
     threads: number,
+    private readonly fallback: ListReader,
     private readonly rules?: RuleOptions,
   ) {
     for (let i = 0; i < threads; i++) this.readers.push(this.start());
@@ -51,8 +55,12 @@ export class ReaderPool implements ListReader {
 
   private start(): Reader {
     const worker = startThread(import.meta.url, 'reader-thread', { file: this.file, ...(this.rules ? { rules: this.rules } : {}) });
-    const reader: Reader = { worker, pending: new Map() };
-    worker.on('message', (reply: PageReply) => {
+    const reader: Reader = { worker, pending: new Map(), ready: false };
+    worker.on('message', (reply: PageReply | 'ready') => {
+      if (reply === 'ready') {
+        reader.ready = true;
+        return;
+      }
       const p = reader.pending.get(reply.id);
       if (!p) return;
       reader.pending.delete(reply.id);
@@ -64,9 +72,11 @@ export class ReaderPool implements ListReader {
       for (const p of reader.pending.values()) p.reject(err);
       reader.pending.clear();
       const i = this.readers.indexOf(reader);
-      if (i >= 0 && !this.closed) this.readers[i] = this.start();
+      if (i < 0) return;
+      if (reader.ready && !this.closed) this.readers[i] = this.start();
+      else this.readers.splice(i, 1);
     };
-    worker.on('error', fail);
+    worker.on('error', (err) => fail(new Error(`reader thread: ${err.message}`)));
     worker.on('exit', (code) => fail(new Error(`reader thread exited with ${code}`)));
     // Idle, a reader does not keep the process alive; with pages in hand it does.
     worker.unref();
@@ -75,6 +85,7 @@ export class ReaderPool implements ListReader {
 
   page<K extends ListName>(name: K, args: ListArgs<K>, limit: number, after?: CursorKey): Promise<ListPage<K>> {
     if (this.closed) return Promise.reject(new Error('the read side is closed'));
+    if (this.readers.length === 0) return this.fallback.page(name, args, limit, after);
     let reader = this.readers[0]!;
     for (const r of this.readers) if (r.pending.size < reader.pending.size) reader = r;
     const id = ++this.nextId;
@@ -90,5 +101,6 @@ export class ReaderPool implements ListReader {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(this.readers.map((r) => r.worker.terminate()));
+    await this.fallback.close();
   }
 }

@@ -34,6 +34,7 @@ const models = listModels((name) => {
   if (!built.has(name)) built.set(name, projections.find((p) => p.name === name)!.queries(db));
   return built.get(name);
 });
+port.postMessage('ready');
 
 port.on('message', (msg: PageRequest | 'close') => {
   if (msg === 'close') {

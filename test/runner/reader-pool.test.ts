@@ -4,7 +4,7 @@ import type { Test } from 'tap';
 import { listModels, listPage } from '../../projections/json-lists.js';
 import type { ListArgs, ListName } from '../../projections/json-lists.js';
 import type { JsonPage } from '../../projections/paging.js';
-import { ReaderPool } from '../../src/runner/reader-pool.js';
+import { localLists, ReaderPool } from '../../src/runner/reader-pool.js';
 import { principals, testApp } from '../support/app.js';
 import { ID_NUMBERS, ok, seedZhengzhou } from '../support/fixtures.js';
 import { tempDir } from '../support/tmp.js';
@@ -31,7 +31,7 @@ const asSeen = (page: JsonPage<unknown>) => ({ json: page.joined.toString('utf8'
 
 t.test('a reader thread reads every JSON list page for page as the thread that answers does', async (t) => {
   const { file, here } = await seeded(t);
-  const pool = new ReaderPool(file, 2);
+  const pool = new ReaderPool(file, 2, localLists(() => here));
   t.teardown(() => pool.close());
   const lists: { [K in ListName]: ListArgs<K> } = {
     staff: { employerId: 'emp-1', year: 2014, filter: {} },
@@ -62,8 +62,8 @@ t.test('a reader thread reads every JSON list page for page as the thread that a
 });
 
 t.test('a page that fails on a reader thread fails alone; a reader thread that dies is started again', async (t) => {
-  const { file } = await seeded(t);
-  const pool = new ReaderPool(file, 1);
+  const { file, here } = await seeded(t);
+  const pool = new ReaderPool(file, 1, localLists(() => here));
   t.teardown(() => pool.close());
   await t.rejects(pool.page('no-such-list' as ListName, {} as never, 1), /reader thread: /);
   t.equal((await pool.page('courses', { filter: {} }, 50)).items.length, 3, 'the thread still answers');
@@ -77,4 +77,23 @@ t.test('a page that fails on a reader thread fails alone; a reader thread that d
   t.equal((await pool.page('courses', { filter: {} }, 50)).items.length, 3, 'a new thread answers');
   await pool.close();
   await t.rejects(pool.page('courses', { filter: {} }, 50), /closed/);
+});
+
+t.test('reader threads that cannot open the database leave the pages to the calling thread', async (t) => {
+  const { here } = await seeded(t);
+  const empty = tempDir();
+  const pool = new ReaderPool(join(empty.dir, 'no-such-dir', 'readmodels.db'), 2, localLists(() => here));
+  t.teardown(async () => {
+    await pool.close();
+    empty.remove();
+  });
+  const readers = (pool as unknown as { readers: unknown[] }).readers;
+  const first = await pool.page('courses', { filter: {} }, 50).then(
+    (page) => page.items.length,
+    (err: Error) => err.message,
+  );
+  t.match(String(first), /^3$|^reader thread: Cannot open database/, 'a page in hand when the thread fails fails, or is read here');
+  for (let i = 0; i < 100 && readers.length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  t.equal(readers.length, 0, 'no thread is started again');
+  t.equal((await pool.page('courses', { filter: {} }, 50)).items.length, 3, 'read on the calling thread');
 });
