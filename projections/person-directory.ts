@@ -53,7 +53,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS person_directory (
   person_id TEXT PRIMARY KEY, name TEXT NOT NULL, id_hash TEXT NOT NULL, id_masked TEXT NOT NULL, jurisdiction TEXT NOT NULL,
   employer_id TEXT NOT NULL, title_level TEXT NOT NULL, registered_on TEXT NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS person_directory_name ON person_directory (jurisdiction, name, person_id);
+-- Holds every column an entry shows: a page by name reads this index alone, not a row per person.
+CREATE INDEX IF NOT EXISTS person_directory_name ON person_directory (jurisdiction, name, person_id, id_masked, employer_id, title_level, registered_on);
 `;
 
 /** An entry as JSON text, in DirectoryEntry's shape, made by SQLite as the rows are read. */
@@ -94,7 +95,7 @@ export class DirectoryQueries {
  */
 export const personDirectoryProjection = defineProjection({
   name: 'person-directory',
-  version: 2,
+  version: 3,
   schema: SCHEMA,
   tables: ['person_directory'],
   statements: {
