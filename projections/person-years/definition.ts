@@ -257,7 +257,8 @@ function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: L
 // and lists need; the full explanation is evaluated from the person's record when asked for, which
 // costs a read less than it costs a rebuild to store it. The line an employer's staff list shows is
 // kept as JSON text in staff_lines, clustered by employer and year: a page of it is one short range
-// of one b-tree, and reads no record and encodes nothing.
+// of one b-tree, and reads no record and encodes nothing. The short ones' index holds their lines
+// too, so a page of only those is one range of it.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS person_years (
   person_id TEXT NOT NULL, year INTEGER NOT NULL, jurisdiction TEXT NOT NULL, employer_id TEXT NOT NULL,
@@ -269,7 +270,7 @@ CREATE INDEX IF NOT EXISTS person_years_report ON person_years (jurisdiction, ye
 CREATE TABLE IF NOT EXISTS staff_lines (
   employer_id TEXT NOT NULL, year INTEGER NOT NULL, person_id TEXT NOT NULL, jurisdiction TEXT NOT NULL, compliant INTEGER NOT NULL, line TEXT NOT NULL,
   PRIMARY KEY (employer_id, year, person_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS staff_lines_short ON staff_lines (employer_id, year, person_id) WHERE compliant = 0;
+CREATE INDEX IF NOT EXISTS staff_lines_short ON staff_lines (employer_id, year, person_id, line) WHERE compliant = 0;
 CREATE INDEX IF NOT EXISTS person_years_unstamped ON person_years (jurisdiction, person_id, year) WHERE certificate_status = 'unstamped';
 CREATE INDEX IF NOT EXISTS person_years_awaiting ON person_years (jurisdiction, person_id, year) WHERE awaiting_bureau > 0;
 CREATE TABLE IF NOT EXISTS course_persons (course_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (course_id, person_id)) WITHOUT ROWID;
@@ -286,7 +287,7 @@ CREATE TABLE IF NOT EXISTS verifications (certificate_no TEXT PRIMARY KEY, doc T
 export function personYearsProjection(rules: RuleOptions = {}) {
   return defineProjection({
     name: 'person-years',
-    version: 8,
+    version: 9,
     schema: SCHEMA,
     tables: ['person_years', 'staff_lines', 'course_persons', 'industry_persons', 'institution_courses', 'certificates', 'verifications'],
     documents: { persons: 'persons', registry: 'registry' },
