@@ -49,15 +49,13 @@ export class JsonPage<T> implements Page<T> {
   }
 }
 
-/** Rows fetched one past the limit tell whether another page follows: the rows shown, and the key of the next page. */
-function cut<R>(rows: R[], limit: number, key: (r: R) => CursorKey): { shown: R[]; nextKey?: CursorKey } {
-  const shown = rows.length > limit ? rows.slice(0, limit) : rows;
-  return rows.length > limit && shown.length > 0 ? { shown, nextKey: key(shown[shown.length - 1]!) } : { shown };
-}
-
+/** Rows fetched one past the limit tell whether another page follows. */
 export function toPage<R, T>(rows: R[], limit: number, key: (r: R) => CursorKey, map: (r: R) => T): Page<T> {
-  const { shown, nextKey } = cut(rows, limit, key);
-  return nextKey ? { items: shown.map(map), nextCursor: encodeCursor(nextKey), nextKey } : { items: shown.map(map), nextCursor: null };
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  if (!more || shown.length === 0) return { items: shown.map(map), nextCursor: null };
+  const nextKey = key(shown[shown.length - 1]!);
+  return { items: shown.map(map), nextCursor: encodeCursor(nextKey), nextKey };
 }
 
 /** One condition of a WHERE clause with its parameters; false or undefined leaves it out. */
@@ -80,22 +78,15 @@ export function prepared(db: Db, sql: string): Statement {
   return s;
 }
 
-interface PageQuery<R> {
-  select: string;
-  conditions: readonly Condition[];
-  orderBy: string;
-  keyOf: (r: R) => CursorKey;
-}
-
-/** The rows of one page of `select` under `conditions` (the cursor's among them), in `orderBy` order, and one more. */
-function pageRows<R>(db: Db, q: PageQuery<R>, limit: number): R[] {
+/** One page of `select` under `conditions` (the cursor's among them), in `orderBy` order. */
+export function selectPage<R, T>(
+  db: Db,
+  q: { select: string; conditions: readonly Condition[]; orderBy: string; keyOf: (r: R) => CursorKey; map: (r: R) => T },
+  limit: number,
+): Page<T> {
   const { sql: where, params } = whereClause(q.conditions);
-  return prepared(db, `${q.select} ${where} ORDER BY ${q.orderBy} LIMIT ?`).all(...params, limit + 1) as R[];
-}
-
-/** One page of a list, each row mapped to its item. */
-export function selectPage<R, T>(db: Db, q: PageQuery<R> & { map: (r: R) => T }, limit: number): Page<T> {
-  return toPage(pageRows(db, q, limit), limit, q.keyOf, q.map);
+  const rows = prepared(db, `${q.select} ${where} ORDER BY ${q.orderBy} LIMIT ?`).all(...params, limit + 1) as R[];
+  return toPage(rows, limit, q.keyOf, q.map);
 }
 
 /** A list whose items are JSON text SQLite holds or makes, paged by a key of one or more columns. */
@@ -134,9 +125,9 @@ export function selectJsonPage<T>(db: Db, q: JsonPageQuery, limit: number, after
      FROM (SELECT ${q.key.map((k, i) => `${k} AS k${i}`).join(', ')}, ${q.json} AS j FROM ${q.from} ${where} ORDER BY ${q.key.join(', ')} LIMIT ?)`,
   )
     .raw()
-    .get(...params, limit) as [Buffer | null, number, string | number | null];
+    .get(...params, limit) as [Buffer | null, number, string | number];
   const bytes = joined ?? Buffer.alloc(0);
-  if (count < limit || last === null) return new JsonPage<T>(bytes, null);
+  if (count < limit) return new JsonPage<T>(bytes, null);
   const key = single ? [last] : (JSON.parse(last as string) as CursorKey[])[count - 1]!;
   const next = whereClause([...q.conditions, afterKey(q.key, key)]);
   const more = prepared(db, `SELECT 1 FROM ${q.from} ${next.sql} LIMIT 1`).get(...next.params) !== undefined;

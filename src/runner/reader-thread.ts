@@ -36,12 +36,8 @@ const models = listModels((name) => {
 });
 port.postMessage('ready');
 
-port.on('message', (msg: PageRequest | 'close') => {
-  if (msg === 'close') {
-    db.close();
-    port.close();
-    return;
-  }
+// The pool ends a reader by terminating it: the connection is read-only, nothing is left to write.
+port.on('message', (msg: PageRequest) => {
   let reply: PageReply;
   const transfer: ArrayBuffer[] = [];
   try {

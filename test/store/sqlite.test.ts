@@ -34,13 +34,19 @@ t.test('reopening the file keeps every event and the chain', async (t) => {
   await b.close();
 });
 
-async function tampered(t: Test, edit: (db: Database.Database) => void) {
+/** A store file holding person-a (three events) and person-b (two), with the store still open. */
+async function twoStreams(t: Test) {
   const tmp = tempDir();
   t.teardown(tmp.remove);
   const file = join(tmp.dir, 'events.db');
   const store = SqliteEventStore.open({ file });
   await store.append('person-a', [ev(0), ev(1), ev(2)]);
   await store.append('person-b', [ev(0), ev(1)]);
+  return { file, store };
+}
+
+async function tampered(t: Test, edit: (db: Database.Database) => void) {
+  const { file, store } = await twoStreams(t);
   await store.close();
   const raw = new Database(file);
   edit(raw);
@@ -161,12 +167,7 @@ t.test("a link page checks each event's hash on the text SQLite assembles, and a
 });
 
 t.test('events are counted through a position, the same whether it is the head or not, a deleted one missing', async (t) => {
-  const tmp = tempDir();
-  t.teardown(tmp.remove);
-  const file = join(tmp.dir, 'events.db');
-  const store = SqliteEventStore.open({ file });
-  await store.append('person-a', [ev(0), ev(1), ev(2)]);
-  await store.append('person-b', [ev(0), ev(1)]);
+  const { file, store } = await twoStreams(t);
   t.same([await store.countEvents(2n), await store.countEvents(5n), await store.countEvents(9n)], [2, 5, 5]);
   await store.close();
   const raw = new Database(file);
