@@ -10,9 +10,9 @@ import { signToken } from '../src/security/tokens.js';
 import { fmt, ratio, table, writeSection } from './support/benchmarks-md.js';
 import { startHelloWorld, startLedger } from './support/child-server.js';
 import type { ChildServer } from './support/child-server.js';
-import { load } from './support/http-load.js';
 import type { LoadResult } from './support/http-load.js';
 import { runHeader } from './support/machine.js';
+import { gentlestLoad } from './support/wrk-load.js';
 
 const PERSONS = Number(process.env.BENCH_LIST_PERSONS ?? 1_000_000);
 /** A data dir `ledger gen` wrote earlier, to measure again without generating it anew (kept after the run). */
@@ -23,6 +23,8 @@ const WARMUP_SECONDS = 2;
 const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 export interface ListBench {
+  /** The load generator: wrk when installed (it takes the server less of the machine), autocannon otherwise. */
+  generator: 'wrk' | 'autocannon';
   persons: number;
   events: number;
   hello: LoadResult;
@@ -48,6 +50,7 @@ export async function benchLists(persons = PERSONS): Promise<ListBench> {
   const reuse = DATA_DIR !== undefined && existsSync(join(DATA_DIR, 'events.db'));
   const dir = DATA_DIR ?? mkdtempSync(join(tmpdir(), 'celedger-lists-'));
   const servers: ChildServer[] = [];
+  const { generator, load } = gentlestLoad();
   try {
     if (!reuse) await ledger(['gen', '--persons', String(persons), '--data-dir', dir]);
     const rebuilt = await ledger(['rebuild', '--data-dir', dir], REBUILD_NODE_OPTIONS);
@@ -90,7 +93,7 @@ export async function benchLists(persons = PERSONS): Promise<ListBench> {
       const result = await load({ url: server.url, durationSeconds: SECONDS, requests: l.requests });
       results.push({ name: l.name, route: l.route, result });
     }
-    return { persons, events, hello: helloResult, lists: results };
+    return { generator, persons, events, hello: helloResult, lists: results };
   } finally {
     for (const s of servers) await s.stop();
     if (DATA_DIR === undefined) rmSync(dir, { recursive: true, force: true });
@@ -104,6 +107,7 @@ export function listsSection(b: ListBench, command = 'npm run bench:lists'): str
     '',
     runHeader(command),
     `- ${fmt(b.persons)} synthetic persons (${fmt(b.events)} events, \`ledger gen\` then \`ledger rebuild\`); 64 connections, ${SECONDS} s per route after ${WARMUP_SECONDS} s of warm-up; each request names another employer or name prefix`,
+    `- load generator: ${b.generator === 'wrk' ? "wrk (Debian's, C, one thread), on the same two cores as the servers" : 'autocannon (Node, one thread), on the same two cores as the servers; `apt-get install wrk` to measure with a generator that takes them less CPU'}`,
     '',
     table(
       ['list', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'hello-world (same run)', 'ratio', 'target p99 ≤ 20 ms'],
