@@ -41,9 +41,10 @@ function script(paths: string[], headers: Record<string, string>): string {
 }
 
 /**
- * GET load from Debian's wrk (C, one thread), in place of autocannon: on this two-core machine
- * autocannon took about 85 µs of CPU a request from the server it measured, wrk a fraction of that.
- * Same options and result as `load`; bounded in time and aimed at loopback only.
+ * GET load from Debian's wrk (C, one thread), in place of autocannon: on two cores shared with the
+ * server, the generator's own CPU per request is taken from the server it measures, and wrk's is a
+ * fraction of autocannon's (BENCHMARKS.md, list views). Same options and result as `load`; bounded
+ * in time and aimed at loopback only.
  */
 export async function wrkLoad(o: LoadOptions): Promise<LoadResult> {
   const url = new URL(o.url);
