@@ -11,7 +11,6 @@ import { BrokenLinkError, FoldGuard } from './fold-guard.js';
 const port = parentPort!;
 const { file, from, pageSize, ahead, withEvents } = workerData as { file: string; from: string; pageSize: number; ahead: number; withEvents: boolean };
 const store = SqliteEventStore.open({ file });
-const guard = new FoldGuard(store);
 let next = BigInt(from);
 let credit = ahead;
 let running = false;
@@ -22,13 +21,25 @@ async function pump(): Promise<void> {
   running = true;
   try {
     while (credit > 0 && !done) {
+      // A page is checked inside SQLite; only one that does not pass there is read event by event,
+      // to name its first broken link.
+      const quick = await store.checkPageInPlace(next, pageSize);
+      if (quick.holds && quick.count > 0) {
+        const events = withEvents ? (await store.linksBetween(next, quick.last)).map(([p, s, r, h]) => [p.toString(), s, r.toString(), h]) : [];
+        credit--;
+        next = quick.last + 1n;
+        port.postMessage({ to: quick.last.toString(), events });
+        continue;
+      }
       const page = await store.readLinkPage(next, pageSize);
       if (page.length === 0) {
         done = true;
         port.postMessage({ done: (next - 1n).toString() });
         break;
       }
-      await guard.check(page);
+      // A guard of its own: the pages before were checked in SQLite, so it reads each stream's
+      // previous event from the store.
+      await new FoldGuard(store).check(page);
       credit--;
       next = page[page.length - 1]!.position + 1n;
       port.postMessage({ to: (next - 1n).toString(), events: withEvents ? page.map((e) => [e.position.toString(), e.streamId, e.revision.toString(), e.hash]) : [] });

@@ -1,7 +1,8 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
-import { BrokenLinkError } from '../../src/runner/fold-guard.js';
+import { BrokenLinkError, FoldGuard } from '../../src/runner/fold-guard.js';
 import { openReadSide } from '../../src/runner/read-side.js';
 import type { LinkedEvent } from '../../src/runner/runner.js';
 import { protectIdNumber } from '../../src/security/id-number.js';
@@ -53,4 +54,50 @@ t.test('a long catch-up checks every event on the verifier thread, hands each to
   t.ok(rebuilt.runner.position < BigInt(edited), `nothing at or past it is committed (checkpoint ${rebuilt.runner.position})`);
   await rebuilt.close();
   await again.close();
+});
+
+t.test('checked in SQLite or event by event, a rebuild stops at the same broken link with the same reason', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const file = await storeWithWorkload(tmp.dir);
+  const pristine = join(tmp.dir, 'pristine.db');
+  copyFileSync(file, pristine);
+  /** The first broken link as the event-by-event check names it (a guard over link pages from the start). */
+  const reference = async (): Promise<BrokenLinkError | undefined> => {
+    const store = SqliteEventStore.open({ file });
+    const guard = new FoldGuard(store);
+    try {
+      for (let from = 1n; ; ) {
+        const page = await store.readLinkPage(from, 2_000);
+        if (page.length === 0) return undefined;
+        await guard.check(page);
+        from = page[page.length - 1]!.position + 1n;
+      }
+    } catch (err) {
+      return err as BrokenLinkError;
+    } finally {
+      await store.close();
+    }
+  };
+  const edits: [string, string][] = [
+    ['data edited', `UPDATE events SET data = replace(data, '"hours":', '"hours":1') WHERE position = (SELECT min(position) FROM events WHERE type = 'CompletionRecorded' AND position > 5000)`],
+    ['an event deleted from its stream', `DELETE FROM events WHERE position = (SELECT min(position) FROM events WHERE revision = 1 AND position > 5500)`],
+    ['a hash rewritten', `UPDATE events SET hash = CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0' END || substr(hash, 2) WHERE position = 6000`],
+  ];
+  for (const [i, [what, sql]] of edits.entries()) {
+    copyFileSync(pristine, file);
+    const raw = new Database(file);
+    raw.exec(sql);
+    raw.close();
+    const expected = await reference();
+    t.type(expected, BrokenLinkError, `${what}: the event-by-event check finds it`);
+    const store = SqliteEventStore.open({ file });
+    const read = openReadSide(store, join(tmp.dir, `rm-edit-${i}.db`), { runner: { longBatch: 2_000 } });
+    const failure = await read.runner.catchUp().catch((err: unknown) => err);
+    t.equal(read.runner.verifierThreads, 1, `${what}: checked on the verifier thread, in SQLite`);
+    t.same((failure as BrokenLinkError).broken, expected!.broken, `${what}: the same event and reason`);
+    t.ok(read.runner.position < expected!.broken.position, `${what}: nothing at or past it is committed`);
+    await read.close();
+    await store.close();
+  }
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import type { Test } from 'tap';
+import { hashEvent } from '../../src/store/integrity.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storeConformance } from './conformance.js';
 import { tempDir } from '../support/tmp.js';
@@ -164,6 +165,45 @@ t.test("a link page checks each event's hash on the text SQLite assembles, and a
   );
   t.same(after.map((l) => l.contentMatches), (await reopened.readCheckedPage(1n, 100)).map((c) => c.contentMatches));
   await reopened.close();
+});
+
+t.test('a page checked inside SQLite holds when every link and hash does, and not when one event is edited, moved or missing', async (t) => {
+  const verdict = async (edit: (db: Database.Database) => void, from = 1n, max = 100) => {
+    const { file, store } = await twoStreams(t);
+    await store.close();
+    const raw = new Database(file);
+    edit(raw);
+    raw.close();
+    const reopened = SqliteEventStore.open({ file });
+    try {
+      return await reopened.checkPageInPlace(from, max);
+    } finally {
+      await reopened.close();
+    }
+  };
+  const none = () => {};
+  t.same(await verdict(none), { count: 5, last: 5n, holds: true }, 'the whole store');
+  t.same(await verdict(none, 2n, 2), { count: 2, last: 3n, holds: true }, 'a page of two from position 2');
+  t.same(await verdict(none, 6n), { count: 0, last: 5n, holds: true }, 'past the end: an empty page');
+  const edits: [string, (db: Database.Database) => void][] = [
+    ['data edited', (db) => db.prepare(`UPDATE events SET data = '{"i":7}' WHERE position = 2`).run()],
+    ['a newline in the data', (db) => db.prepare(`UPDATE events SET data = '{"i":' || char(10) || '1}' WHERE position = 2`).run()],
+    ['an event deleted from the middle of its stream', (db) => db.prepare('DELETE FROM events WHERE position = 2').run()],
+    ['a hash rewritten', (db) => db.prepare(`UPDATE events SET hash = CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0' END || substr(hash, 2) WHERE position = 1`).run()],
+    ['a first event that names a previous one', (db) => db.prepare(`UPDATE events SET prev_hash = (SELECT hash FROM events WHERE position = 1) WHERE position = 4`).run()],
+    ['an event moved after its successor', (db) => db.prepare('UPDATE events SET position = 100 WHERE position = 2').run()],
+    ['a control character json_quote may write otherwise', (db) => db.prepare('UPDATE events SET event_id = event_id || char(1) WHERE position = 5').run()],
+  ];
+  for (const [what, edit] of edits) t.equal((await verdict(edit)).holds, false, what);
+  // An event whose hash was recomputed by whoever edited it still breaks its successor's link.
+  const recomputed = await verdict((db) => {
+    const row = db.prepare('SELECT * FROM events WHERE position = 2').get() as Record<string, string | number>;
+    const data = '{"i":9}';
+    const hash = hashEvent({ streamId: String(row.stream_id), revision: BigInt(row.revision!), eventId: String(row.event_id), type: String(row.type), dataJson: data, metadataJson: String(row.metadata), recordedAt: String(row.recorded_at), prevHash: String(row.prev_hash) });
+    db.prepare('UPDATE events SET data = ?, hash = ? WHERE position = 2').run(data, hash);
+  });
+  t.equal(recomputed.holds, false, 'an edited event with its hash recomputed');
+  t.same((await verdict((db) => db.prepare(`UPDATE events SET data = '{"i":7}' WHERE position = 5`).run(), 1n, 4)).holds, true, 'an edit past the page is not its business');
 });
 
 t.test('events are counted through a position, the same whether it is the head or not, a deleted one missing', async (t) => {

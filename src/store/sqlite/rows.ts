@@ -48,9 +48,28 @@ export function recomputeRowHash(r: EventRow): string {
  * literal as JSON.stringify for every string an append accepts; where it would not (a value edited
  * to hold a control character), the hash differs and the row is re-hashed from its columns.
  */
-export const CANONICAL_TEXT_SQL = `CAST('{"data":' || data || ',"eventId":' || json_quote(event_id) || ',"metadata":' || metadata ||
+const CANONICAL_TEXT = `'{"data":' || data || ',"eventId":' || json_quote(event_id) || ',"metadata":' || metadata ||
   ',"prevHash":' || json_quote(prev_hash) || ',"recordedAt":' || json_quote(recorded_at) || ',"revision":"' || revision ||
-  '","streamId":' || json_quote(stream_id) || ',"type":' || json_quote(type) || '}' AS BLOB)`;
+  '","streamId":' || json_quote(stream_id) || ',"type":' || json_quote(type) || '}'`;
+export const CANONICAL_TEXT_SQL = `CAST(${CANONICAL_TEXT} AS BLOB)`;
+
+/**
+ * A page's canonical texts in one BLOB, each followed by a newline (which no stored JSON holds: a
+ * text that does splits into more pieces than the page has rows), and the rows' hashes in one
+ * string of 64 hex digits each, in position order. Parameters: the page's first and last position.
+ */
+export const PAGE_TEXTS_SQL = `SELECT count(*), group_concat(hash, ''), CAST(group_concat(${CANONICAL_TEXT} || char(10), '') AS BLOB)
+  FROM (SELECT * FROM events WHERE position BETWEEN ? AND ? ORDER BY position)`;
+
+/**
+ * The first event of a page whose chain link does not hold: at revision 0 a prevHash other than the
+ * genesis hash; later, no previous revision of its stream stored before it, or a prevHash other than
+ * that event's hash. Parameters: the page's first and last position, the genesis hash.
+ */
+export const BROKEN_LINK_SQL = `SELECT e.position FROM events e LEFT JOIN events p ON p.stream_id = e.stream_id AND p.revision = e.revision - 1
+  WHERE e.position BETWEEN ? AND ?
+    AND CASE WHEN e.revision = 0 THEN e.prev_hash IS NOT ? ELSE p.position IS NULL OR p.position > e.position OR p.hash IS NOT e.prev_hash END
+  ORDER BY e.position LIMIT 1`;
 
 /** Column order of a link page: what a chain check needs, and the canonical text to hash. */
 export type LinkRow = [position: bigint, streamId: string, revision: bigint, prevHash: string, hash: string, text: Buffer];

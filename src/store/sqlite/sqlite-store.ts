@@ -25,7 +25,7 @@ import type {
 } from '../port.js';
 import { expectationHolds, prepareAppend, resolveRetry } from '../validate.js';
 import type { PreparedEvent } from '../validate.js';
-import { CANONICAL_TEXT_SQL, EVENT_COLUMNS, recomputeRowHash, toRecorded, toStoredText } from './rows.js';
+import { BROKEN_LINK_SQL, CANONICAL_TEXT_SQL, EVENT_COLUMNS, PAGE_TEXTS_SQL, recomputeRowHash, toRecorded, toStoredText } from './rows.js';
 import type { EventRow, LinkRow } from './rows.js';
 import { migrate } from './schema.js';
 
@@ -66,6 +66,10 @@ export class SqliteEventStore implements EventStore {
     page: Statement;
     checkedPage: Statement;
     linkPage: Statement;
+    pageBounds: Statement;
+    pageTexts: Statement;
+    linksBetween: Statement;
+    brokenLink: Statement;
     atPosition: Statement;
     count: Statement;
     countAll: Statement;
@@ -115,6 +119,10 @@ export class SqliteEventStore implements EventStore {
       page: prep('SELECT position, stream_id, type, data FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?'),
       checkedPage: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
       linkPage: prep(`SELECT position, stream_id, revision, prev_hash, hash, ${CANONICAL_TEXT_SQL} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
+      pageBounds: prep('SELECT count(*), max(position) FROM (SELECT position FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?)'),
+      pageTexts: prep(PAGE_TEXTS_SQL),
+      linksBetween: prep('SELECT position, stream_id, revision, hash FROM events WHERE position BETWEEN ? AND ? ORDER BY position ASC'),
+      brokenLink: prep(BROKEN_LINK_SQL).pluck(),
       atPosition: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position = ?`),
       count: prep('SELECT count(*) FROM events WHERE position <= ?').pluck(),
       countAll: prep('SELECT count(*) FROM events').pluck(),
@@ -303,6 +311,36 @@ export class SqliteEventStore implements EventStore {
       hash: r[4],
       contentMatches: oneShotHash('sha256', r[5], 'hex') === r[4] || this.rehashMatches(r[0], r[4]),
     }));
+  }
+
+  /**
+   * A page of `$all` checked inside SQLite as far as that goes, for a verifier that needs nothing of
+   * the events but the verdict: every chain link by one join on the stream index, every hash from
+   * the page's canonical texts, which come over as one buffer. `holds` true means every event of the
+   * page holds; false means only that not all of them could be shown to hold here (a broken link,
+   * or a text SQLite writes differently from JSON.stringify): readLinkPage, checked event by event,
+   * then names the first broken one, or finds none.
+   */
+  async checkPageInPlace(fromPosition: bigint, maxCount: number): Promise<{ count: number; last: bigint; holds: boolean }> {
+    this.assertOpen();
+    const [count, last] = this.stmt.pageBounds.get(fromPosition, BigInt(maxCount)) as [bigint, bigint | null];
+    if (count === 0n || last === null) return { count: 0, last: fromPosition - 1n, holds: true };
+    const page = { count: Number(count), last };
+    if (this.stmt.brokenLink.get(fromPosition, last, GENESIS_HASH) !== undefined) return { ...page, holds: false };
+    const [rows, hashes, texts] = this.stmt.pageTexts.get(fromPosition, last) as [bigint, string, Buffer];
+    let start = 0;
+    for (let i = 0; i < Number(rows); i++) {
+      const end = texts.indexOf(10, start);
+      if (end < 0 || oneShotHash('sha256', texts.subarray(start, end), 'hex') !== hashes.slice(64 * i, 64 * i + 64)) return { ...page, holds: false };
+      start = end + 1;
+    }
+    return { ...page, holds: start === texts.length && Number(rows) === page.count };
+  }
+
+  /** What the log takes of the events from `first` to `last`, in position order, read and checked by checkPageInPlace. */
+  async linksBetween(first: bigint, last: bigint): Promise<[position: bigint, streamId: string, revision: bigint, hash: string][]> {
+    this.assertOpen();
+    return this.stmt.linksBetween.all(first, last) as [bigint, string, bigint, string][];
   }
 
   /** The slow path of readLinkPage: the row's hash recomputed from its columns, as verifyAll does. */
