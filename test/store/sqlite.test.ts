@@ -46,13 +46,18 @@ async function twoStreams(t: Test) {
   return { file, store };
 }
 
-async function tampered(t: Test, edit: (db: Database.Database) => void) {
+/** The two streams' store after `edit` changed its file behind its back, opened again. */
+async function edited(t: Test, edit: (db: Database.Database) => void) {
   const { file, store } = await twoStreams(t);
   await store.close();
   const raw = new Database(file);
   edit(raw);
   raw.close();
-  const reopened = SqliteEventStore.open({ file });
+  return SqliteEventStore.open({ file });
+}
+
+async function tampered(t: Test, edit: (db: Database.Database) => void) {
+  const reopened = await edited(t, edit);
   try {
     return { all: await reopened.verifyAll(), stream: await reopened.verifyStream('person-a') };
   } finally {
@@ -169,12 +174,7 @@ t.test("a link page checks each event's hash on the text SQLite assembles, and a
 
 t.test('a page checked inside SQLite holds when every link and hash does, and not when one event is edited, moved or missing', async (t) => {
   const verdict = async (edit: (db: Database.Database) => void, from = 1n, max = 100) => {
-    const { file, store } = await twoStreams(t);
-    await store.close();
-    const raw = new Database(file);
-    edit(raw);
-    raw.close();
-    const reopened = SqliteEventStore.open({ file });
+    const reopened = await edited(t, edit);
     try {
       return await reopened.checkPageInPlace(from, max);
     } finally {
