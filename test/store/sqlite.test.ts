@@ -190,6 +190,7 @@ t.test('a page checked inside SQLite holds when every link and hash does, and no
     ['a newline in the data', (db) => db.prepare(`UPDATE events SET data = '{"i":' || char(10) || '1}' WHERE position = 2`).run()],
     ['an event deleted from the middle of its stream', (db) => db.prepare('DELETE FROM events WHERE position = 2').run()],
     ['a hash rewritten', (db) => db.prepare(`UPDATE events SET hash = CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0' END || substr(hash, 2) WHERE position = 1`).run()],
+    ['a hash longer than 64 characters, and one shorter', (db) => db.prepare(`UPDATE events SET hash = CASE position WHEN 3 THEN hash || 'ab' ELSE substr(hash, 3) END WHERE position IN (3, 5)`).run()],
     ['a first event that names a previous one', (db) => db.prepare(`UPDATE events SET prev_hash = (SELECT hash FROM events WHERE position = 1) WHERE position = 4`).run()],
     ['an event moved after its successor', (db) => db.prepare('UPDATE events SET position = 100 WHERE position = 2').run()],
     ['a control character json_quote may write otherwise', (db) => db.prepare('UPDATE events SET event_id = event_id || char(1) WHERE position = 5').run()],

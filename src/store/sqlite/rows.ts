@@ -55,10 +55,13 @@ export const CANONICAL_TEXT_SQL = `CAST(${CANONICAL_TEXT} AS BLOB)`;
 
 /**
  * A page's canonical texts in one BLOB, each followed by a newline (which no stored JSON holds: a
- * text that does splits into more pieces than the page has rows), and the rows' hashes in one
- * string of 64 hex digits each, in position order. Parameters: the page's first and last position.
+ * text that does splits into more pieces than the page has rows), the rows' hashes in one string,
+ * in position order, and the shortest and longest of them: only when every one is 64 characters
+ * does the i-th 64 of the string belong to the i-th row (a longer one here and a shorter one there
+ * would shift the rows between them onto their neighbours' hashes). Parameters: the page's first
+ * and last position.
  */
-export const PAGE_TEXTS_SQL = `SELECT count(*), group_concat(hash, ''), CAST(group_concat(${CANONICAL_TEXT} || char(10), '') AS BLOB)
+export const PAGE_TEXTS_SQL = `SELECT count(*), group_concat(hash, ''), CAST(group_concat(${CANONICAL_TEXT} || char(10), '') AS BLOB), min(length(hash)), max(length(hash))
   FROM (SELECT * FROM events WHERE position BETWEEN ? AND ? ORDER BY position)`;
 
 /**

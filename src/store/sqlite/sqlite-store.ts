@@ -327,7 +327,8 @@ export class SqliteEventStore implements EventStore {
     if (count === 0n || last === null) return { count: 0, last: fromPosition - 1n, holds: true };
     const page = { count: Number(count), last };
     if (this.stmt.brokenLink.get(fromPosition, last, GENESIS_HASH) !== undefined) return { ...page, holds: false };
-    const [rows, hashes, texts] = this.stmt.pageTexts.get(fromPosition, last) as [bigint, string, Buffer];
+    const [rows, hashes, texts, shortest, longest] = this.stmt.pageTexts.get(fromPosition, last) as [bigint, string, Buffer, bigint, bigint];
+    if (shortest !== 64n || longest !== 64n) return { ...page, holds: false };
     let start = 0;
     for (let i = 0; i < Number(rows); i++) {
       const end = texts.indexOf(10, start);
