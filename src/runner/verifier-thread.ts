@@ -16,6 +16,9 @@ let credit = ahead;
 let running = false;
 let done = false;
 
+/** What the log takes of an event, as the message to the fold thread carries it. */
+const linked = (position: bigint, streamId: string, revision: bigint, hash: string) => [position.toString(), streamId, revision.toString(), hash];
+
 async function pump(): Promise<void> {
   if (running || done) return;
   running = true;
@@ -25,7 +28,7 @@ async function pump(): Promise<void> {
       // to name its first broken link.
       const quick = await store.checkPageInPlace(next, pageSize);
       if (quick.holds && quick.count > 0) {
-        const events = withEvents ? (await store.linksBetween(next, quick.last)).map(([p, s, r, h]) => [p.toString(), s, r.toString(), h]) : [];
+        const events = withEvents ? (await store.linksBetween(next, quick.last)).map(([p, s, r, h]) => linked(p, s, r, h)) : [];
         credit--;
         next = quick.last + 1n;
         port.postMessage({ to: quick.last.toString(), events });
@@ -42,7 +45,7 @@ async function pump(): Promise<void> {
       await new FoldGuard(store).check(page);
       credit--;
       next = page[page.length - 1]!.position + 1n;
-      port.postMessage({ to: (next - 1n).toString(), events: withEvents ? page.map((e) => [e.position.toString(), e.streamId, e.revision.toString(), e.hash]) : [] });
+      port.postMessage({ to: (next - 1n).toString(), events: withEvents ? page.map((e) => linked(e.position, e.streamId, e.revision, e.hash)) : [] });
     }
   } catch (err) {
     done = true;

@@ -61,7 +61,7 @@ export const CANONICAL_TEXT_SQL = `CAST(${CANONICAL_TEXT} AS BLOB)`;
  * would shift the rows between them onto their neighbours' hashes). Parameters: the page's first
  * and last position.
  */
-export const PAGE_TEXTS_SQL = `SELECT count(*), group_concat(hash, ''), CAST(group_concat(${CANONICAL_TEXT} || char(10), '') AS BLOB), min(length(hash)), max(length(hash))
+export const PAGE_TEXTS_SQL = `SELECT group_concat(hash, ''), CAST(group_concat(${CANONICAL_TEXT} || char(10), '') AS BLOB), min(length(hash)), max(length(hash))
   FROM (SELECT * FROM events WHERE position BETWEEN ? AND ? ORDER BY position)`;
 
 /**
