@@ -9,15 +9,20 @@ import { HASH_SIZE, TILE_WIDTH } from './tiles.js';
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tiles (level INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS entries (tile INTEGER PRIMARY KEY, first_position INTEGER NOT NULL, positions BLOB NOT NULL, hashes BLOB NOT NULL, streams TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (tile INTEGER PRIMARY KEY, first_position INTEGER NOT NULL, positions BLOB NOT NULL, hashes BLOB NOT NULL, streams TEXT NOT NULL, revisions BLOB);
 CREATE INDEX IF NOT EXISTS entries_first_position ON entries (first_position);
 CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, signed_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cosignatures (size INTEGER NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (size, witness)) WITHOUT ROWID;
 `;
 
-/** v2: a full tile keeps its upper interior rows after its hashes (see STORED_FROM_HEIGHT). */
-const VERSION = 2;
+/**
+ * v2: a full tile keeps its upper interior rows after its hashes (see STORED_FROM_HEIGHT). v3: an
+ * entry row's streams are a JSON array of ids and its revisions a BLOB of big-endian int64 (JSON of
+ * [id, revision] tuples cost a rebuild's thread more than the rest of keeping an entry); a row of v2
+ * (revisions NULL) is read as it was written.
+ */
+const VERSION = 3;
 
 /**
  * WAL with synchronous=NORMAL, checkpoints included: everything here is derived from the events
@@ -43,6 +48,7 @@ export function openLogDb(file: string, options: { bulk?: boolean; readonly?: bo
   if (options.readonly) return db;
   db.exec(SCHEMA);
   if (version === 1) db.transaction(() => upgradeTiles(db))();
+  if (!hasRevisions(db)) db.exec('ALTER TABLE entries ADD COLUMN revisions BLOB');
   db.pragma(`user_version = ${VERSION}`);
   return db;
 }
@@ -60,4 +66,9 @@ function upgradeTiles(db: Db): void {
       put.run(storedTile(interior), level, idx);
     }
   }
+}
+
+/** Whether the entries table has v3's revisions column. */
+export function hasRevisions(db: Db): boolean {
+  return (db.pragma('table_info(entries)') as { name: string }[]).some((c) => c.name === 'revisions');
 }

@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { openLogDb } from './log-db.js';
+import { FileSync } from './file-sync.js';
+import { hasRevisions, openLogDb } from './log-db.js';
 import { checkpointText, cosignatureTime, parseNote, parseVerifierKey } from './note.js';
 import type { NoteSigner, VerifierKey } from './note.js';
 import { HASH_SIZE, TILE_WIDTH } from './tiles.js';
@@ -26,19 +26,41 @@ export interface StoredCheckpoint {
 }
 
 /**
- * One entry tile's leaves, in the bytes it is stored as: positions as big-endian int64, the events'
- * hashes as 32 raw bytes each (an append decodes the hex once, into here), streams as tuples.
+ * One entry tile's leaves, in the bytes it is stored as: positions and revisions as big-endian
+ * int64, the events' hashes as 32 raw bytes each (an append decodes the hex once, into here), the
+ * streams' ids in a JSON array.
  */
 interface EntryRow {
   positions: Buffer;
   hashes: Buffer;
-  streams: [string, number][];
+  revisions: Buffer;
+  streams: string[];
 }
 
-const newEntryRow = (): EntryRow => ({ positions: Buffer.allocUnsafe(TILE_WIDTH * 8), hashes: Buffer.allocUnsafe(TILE_WIDTH * HASH_SIZE), streams: [] });
+/** The row appends fill: its numbers written through DataViews (Buffer's BigInt writes cost several times more). */
+interface EdgeRow extends EntryRow {
+  positionView: DataView;
+  revisionView: DataView;
+}
+
+const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.length);
+
+function newEntryRow(): EdgeRow {
+  const positions = Buffer.allocUnsafe(TILE_WIDTH * 8);
+  const revisions = Buffer.allocUnsafe(TILE_WIDTH * 8);
+  return { positions, revisions, positionView: viewOf(positions), revisionView: viewOf(revisions), hashes: Buffer.allocUnsafe(TILE_WIDTH * HASH_SIZE), streams: [] };
+}
+
+/** A row as v2 stored it: the streams as [id, revision] tuples, no revisions column. */
+function fromTuples(tuples: [string, number][]): Pick<EntryRow, 'streams' | 'revisions'> {
+  const revisions = Buffer.allocUnsafe(tuples.length * 8);
+  tuples.forEach(([, r], i) => revisions.writeBigInt64BE(BigInt(r), i * 8));
+  return { streams: tuples.map(([id]) => id), revisions };
+}
 const rowSize = (row: EntryRow): number => row.streams.length;
 const positionAt = (row: EntryRow, i: number): bigint => row.positions.readBigInt64BE(i * 8);
 const hashAt = (row: EntryRow, i: number): string => row.hashes.toString('hex', i * HASH_SIZE, (i + 1) * HASH_SIZE);
+const entryAt = (row: EntryRow, i: number): LogEntry => ({ position: positionAt(row, i), hash: hashAt(row, i), streamId: row.streams[i]!, revision: row.revisions.readBigInt64BE(i * 8) });
 
 export interface LogOptions {
   file: string;
@@ -49,9 +71,16 @@ export interface LogOptions {
   /**
    * For a bulk fold into a new file (`ledger rebuild`): full tiles are hashed on a second thread
    * while this one keeps the entries, the tree catching up when it is next read or committed; the
-   * file is written without a journal (see openLogDb) and synced on close.
+   * file is written without a journal (see openLogDb), synced in the background after each commit
+   * and once more, waited for, on close.
    */
   bulk?: boolean;
+  /**
+   * For a server: each full tile is hashed on a second thread, started at open, so that the thread
+   * that acknowledges appends keeps only the entries (and hashes the partial tile a read or a commit
+   * needs). Implied by `bulk`, which hands the thread tiles four at a time.
+   */
+  hashThread?: boolean;
 }
 
 /**
@@ -64,16 +93,19 @@ export class TransparencyLog {
   private readonly tree: MerkleTree;
   private readonly clock: () => Date;
   private readonly stmt: Record<
-    'tile' | 'putTile' | 'entryRow' | 'putEntries' | 'entryTileAt' | 'putState' | 'head' | 'checkpointAt' | 'putCheckpoint' | 'cosigned' | 'putCosignature' | 'cosignaturesOf',
+    'tile' | 'putTile' | 'entryRow' | 'entryTileAt' | 'putState' | 'head' | 'checkpointAt' | 'putCheckpoint' | 'cosigned' | 'putCosignature' | 'cosignaturesOf',
     Statement
   >;
-  private edge: EntryRow = newEntryRow();
+  private edge: EdgeRow = newEntryRow();
   private readonly fullEntryTiles: [tile: number, row: EntryRow][] = [];
   private entriesDirty = false;
   private lastPos: bigint;
   private readonly commitTx: () => void;
+  /** Not prepared read-only: a file of v2 has no revisions column to write. */
+  private readonly putEntries: Statement | undefined;
   private readonly file: string;
   private readonly bulk: boolean;
+  private readonly sync: FileSync | undefined;
   private closed = false;
   private readonly readonly: boolean;
   /** Leaves appended: the tree may lag behind them while a TileHasher hashes, never past a read. */
@@ -90,13 +122,14 @@ export class TransparencyLog {
     this.file = options.file;
     this.bulk = (options.bulk ?? false) && !this.readonly;
     this.db = openLogDb(options.file, { bulk: this.bulk, readonly: this.readonly });
+    this.sync = this.bulk ? new FileSync(options.file) : undefined;
     this.clock = options.clock ?? (() => new Date());
     const db = this.db;
     this.stmt = {
       tile: db.prepare('SELECT hashes FROM tiles WHERE level = ? AND idx = ?').pluck(),
       putTile: db.prepare('INSERT OR REPLACE INTO tiles (level, idx, hashes) VALUES (?, ?, ?)'),
-      entryRow: db.prepare('SELECT positions, hashes, streams FROM entries WHERE tile = ?').raw(true),
-      putEntries: db.prepare('INSERT OR REPLACE INTO entries (tile, first_position, positions, hashes, streams) VALUES (?, ?, ?, ?, ?)'),
+      // A checker may read a file of v2, which a server of an earlier build keeps, as it is.
+      entryRow: db.prepare(`SELECT positions, hashes, streams, ${hasRevisions(db) ? 'revisions' : 'NULL'} FROM entries WHERE tile = ?`).raw(true),
       entryTileAt: db.prepare('SELECT tile FROM entries WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1').pluck().safeIntegers(true),
       putState: db.prepare('INSERT OR REPLACE INTO state (id, size) VALUES (1, ?)'),
       head: db.prepare('SELECT size, root, note, signed_at FROM checkpoints ORDER BY size DESC LIMIT 1').raw(true),
@@ -106,11 +139,12 @@ export class TransparencyLog {
       putCosignature: db.prepare('INSERT OR REPLACE INTO cosignatures (size, witness, line, time) VALUES (?, ?, ?, ?)'),
       cosignaturesOf: db.prepare('SELECT line FROM cosignatures WHERE size = ? ORDER BY witness').pluck(),
     };
+    this.putEntries = this.readonly ? undefined : db.prepare('INSERT OR REPLACE INTO entries (tile, first_position, positions, hashes, streams, revisions) VALUES (?, ?, ?, ?, ?, ?)');
     const size = (db.prepare('SELECT size FROM state WHERE id = 1').pluck().get() as number | undefined) ?? 0;
     this.tree = MerkleTree.load({ readTile: (level, index) => this.stmt.tile.get(level, index) as Buffer | undefined }, size);
     this.count = size;
     this.queuedTo = size;
-    this.hasher = this.bulk ? new TileHasher(4) : undefined;
+    this.hasher = this.bulk ? new TileHasher(4) : options.hashThread && !this.readonly ? new TileHasher(1).started() : undefined;
     if (size % TILE_WIDTH > 0) this.edge = this.readEdgeRow(Math.floor(size / TILE_WIDTH));
     this.lastPos = size === 0 ? -1n : this.entry(size - 1)!.position;
     // The entries are written first: the hasher's thread may still be hashing their tiles.
@@ -151,8 +185,9 @@ export class TransparencyLog {
     const edge = this.edge;
     const i = rowSize(edge);
     if (e.hash.length !== 2 * HASH_SIZE || edge.hashes.write(e.hash, i * HASH_SIZE, HASH_SIZE, 'hex') !== HASH_SIZE) throw new RangeError(`event at ${e.position} has no 32-byte hash`);
-    edge.positions.writeBigInt64BE(e.position, i * 8);
-    edge.streams.push([e.streamId, Number(e.revision)]);
+    edge.positionView.setBigInt64(i * 8, e.position);
+    edge.revisionView.setBigInt64(i * 8, e.revision);
+    edge.streams.push(e.streamId);
     this.entriesDirty = true;
     this.lastPos = e.position;
     this.count++;
@@ -170,6 +205,7 @@ export class TransparencyLog {
     this.commitTx();
     this.fullEntryTiles.length = 0;
     this.entriesDirty = false;
+    this.sync?.soon();
   }
 
   /**
@@ -288,7 +324,7 @@ export class TransparencyLog {
     if (!(index >= 0 && index < this.count)) return undefined;
     const row = this.entryRowOf(Math.floor(index / TILE_WIDTH));
     const i = index % TILE_WIDTH;
-    return { position: positionAt(row, i), hash: hashAt(row, i), streamId: row.streams[i]![0], revision: BigInt(row.streams[i]![1]) };
+    return entryAt(row, i);
   }
 
   /** Leaf entries in order from `from`, a tile row at a time (for a pass over the whole log). */
@@ -297,7 +333,7 @@ export class TransparencyLog {
       const tile = Math.floor(index / TILE_WIDTH);
       const row = this.entryRowOf(tile);
       for (let i = index % TILE_WIDTH; i < rowSize(row); i++, index++) {
-        yield { index, position: positionAt(row, i), hash: hashAt(row, i), streamId: row.streams[i]![0], revision: BigInt(row.streams[i]![1]) };
+        yield { index, ...entryAt(row, i) };
       }
     }
   }
@@ -326,7 +362,7 @@ export class TransparencyLog {
     if (!this.readonly) this.commit();
     this.hasher?.close();
     this.db.close();
-    if (this.bulk) syncFile(this.file);
+    this.sync?.now();
   }
 
   /**
@@ -361,27 +397,29 @@ export class TransparencyLog {
   }
 
   private readEntryRow(tile: number): EntryRow {
-    const raw = this.stmt.entryRow.get(tile) as [Buffer, Buffer, string] | undefined;
+    const raw = this.stmt.entryRow.get(tile) as [Buffer, Buffer, string, Buffer | null] | undefined;
     if (!raw) throw new Error(`the log's entry tile ${tile} is missing`);
-    const [positions, hashes, streams] = raw;
-    const row: EntryRow = { positions, hashes, streams: JSON.parse(streams) as [string, number][] };
-    if (positions.length !== rowSize(row) * 8 || hashes.length !== rowSize(row) * HASH_SIZE) throw new Error(`the log's entry tile ${tile} is malformed`);
+    const [positions, hashes, streams, revisions] = raw;
+    const row: EntryRow = { positions, hashes, ...(revisions ? { streams: JSON.parse(streams) as string[], revisions } : fromTuples(JSON.parse(streams) as [string, number][])) };
+    const n = rowSize(row);
+    if (positions.length !== n * 8 || row.revisions.length !== n * 8 || hashes.length !== n * HASH_SIZE) throw new Error(`the log's entry tile ${tile} is malformed`);
     return row;
   }
 
   /** The stored partial entry tile, in buffers the appends after it fill. */
-  private readEdgeRow(tile: number): EntryRow {
+  private readEdgeRow(tile: number): EdgeRow {
     const stored = this.readEntryRow(tile);
     const row = newEntryRow();
     stored.positions.copy(row.positions);
     stored.hashes.copy(row.hashes);
+    stored.revisions.copy(row.revisions);
     row.streams = stored.streams;
     return row;
   }
 
   private putEntryRow(tile: number, row: EntryRow): void {
     const n = rowSize(row);
-    this.stmt.putEntries.run(tile, positionAt(row, 0), row.positions.subarray(0, n * 8), row.hashes.subarray(0, n * HASH_SIZE), JSON.stringify(row.streams));
+    this.putEntries!.run(tile, positionAt(row, 0), row.positions.subarray(0, n * 8), row.hashes.subarray(0, n * HASH_SIZE), JSON.stringify(row.streams), row.revisions.subarray(0, n * 8));
   }
 
   private toCheckpoint(raw: unknown): StoredCheckpoint | undefined {
@@ -389,15 +427,6 @@ export class TransparencyLog {
     const [size, root, note, signedAt] = raw as [number, Buffer, string, string];
     const lines = this.stmt.cosignaturesOf.all(size) as string[];
     return { size, root, note: note + lines.join(''), signedAt, cosignatures: lines.length };
-  }
-}
-
-function syncFile(file: string): void {
-  const fd = openSync(file, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -18,10 +18,23 @@ export class TileHasher {
 
   /**
    * `batchTiles`: tiles sent to the thread at a time. A bulk fold sends 4 (1,024 leaves, about a
-   * millisecond of hashing). A server does not use it: measured, single-event appends lost more to
-   * the thread's start and messages than its hashing cost them.
+   * millisecond of hashing); a server 1, so that a commit or a read finds few tiles still queued.
    */
   constructor(private readonly batchTiles: number) {}
+
+  /** Starts the thread now rather than at the first full batch (a server: not while appends wait). */
+  started(): this {
+    this.thread();
+    return this;
+  }
+
+  private thread(): Worker {
+    if (!this.worker) {
+      this.worker = startThread(import.meta.url, 'tile-hasher-thread');
+      this.worker.unref();
+    }
+    return this.worker;
+  }
 
   /** Queues the full tile of 256 entries at `entries[at..]`. */
   submit(entries: Uint8Array, at: number): void {
@@ -30,11 +43,7 @@ export class TileHasher {
     if (batch.tiles < this.batchTiles) return;
     this.filling = undefined;
     this.posted.push(batch);
-    if (!this.worker) {
-      this.worker = startThread(import.meta.url, 'tile-hasher-thread');
-      this.worker.unref();
-    }
-    this.worker.postMessage(batch);
+    this.thread().postMessage(batch);
   }
 
   /** Batches sent to the thread that it has not started. */

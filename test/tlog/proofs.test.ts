@@ -155,42 +155,48 @@ t.test('past one tile level: 70,000 leaves, proofs at random sizes, across a res
   log.close();
 });
 
-t.test('a bulk fold hashing whole tiles on a second thread gives the same tree, read at any point', async (t) => {
-  const { dir, remove } = tempDir();
-  t.teardown(remove);
-  const open = () => TransparencyLog.open({ file: join(dir, 'tlog.db'), signer, bulk: true });
-  let log = open();
-  const entries: Buffer[] = (ENTRIES = []);
-  const rnd = random(11);
-  // Reads mid-tile, on a tile's edge and past several batches of 16 tiles; a restart in between.
-  const readAt = new Set([1, 255, 256, 300, 4_095, 4_097, 9_000, 20_000, 33_333, 50_000]);
-  for (let i = 0; i < 50_000; i++) {
-    entries.push(entry(i));
-    log.append({ position: BigInt(i + 1), streamId: 's', revision: BigInt(i), hash: entries[i]!.toString('hex') });
-    const n = i + 1;
-    if (n === 12_000) log.commit();
-    if (!readAt.has(n)) continue;
-    const root = mthRange(entries, 0, n);
-    t.same(log.root(n), root, `root at ${n}`);
-    const m = Math.floor(rnd() * n);
-    t.same(rootFromPath(m, n, sha(LEAF, entries[m]!), log.inclusionProof(m, n)), root, `inclusion of ${m} in ${n}`);
-    if (n === 20_000) {
-      log.close();
-      log = open();
+for (const [what, mode] of [
+  ['a bulk fold', { bulk: true }],
+  ['a server', { hashThread: true }],
+] as const) {
+  t.test(`${what} hashing whole tiles on a second thread gives the same tree, read at any point`, async (t) => {
+    const { dir, remove } = tempDir();
+    t.teardown(remove);
+    const open = () => TransparencyLog.open({ file: join(dir, 'tlog.db'), signer, ...mode });
+    let log = open();
+    const entries: Buffer[] = (ENTRIES = []);
+    const rnd = random(11);
+    // Reads mid-tile, on a tile's edge and past several batches of tiles; commits mid-tile; a restart in between.
+    const readAt = new Set([1, 255, 256, 300, 4_095, 4_097, 9_000, 20_000, 33_333, 50_000]);
+    for (let i = 0; i < 50_000; i++) {
+      entries.push(entry(i));
+      log.append({ position: BigInt(i + 1), streamId: 's', revision: BigInt(i), hash: entries[i]!.toString('hex') });
+      const n = i + 1;
+      // A server commits every 200 ms, mostly mid-tile.
+      if (n === 12_000 || n % 7_001 === 0) log.commit();
+      if (!readAt.has(n)) continue;
+      const root = mthRange(entries, 0, n);
+      t.same(log.root(n), root, `root at ${n}`);
+      const m = Math.floor(rnd() * n);
+      t.same(rootFromPath(m, n, sha(LEAF, entries[m]!), log.inclusionProof(m, n)), root, `inclusion of ${m} in ${n}`);
+      if (n === 20_000) {
+        log.close();
+        log = open();
+      }
     }
-  }
-  const leaves = (from: number, to: number) => Buffer.concat(entries.slice(from, to).map((e) => sha(LEAF, e)));
-  t.same(log.tile(0, 100, 256), leaves(100 * 256, 101 * 256), 'a full level-0 tile holds the leaf hashes');
-  t.same(log.tile(0, 195, 80), leaves(195 * 256, 50_000), 'and the partial one');
-  t.same(log.tile(1, 0, 195), Buffer.concat(Array.from({ length: 195 }, (_, j) => mthRange(entries, j * 256, (j + 1) * 256))), 'a level-1 tile holds the roots of the tiles below');
-  const roots = rootsFromConsistency(4_097, 50_000, mthRange(entries, 0, 4_097), log.consistencyProof(4_097, 50_000));
-  t.same(roots?.[1], mthRange(entries, 0, 50_000), 'consistency from a size read mid-fold');
-  log.close();
-  const reopened = TransparencyLog.open({ file: join(dir, 'tlog.db'), signer });
-  t.equal(reopened.size, 50_000, 'every leaf was committed on close');
-  t.same(reopened.root(50_000), mthRange(entries, 0, 50_000), 'with the root');
-  reopened.close();
-});
+    const leaves = (from: number, to: number) => Buffer.concat(entries.slice(from, to).map((e) => sha(LEAF, e)));
+    t.same(log.tile(0, 100, 256), leaves(100 * 256, 101 * 256), 'a full level-0 tile holds the leaf hashes');
+    t.same(log.tile(0, 195, 80), leaves(195 * 256, 50_000), 'and the partial one');
+    t.same(log.tile(1, 0, 195), Buffer.concat(Array.from({ length: 195 }, (_, j) => mthRange(entries, j * 256, (j + 1) * 256))), 'a level-1 tile holds the roots of the tiles below');
+    const roots = rootsFromConsistency(4_097, 50_000, mthRange(entries, 0, 4_097), log.consistencyProof(4_097, 50_000));
+    t.same(roots?.[1], mthRange(entries, 0, 50_000), 'consistency from a size read mid-fold');
+    log.close();
+    const reopened = TransparencyLog.open({ file: join(dir, 'tlog.db'), signer });
+    t.equal(reopened.size, 50_000, 'every leaf was committed on close');
+    t.same(reopened.root(50_000), mthRange(entries, 0, 50_000), 'with the root');
+    reopened.close();
+  });
+}
 
 t.test('a log file of v1 (full tiles of 256 hashes alone) gives the same proofs, read as it is and once upgraded at start', async (t) => {
   const { dir, remove } = tempDir();
@@ -229,7 +235,53 @@ t.test('a log file of v1 (full tiles of 256 hashes alone) gives the same proofs,
   check(log, 'upgraded');
   log.close();
   const after = new Database(file, { readonly: true });
-  t.equal(after.pragma('user_version', { simple: true }), 2, 'the file is at v2');
+  t.equal(after.pragma('user_version', { simple: true }), 3, 'the file is at v3');
   t.equal(after.prepare('SELECT count(*) FROM tiles WHERE length(hashes) = 8192').pluck().get(), 0, 'with every full tile upgraded');
+  after.close();
+});
+
+t.test('entry rows of v2 (streams as [id, revision] tuples) are read as they are, read-only and once upgraded, and the rows after them in v3', async (t) => {
+  const { dir, remove } = tempDir();
+  t.teardown(remove);
+  const file = join(dir, 'tlog.db');
+  const entries: Buffer[] = (ENTRIES = []);
+  const at = (i: number) => ({ position: BigInt(3 * i + 7), streamId: i % 3 === 0 ? `person-p${i}` : `course-c${i % 11}.x:y_z`, revision: BigInt(2 ** 40 + i), hash: entries[i]!.toString('hex') });
+  let log = openLog(dir);
+  for (let i = 0; i < 600; i++) {
+    entries.push(entry(i));
+    log.append(at(i));
+  }
+  log.close();
+  // As v2 wrote the rows (two full tiles and a partial one): no revisions column.
+  const db = new Database(file);
+  const rows = db.prepare('SELECT tile, streams, revisions FROM entries').raw(true).all() as [number, string, Buffer][];
+  t.equal(rows.length, 3, 'two full entry rows and a partial one');
+  const put = db.prepare('UPDATE entries SET streams = ? WHERE tile = ?');
+  for (const [tile, streams, revisions] of rows) put.run(JSON.stringify((JSON.parse(streams) as string[]).map((id, i) => [id, Number(revisions.readBigInt64BE(i * 8))])), tile);
+  db.exec('ALTER TABLE entries DROP COLUMN revisions');
+  db.pragma('user_version = 2');
+  db.close();
+  const same = (l: TransparencyLog, n: number, what: string) => {
+    for (const i of [0, 255, 256, 511, 512, n - 1]) t.same(l.entry(i), at(i), `${what}: entry ${i}`);
+    t.same([...l.entries()].map(({ index: _index, ...e }) => e), Array.from({ length: n }, (_, i) => at(i)), `${what}: every entry in order`);
+    t.equal(l.leafIndexOf(at(n - 1).position), n - 1, `${what}: the last leaf found by its position`);
+    t.same(l.root(n), mthRange(entries, 0, n), `${what}: the root`);
+  };
+  const readonly = TransparencyLog.open({ file, signer, readonly: true });
+  same(readonly, 600, 'v2 read as it is');
+  readonly.close();
+  log = openLog(dir);
+  same(log, 600, 'upgraded');
+  for (let i = 600; i < 900; i++) {
+    entries.push(entry(i));
+    log.append(at(i));
+  }
+  log.close();
+  log = openLog(dir);
+  same(log, 900, 'appended to after the upgrade, the partial v2 row rewritten');
+  log.close();
+  const after = new Database(file, { readonly: true });
+  t.equal(after.pragma('user_version', { simple: true }), 3, 'the file is at v3');
+  t.same(after.prepare('SELECT tile FROM entries WHERE revisions IS NULL').pluck().all(), [0, 1], 'the full v2 rows stay as they were');
   after.close();
 });

@@ -27,7 +27,7 @@ export async function run(argv: string[]): Promise<number> {
   const store = await openStore(config);
   const secrets = loadSecrets(config.dataDir);
   const idempotency = new IdempotencyStore(join(config.dataDir, 'requests.db'));
-  const log = openTransparencyLog(config)!;
+  const log = openTransparencyLog(config, { hashThread: true })!;
   const logWitnesses = parseWitnessKeys(config.logWitnesses);
   // The log's signed head against the store, before anything follows it: a deleted or edited event is named here.
   const logVerdict = await quickCheck(store, log);
