@@ -35,6 +35,14 @@ const WRITE_ANSWER = {
   },
 };
 
+/** A write to a person's stream by a role that does not read it: no revision, no ETag (see WriteRouteSpec). */
+const WRITE_ANSWER_WITHOUT_REVISION = {
+  ...WRITE_ANSWER,
+  description: 'Where the fact landed in the global order; the revision of the person’s stream is not told',
+  required: ['streamId', 'position'],
+  properties: Object.fromEntries(Object.entries(WRITE_ANSWER.properties).filter(([k]) => k !== 'revision')),
+};
+
 const BATCH_ANSWER = {
   type: 'object',
   required: ['recorded', 'duplicates', 'rejected', 'results'],
@@ -119,9 +127,10 @@ export const openApiTransform: Transform = (input: TransformInput) => {
   const isPublic = PUBLIC_ROUTES.has(url);
   const isWrite = method === 'post';
   const success = isWrite && !url.endsWith('/batch') ? 201 : 200;
-  const successBody = isWrite ? (success === 201 ? WRITE_ANSWER : BATCH_ANSWER) : url.startsWith('/v1/verify') ? VERIFY_ANSWER : { type: 'object' };
+  const withheld = (input.route.config as { withholdRevision?: boolean } | undefined)?.withholdRevision === true;
+  const successBody = isWrite ? (success === 201 ? (withheld ? WRITE_ANSWER_WITHOUT_REVISION : WRITE_ANSWER) : BATCH_ANSWER) : url.startsWith('/v1/verify') ? VERIFY_ANSWER : { type: 'object' };
   const reads = !isWrite && JSON.stringify(schema.querystring ?? {}).includes('minPosition');
-  const errors = [400, ...(isPublic ? [] : [401, 403]), ...(url.includes(':') || NAMES_A_RECORD_IN_BODY.has(url) ? [404] : []), ...(isWrite ? [409, 412, 422] : []), ...(url.startsWith('/v1/verify') ? [429] : []), 500, ...(isWrite ? [503] : []), ...(reads ? [504] : [])];
+  const errors = [400, ...(isPublic ? [] : [401, 403]), ...(url.includes(':') || NAMES_A_RECORD_IN_BODY.has(url) ? [404] : []), ...(isWrite ? [409, ...(withheld ? [] : [412]), 422] : []), ...(url.startsWith('/v1/verify') ? [429] : []), 500, ...(isWrite ? [503] : []), ...(reads ? [504] : [])];
   const given = (schema.response ?? {}) as Record<string, unknown>;
   schema.response = {
     [success]: { description: success === 201 ? 'Created' : 'OK', ...successBody, ...(given[success] as object | undefined) },

@@ -13,6 +13,13 @@ import type { Authenticate } from './auth.js';
 import { ApiError, ERROR_STATUS, errorBody } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Read by the OpenAPI document: the route answers without the stream's revision. */
+    withholdRevision?: boolean;
+  }
+}
+
 export interface WriteDeps {
   store: EventStore;
   clock: Clock;
@@ -32,10 +39,14 @@ export interface HttpResponse {
   etag?: string;
 }
 
-/** An outcome as an HTTP response: 201 with where the fact landed and its ETag, or the refusal. */
-export function outcomeResponse(outcome: Outcome, status = 201): HttpResponse {
+/**
+ * An outcome as an HTTP response: 201 with where the fact landed and its ETag, or the refusal.
+ * `withholdRevision`: the stream's revision is left out, body and ETag (see WriteRouteSpec).
+ */
+export function outcomeResponse(outcome: Outcome, status = 201, withholdRevision = false): HttpResponse {
   if (!outcome.ok) return { status: ERROR_STATUS[outcome.rejection.code], body: rejectionBody(outcome.rejection) };
   const { ok: _ok, revision, position, ...rest } = outcome;
+  if (withholdRevision) return { status, body: { ...rest, position: position.toString() } };
   return { status, body: { ...rest, revision: revision.toString(), position: position.toString() }, etag: `"${revision}"` };
 }
 
@@ -55,7 +66,17 @@ interface WriteRouteSpec<B extends z.ZodType, P extends z.ZodType> {
   summary: string;
   status?: number;
   run: (ctx: CommandContext, body: z.output<B>, params: z.output<P>) => Promise<Outcome | HttpResponse>;
+  /**
+   * The stream written is a person's, which the route's roles do not read (an institution recording
+   * an enrolment or a completion): its revision counts every other fact of that person, from other
+   * institutions, employers and the bureau, so the answer leaves it out (no ETag either) and
+   * If-Match, which would probe it, is refused. The global position stays: it says nothing of them.
+   */
+  withholdRevision?: boolean;
 }
+
+const ifMatchWithheld = () =>
+  new ApiError('VALIDATION_FAILED', "If-Match is not taken here: the stream written is the person's, whose revision is not the caller's to know", [{ path: 'headers.if-match', message: 'not taken by this route' }]);
 
 /**
  * One write route: authentication by role, If-Match as the expected revision, Idempotency-Key
@@ -66,6 +87,7 @@ export function writeRoute<B extends z.ZodType, P extends z.ZodType>(app: Fastif
     method: 'POST',
     url: spec.url,
     schema: { body: spec.body, ...(spec.params ? { params: spec.params } : {}), summary: spec.summary },
+    config: { withholdRevision: spec.withholdRevision ?? false },
     onRequest: deps.authenticate(spec.roles),
     handler: async (req: FastifyRequest, reply: FastifyReply) => {
       const actor = req.principal!;
@@ -89,12 +111,13 @@ export function writeRoute<B extends z.ZodType, P extends z.ZodType>(app: Fastif
           ...(idemKey ? { idempotencyKey: idemKey } : {}),
           ...(typeof correlation === 'string' && correlation.length > 0 ? { correlationId: correlation.slice(0, 200) } : {}),
           ...(() => {
+            if (spec.withholdRevision && req.headers['if-match'] !== undefined) throw ifMatchWithheld();
             const ifMatch = parseIfMatch(req.headers['if-match']);
             return ifMatch === undefined ? {} : { ifMatch };
           })(),
         };
         const result = await spec.run(ctx, req.body as z.output<B>, req.params as z.output<P>);
-        const response = 'ok' in result ? outcomeResponse(result, spec.status) : result;
+        const response = 'ok' in result ? outcomeResponse(result, spec.status, spec.withholdRevision) : result;
         if (idemKey && response.status < 500) {
           deps.idempotency.put(scope, idemKey, {
             bodyHash,

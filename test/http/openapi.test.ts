@@ -37,6 +37,12 @@ t.test('the OpenAPI document is complete: operation ids, real success statuses w
   t.same(Object.keys(write.responses).sort(), ['201', '400', '401', '403', '409', '412', '422', '500', '503']);
   t.same(write.responses['201']!.content!['application/json']!.schema.required, ['streamId', 'revision', 'position']);
   t.equal(write.operationId, 'postInstitutions');
+  for (const path of ['/v1/completions', '/v1/enrolments']) {
+    const toPerson = doc.paths[path]!.post!;
+    t.notOk(toPerson.responses['412'], `${path}: no 412, as If-Match is not taken`);
+    t.same(toPerson.responses['201']!.content!['application/json']!.schema.required, ['streamId', 'position'], `${path}: the person's stream revision is not told`);
+    t.notOk('revision' in (toPerson.responses['201']!.content!['application/json']!.schema.properties ?? {}), `${path}: nor described`);
+  }
   t.equal(doc.paths['/v1/persons/{id}/transfer']!.post!.operationId, 'postPersonsByIdTransfer');
   const verify = doc.paths['/v1/verify/{no}']!.get!;
   t.ok(verify.responses['429'], 'verification documents its limit');

@@ -4,7 +4,7 @@ import { ID_NUMBERS, ok, seedZhengzhou } from '../support/fixtures.js';
 
 const completion = { personId: 'p1', courseId: 'c1', completedOn: '2014-05-08', assessment: 'passed' };
 
-t.test('a completion is recorded with its credit id, position and ETag', async (t) => {
+t.test('a completion is recorded with its credit id and position; the person’s stream revision is not told to the institution', async (t) => {
   const app = await testApp();
   t.teardown(app.close);
   await seedZhengzhou(app);
@@ -13,8 +13,8 @@ t.test('a completion is recorded with its credit id, position and ETag', async (
   const body = res.json();
   t.equal(body.creditId, 'p1:c1');
   t.equal(body.streamId, 'person-p1');
-  t.equal(body.revision, '1');
-  t.equal(res.headers.etag, '"1"');
+  t.notOk('revision' in body, 'no revision: it would count the facts other parties recorded of p1');
+  t.equal(res.headers.etag, undefined, 'nor an ETag');
   t.match(body.position, /^\d+$/);
   const [, recorded] = await app.store.readStream('person-p1');
   t.equal(recorded!.type, 'CompletionRecorded');
@@ -95,14 +95,35 @@ t.test('If-Match is the expected revision; a stale one answers 412', async (t) =
   const app = await testApp();
   t.teardown(app.close);
   await seedZhengzhou(app);
-  const stale = await app.as(principals.instA, { method: 'POST', url: '/v1/completions', payload: completion, headers: { 'if-match': '"5"' } });
+  const title = { to: 'deputy-senior', effectiveOn: '2014-07-01' };
+  const stale = await app.as(principals.employer, { method: 'POST', url: '/v1/persons/p1/title', payload: title, headers: { 'if-match': '"5"' } });
   t.equal(stale.statusCode, 412);
   t.equal(stale.json().error.code, 'PRECONDITION_FAILED');
-  const fresh = await app.as(principals.instA, { method: 'POST', url: '/v1/completions', payload: completion, headers: { 'if-match': '"0"' } });
+  t.equal(stale.json().error.details.actual, '0');
+  const fresh = await app.as(principals.employer, { method: 'POST', url: '/v1/persons/p1/title', payload: title, headers: { 'if-match': '"0"' } });
   t.equal(fresh.statusCode, 201);
+  t.equal(fresh.json().revision, '1');
   t.equal(fresh.headers.etag, '"1"');
-  const bad = await app.as(principals.instA, { method: 'POST', url: '/v1/completions', payload: completion, headers: { 'if-match': 'yesterday' } });
+  const bad = await app.as(principals.employer, { method: 'POST', url: '/v1/persons/p1/title', payload: title, headers: { 'if-match': 'yesterday' } });
   t.equal(bad.statusCode, 400);
+});
+
+t.test('an institution cannot probe a person’s stream revision with If-Match: 400 whatever it names, and nothing is written', async (t) => {
+  const app = await testApp();
+  t.teardown(app.close);
+  await seedZhengzhou(app);
+  const head = await app.store.headPosition();
+  for (const [url, payload] of [
+    ['/v1/completions', completion],
+    ['/v1/enrolments', { personId: 'p1', courseId: 'c1', enrolledOn: '2014-05-01' }],
+  ] as const) {
+    for (const ifMatch of ['"0"', '"5"']) {
+      const res = await app.as(principals.instA, { method: 'POST', url, payload, headers: { 'if-match': ifMatch } });
+      t.equal(res.statusCode, 400, `${url} with If-Match ${ifMatch}`);
+      t.same(res.json().error.details, [{ path: 'headers.if-match', message: 'not taken by this route' }], 'the same answer for the right revision and a wrong one');
+    }
+  }
+  t.equal(await app.store.headPosition(), head, 'nothing was appended');
 });
 
 t.test('a retry with the same Idempotency-Key returns the first response and appends nothing', async (t) => {

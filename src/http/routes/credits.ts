@@ -14,6 +14,7 @@ export function creditRoutes(app: FastifyInstance, deps: WriteDeps & { read: Rea
   writeRoute(app, deps, {
     url: '/v1/enrolments',
     roles: ['institution'],
+    withholdRevision: true,
     body: RecordEnrolment,
     summary: 'Record an enrolment (with its purpose, for ST-5 training windows)',
     run: (ctx, body) => recordEnrolment(ctx, body),
@@ -21,6 +22,7 @@ export function creditRoutes(app: FastifyInstance, deps: WriteDeps & { read: Rea
   writeRoute(app, deps, {
     url: '/v1/completions',
     roles: ['institution'],
+    withholdRevision: true,
     body: RecordCompletion,
     summary: "Record a completion of one of the institution's courses",
     run: (ctx, body) => recordCompletion(ctx, body),
