@@ -69,6 +69,6 @@ function upgradeTiles(db: Db): void {
 }
 
 /** Whether the entries table has v3's revisions column. */
-export function hasRevisions(db: Db): boolean {
+function hasRevisions(db: Db): boolean {
   return (db.pragma('table_info(entries)') as { name: string }[]).some((c) => c.name === 'revisions');
 }

@@ -1,6 +1,6 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { FileSync } from './file-sync.js';
-import { hasRevisions, openLogDb } from './log-db.js';
+import { openLogDb } from './log-db.js';
 import { checkpointText, cosignatureTime, parseNote, parseVerifierKey } from './note.js';
 import type { NoteSigner, VerifierKey } from './note.js';
 import { HASH_SIZE, TILE_WIDTH } from './tiles.js';
@@ -128,8 +128,9 @@ export class TransparencyLog {
     this.stmt = {
       tile: db.prepare('SELECT hashes FROM tiles WHERE level = ? AND idx = ?').pluck(),
       putTile: db.prepare('INSERT OR REPLACE INTO tiles (level, idx, hashes) VALUES (?, ?, ?)'),
-      // A checker may read a file of v2, which a server of an earlier build keeps, as it is.
-      entryRow: db.prepare(`SELECT positions, hashes, streams, ${hasRevisions(db) ? 'revisions' : 'NULL'} FROM entries WHERE tile = ?`).raw(true),
+      // Every column: a checker reads a file of v2 (no revisions column) as it is, and sees the
+      // column once a server of this build adds it (SQLite prepares the statement again).
+      entryRow: db.prepare('SELECT * FROM entries WHERE tile = ?').raw(true),
       entryTileAt: db.prepare('SELECT tile FROM entries WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1').pluck().safeIntegers(true),
       putState: db.prepare('INSERT OR REPLACE INTO state (id, size) VALUES (1, ?)'),
       head: db.prepare('SELECT size, root, note, signed_at FROM checkpoints ORDER BY size DESC LIMIT 1').raw(true),
@@ -397,9 +398,9 @@ export class TransparencyLog {
   }
 
   private readEntryRow(tile: number): EntryRow {
-    const raw = this.stmt.entryRow.get(tile) as [Buffer, Buffer, string, Buffer | null] | undefined;
+    const raw = this.stmt.entryRow.get(tile) as [number, number, Buffer, Buffer, string, (Buffer | null)?] | undefined;
     if (!raw) throw new Error(`the log's entry tile ${tile} is missing`);
-    const [positions, hashes, streams, revisions] = raw;
+    const [, , positions, hashes, streams, revisions] = raw;
     const row: EntryRow = { positions, hashes, ...(revisions ? { streams: JSON.parse(streams) as string[], revisions } : fromTuples(JSON.parse(streams) as [string, number][])) };
     const n = rowSize(row);
     if (positions.length !== n * 8 || row.revisions.length !== n * 8 || hashes.length !== n * HASH_SIZE) throw new Error(`the log's entry tile ${tile} is malformed`);
