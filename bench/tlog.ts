@@ -80,7 +80,8 @@ async function appendRate(dir: string, withLog: boolean): Promise<number> {
  * as LogRebuild opens it (bulk: tiles hashed on a second thread too), handed over as LogRebuild is
  * handed them, a rebuild's page of 8,000 at a time, and committed every 100,000 as it commits. The
  * entries of each page are made first and only the log's work is timed, the final commit, signature
- * and sync to disk included (the syncs each commit starts in the background run on). Then the log is opened again as a server opens it.
+ * and sync to disk included (the syncs each commit starts in the background run on). Then the log
+ * is opened again as a server opens it.
  */
 async function buildTree(dir: string): Promise<{ log: TransparencyLog; rate: number; cpuRate: number }> {
   const file = join(dir, 'tlog-10m.db');

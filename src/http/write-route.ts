@@ -50,8 +50,10 @@ export function outcomeResponse(outcome: Outcome, status = 201, withholdRevision
   return { status, body: { ...rest, revision: revision.toString(), position: position.toString() }, etag: `"${revision}"` };
 }
 
-function parseIfMatch(header: string | string[] | undefined): bigint | undefined {
+/** The revision If-Match expects, if sent; refused outright on a route that withholds revisions (see WriteRouteSpec). */
+function parseIfMatch(header: string | string[] | undefined, withheld: boolean): bigint | undefined {
   if (header === undefined) return undefined;
+  if (withheld) throw new ApiError('VALIDATION_FAILED', "If-Match is not taken here: the stream written is the person's, whose revision is not the caller's to know", [{ path: 'headers.if-match', message: 'not taken by this route' }]);
   const value = Array.isArray(header) ? header[0]! : header;
   const m = /^\s*(?:W\/)?"?(\d{1,19})"?\s*$/.exec(value);
   if (!m) throw new ApiError('VALIDATION_FAILED', 'If-Match must be a stream revision such as "7"', [{ path: 'headers.if-match', message: 'not a revision' }]);
@@ -74,9 +76,6 @@ interface WriteRouteSpec<B extends z.ZodType, P extends z.ZodType> {
    */
   withholdRevision?: boolean;
 }
-
-const ifMatchWithheld = () =>
-  new ApiError('VALIDATION_FAILED', "If-Match is not taken here: the stream written is the person's, whose revision is not the caller's to know", [{ path: 'headers.if-match', message: 'not taken by this route' }]);
 
 /**
  * One write route: authentication by role, If-Match as the expected revision, Idempotency-Key
@@ -111,8 +110,7 @@ export function writeRoute<B extends z.ZodType, P extends z.ZodType>(app: Fastif
           ...(idemKey ? { idempotencyKey: idemKey } : {}),
           ...(typeof correlation === 'string' && correlation.length > 0 ? { correlationId: correlation.slice(0, 200) } : {}),
           ...(() => {
-            if (spec.withholdRevision && req.headers['if-match'] !== undefined) throw ifMatchWithheld();
-            const ifMatch = parseIfMatch(req.headers['if-match']);
+            const ifMatch = parseIfMatch(req.headers['if-match'], spec.withholdRevision ?? false);
             return ifMatch === undefined ? {} : { ifMatch };
           })(),
         };

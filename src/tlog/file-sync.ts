@@ -15,7 +15,7 @@ export class FileSync {
 
   /** Starts syncing what is written so far, unless a sync is already running. */
   soon(): void {
-    if (this.running || this.closeWhenDone) return;
+    if (this.running) return;
     this.running = true;
     fdatasync(this.open(), () => {
       this.running = false;
