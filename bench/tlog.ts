@@ -75,6 +75,9 @@ async function appendRate(dir: string, withLog: boolean): Promise<number> {
   return rate;
 }
 
+/** Whether a page from `from` to `to` reaches a multiple of `every` (pages need not divide it). */
+const passes = (from: number, to: number, every: number) => Math.floor(to / every) > Math.floor(from / every);
+
 /**
  * The tree built straight from 32-byte entries (what `ledger rebuild` feeds it), into a log opened
  * as LogRebuild opens it (bulk: tiles hashed on a second thread too), handed over as LogRebuild is
@@ -101,11 +104,11 @@ async function buildTree(dir: string): Promise<{ log: TransparencyLog; rate: num
     const t0 = process.hrtime.bigint();
     for (const e of chunk) tl.append(e);
     const to = from + chunk.length;
-    if (Math.floor(to / COMMIT_EVERY) > Math.floor(from / COMMIT_EVERY)) tl.commit();
+    if (passes(from, to, COMMIT_EVERY)) tl.commit();
     wallNs += Number(process.hrtime.bigint() - t0);
     const used = process.cpuUsage(cpu);
     cpuUs += used.user + used.system;
-    if (Math.floor(to / 1_000_000) > Math.floor(from / 1_000_000)) log(`tree: ${fmt(to)} leaves`);
+    if (passes(from, to, 1_000_000)) log(`tree: ${fmt(to)} leaves`);
     // As between a rebuild's pages: the event loop turns, and the background sync a commit started ends.
     await new Promise((r) => setImmediate(r));
   }
