@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SERVE_NODE_OPTIONS } from '../../src/cli/node-options.js';
 
 export interface ChildServer {
   url: string;
@@ -41,9 +42,9 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv = process.env,
   });
 }
 
-/** The Fastify hello-world ceiling server, in its own process. */
+/** The Fastify hello-world ceiling server, in its own process, with the same V8 options as the server. */
 export function startHelloWorld(): Promise<ChildServer> {
-  return startChild([fileURLToPath(new URL('./hello-server.js', import.meta.url))]);
+  return startChild([...SERVE_NODE_OPTIONS, fileURLToPath(new URL('./hello-server.js', import.meta.url))]);
 }
 
 async function freePort(): Promise<number> {
@@ -59,13 +60,14 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * `ledger serve` on a data dir, in its own process, logging warnings only (request logs would cost
- * the server time the benchmark should not count); ready once `/health` answers.
+ * `ledger serve` on a data dir, in its own process with the server's V8 options (as `npm start`),
+ * logging warnings only (request logs would cost the server time the benchmark should not count);
+ * ready once `/health` answers.
  */
 export async function startLedger(dataDir: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<ChildServer> {
   const port = await freePort();
   const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-  const child = spawn(process.execPath, [main, 'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [...SERVE_NODE_OPTIONS, main, 'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -5,10 +5,18 @@ import { constants } from 'node:os';
  * V8 options of a rebuild: a young generation of up to 64 MB per semi-space (V8's default is 16).
  * A rebuild allocates a page of events and the records of the persons it folds for every batch;
  * with the default, much of that outlived the young generation, and rebuilds ran ~15% slower
- * (measured in interleaved runs on 1 M events). A server keeps V8's default: a request's allocations
- * die young, and verification measured no better with it.
+ * (measured in interleaved runs on 1 M events).
  */
 export const REBUILD_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=64'];
+
+/**
+ * V8 options of `ledger serve` (`npm start` and the benchmarks pass them): a young generation of
+ * 64 MB per semi-space from the start, and an old generation allowed 512 MB before its first full
+ * collection. With V8's defaults the server's small old generation sat so close to its limit that
+ * V8 marked and compacted it several times a second under load, each time pausing every request in
+ * flight: most of the lists' p99 (BENCHMARKS.md). With these, a request's garbage dies young.
+ */
+export const SERVE_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=64', '--min-semi-space-size=64', '--initial-old-space-size=512'];
 
 /** Signals an operator or a supervisor sends the wrapper; each is passed on to the child. */
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

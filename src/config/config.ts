@@ -45,7 +45,7 @@ export const ConfigSchema = z.object({
   /** How long the read side may take to reach the store's head before /health and /ready answer 503. */
   readyMaxLagMs: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Threads that read the pages of the lists beside the one that answers HTTP (0: that one reads them). */
-  readerThreads: z.coerce.number().int().min(0).max(8).default(2),
+  readerThreads: z.coerce.number().int().min(0).max(8).default(1),
   /** Public verification requests a client (IP) may make per minute. */
   verifyRateLimit: z.coerce.number().int().min(1).default(600),
   /** Where the public verification page is reached: the QR code of a certificate opens `{publicBaseUrl}/v/{number}`. */

@@ -73,7 +73,12 @@ export function tokenVerifier(key: Buffer, o: VerifierOptions = {}): (token: str
     allowedAud: TOKEN_AUDIENCE,
     requiredClaims: REQUIRED_CLAIMS,
     cache: 1000,
+    // The token itself keys the cache of verified tokens: fast-jwt's default hashes every token with
+    // SHA-256 to make its key, on every request; the cache lives in the process that holds the key.
+    cacheKeyBuilder: (token: string) => token,
   });
+  // A cached token comes back as the same payload object: its claims are checked once.
+  const principals = new WeakMap<object, Principal>();
   return (token) => {
     let payload: { jti?: unknown; iat: number; exp: number };
     try {
@@ -85,7 +90,12 @@ export function tokenVerifier(key: Buffer, o: VerifierOptions = {}): (token: str
     if (payload.exp - payload.iat > MAX_TTL_SECONDS) return { ok: false, reason: `token issued for longer than ${MAX_TTL_SECONDS / 86_400} days` };
     const jti = typeof payload.jti === 'string' ? payload.jti : '';
     if (o.revoked?.(jti)) return { ok: false, reason: 'token revoked' };
+    const known = principals.get(payload);
+    if (known) return { ok: true, principal: known, jti };
     const parsed = Principal.safeParse(payload);
-    return parsed.success ? { ok: true, principal: parsed.data, jti } : { ok: false, reason: 'token claims are invalid' };
+    if (!parsed.success) return { ok: false, reason: 'token claims are invalid' };
+    const principal = Object.freeze(parsed.data);
+    principals.set(payload, principal);
+    return { ok: true, principal, jti };
   };
 }

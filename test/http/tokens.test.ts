@@ -105,3 +105,18 @@ t.test('a key rotation by `ledger keys rotate` is seen by running servers: the n
   t.equal(verdict, 'authentic', 'replica b, started before the rotation, does not answer altered');
   t.equal((await b.app.inject({ url: '/v1/keys' })).json().current, newKey);
 });
+
+t.test('a verified token is kept by its whole text: its expiry still ends it, and another payload under its signature is refused', async (t) => {
+  const verify = tokenVerifier(key);
+  const issued = issueToken(key, { role: 'auditor', sub: 'aud-1' }, { ttlSeconds: 2, issuedAt: Date.now() - 1_400 });
+  const first = verify(issued.token);
+  const again = verify(issued.token);
+  t.same([first.ok, again.ok], [true, true]);
+  t.equal(again.ok && again.principal.sub, 'aud-1');
+  t.ok(again.ok && Object.isFrozen(again.principal), 'the principal a cached token gives is shared, so it is frozen');
+  const [header, , signature] = issued.token.split('.');
+  const payload = Buffer.from(JSON.stringify({ role: 'bureau', sub: 'x', jurisdiction: 'zhengzhou', level: 'city', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now(), exp: now() + 60, jti: 'j' })).toString('base64url');
+  t.same(verify(`${header}.${payload}.${signature}`), { ok: false, reason: 'invalid token' }, 'the signature of a cached token does not carry another payload');
+  await new Promise((r) => setTimeout(r, 800));
+  t.same(verify(issued.token), { ok: false, reason: 'token expired' }, 'the cached token expired');
+});

@@ -10,6 +10,7 @@ import { openReadSide } from '../../runner/read-side.js';
 import { Keyring } from '../../security/signing-keys.js';
 import { RevokedTokens } from '../../security/token-revocations.js';
 import { configFlags, parseCommandArgs } from '../args.js';
+import { runsWith, SERVE_NODE_OPTIONS } from '../node-options.js';
 import { BrokenLinkError } from '../../runner/fold-guard.js';
 import { LogFollower } from '../../tlog/follower.js';
 import { quickCheck } from '../../tlog/head-check.js';
@@ -22,6 +23,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, {});
   const config = loadConfig(process.env, configFlags(values));
   const logger = createLogger(config.logLevel);
+  if (!runsWith(SERVE_NODE_OPTIONS)) logger.warn({ nodeOptions: SERVE_NODE_OPTIONS }, 'started without the V8 options of the server (npm start passes them): under load, full collections of a small old generation lengthen the slowest answers');
   // Before anything opens a file: one process owns the data dir (the lock ends with the process).
   const lock = lockDataDir(config.dataDir, 'serve');
   const store = await openStore(config);
