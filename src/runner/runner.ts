@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { EventStore, ProjectedEvent, RecordedEvent, Subscription } from '../store/port.js';
 import { FoldGuard } from './fold-guard.js';
+import { LogHandover } from './log-handover.js';
+import type { BulkLog } from './log-handover.js';
 import type { PreparedBatch, Projector } from './projector.js';
 import { commitPlan } from './commit.js';
 import { ThreadedVerifier } from './threaded-verifier.js';
@@ -16,6 +18,8 @@ const LONG_BATCH = 8_000;
 
 /** What the log takes of an event. */
 export type LinkedEvent = Pick<RecordedEvent, 'position' | 'streamId' | 'revision' | 'hash'>;
+
+
 /**
  * Batches folded ahead of the writer thread: enough that the fold does not wait out the writer's
  * slower commits (a WAL checkpoint), and memory bounded. At 2, the fold waited 5-15% of a rebuild.
@@ -48,6 +52,8 @@ export interface RunnerOptions {
    * verifiable log is fed from here, so keeping it costs no read of its own.
    */
   onEvents?: (events: readonly LinkedEvent[]) => void;
+  /** A log folded in bulk from the events checked, wherever they are checked. */
+  log?: BulkLog;
   /** Events a batch of a long catch-up folds once it commits from the writer thread (tests use smaller ones). */
   longBatch?: number;
 }
@@ -101,6 +107,9 @@ export class ProjectionRunner {
     let verifier: ThreadedVerifier | undefined;
     /** Up to where the events were checked in this thread after the verifier thread stopped. */
     let checkedHere = -1n;
+    const log = new LogHandover(this.options.log);
+    /** Why the log could not be taken back at the end, reported once the threads are closed. */
+    let logFailure: unknown;
     const inFlight: Promise<void>[] = [];
     this.projector.drain = async () => {
       await Promise.all(inFlight);
@@ -117,7 +126,11 @@ export class ProjectionRunner {
           if (page.length === BATCH && this.options.file && this.options.file !== ':memory:') {
             writer = new ThreadedWriter(this.options.file, commitPlan(this.projector.projections));
             if (this.guard && this.store.file) {
-              verifier = new ThreadedVerifier(this.store.file, page[page.length - 1]!.position + 1n, this.options.longBatch ?? LONG_BATCH, this.options.onEvents);
+              const logFile = log.give();
+              verifier = new ThreadedVerifier(this.store.file, page[page.length - 1]!.position + 1n, this.options.longBatch ?? LONG_BATCH, {
+                ...(this.options.onEvents ? { onEvents: this.options.onEvents } : {}),
+                ...(logFile ? { logFile } : {}),
+              });
               this.verifierThreads++;
             }
           }
@@ -125,7 +138,7 @@ export class ProjectionRunner {
         } else {
           const batch = await this.projector.prepare(page);
           // No batch is committed past what has been checked: a broken link stops the read side before it.
-          if (verifier) checkedHere = await this.checkedThrough(verifier, page[page.length - 1]!.position, checkedHere);
+          if (verifier) checkedHere = await this.checkedThrough(verifier, page[page.length - 1]!.position, checkedHere, log);
           if (batch) inFlight.push(this.commitThreaded(writer, batch));
           if (inFlight.length >= AHEAD) await inFlight.shift();
         }
@@ -135,6 +148,10 @@ export class ProjectionRunner {
       await Promise.all(inFlight);
     } finally {
       await Promise.allSettled(inFlight);
+      logFailure = await log.back(verifier).then(
+        () => undefined,
+        (err: unknown) => err ?? new Error('the log could not be taken back'),
+      );
       await verifier?.close();
       await writer?.close();
       this.projector.drain = async () => {};
@@ -142,6 +159,7 @@ export class ProjectionRunner {
       if (verifier) this.guard = new FoldGuard(this.store);
       this.lateGuard = undefined;
     }
+    if (logFailure) throw logFailure;
     this.projector.caughtUp();
     this.release();
     return folded;
@@ -151,8 +169,10 @@ export class ProjectionRunner {
    * Waits until the verifier thread has checked every event up to `position`. Events it did not
    * reach (it found the end of `$all` before the fold did) are checked here, after where it stopped.
    */
-  private async checkedThrough(verifier: ThreadedVerifier, position: bigint, checkedHere: bigint): Promise<bigint> {
+  private async checkedThrough(verifier: ThreadedVerifier, position: bigint, checkedHere: bigint, log: LogHandover): Promise<bigint> {
     if (checkedHere >= position || (await verifier.reached(position))) return checkedHere;
+    // The log's file comes back to this thread before the events past the verifier's are fed to it.
+    await log.back(verifier);
     let from = checkedHere >= 0n ? checkedHere + 1n : verifier.checked + 1n;
     // A guard of its own: this thread's knows the streams' links only as far as the first page.
     const guard = (this.lateGuard ??= new FoldGuard(this.store));
@@ -161,7 +181,7 @@ export class ProjectionRunner {
       if (page.length === 0) break;
       const within = page.filter((e) => e.position <= position);
       await guard.check(within);
-      this.options.onEvents?.(within);
+      this.feed(within);
       from = within[within.length - 1]!.position + 1n;
       if (within.length < page.length) break;
     }
@@ -169,11 +189,17 @@ export class ProjectionRunner {
   }
 
   private async page(size = BATCH): Promise<ProjectedEvent[]> {
-    if (!this.guard && !this.options.onEvents) return this.store.readPage(this.projector.folded + 1n, size);
+    if (!this.guard && !this.options.onEvents && !this.options.log) return this.store.readPage(this.projector.folded + 1n, size);
     const page = await this.store.readCheckedPage(this.projector.folded + 1n, size);
     await this.guard?.check(page);
-    this.options.onEvents?.(page);
+    this.feed(page);
     return page;
+  }
+
+  /** Hands checked events to whoever takes them: `onEvents` and the bulk log. */
+  private feed(events: readonly LinkedEvent[]): void {
+    this.options.onEvents?.(events);
+    this.options.log?.feed(events);
   }
 
   private async commitThreaded(writer: ThreadedWriter, batch: PreparedBatch): Promise<void> {
@@ -191,7 +217,7 @@ export class ProjectionRunner {
       try {
         for await (const e of sub) {
           await this.guard?.check([e]);
-          this.options.onEvents?.([e]);
+          this.feed([e]);
           this.buffer.push(e);
           if (this.buffer.length >= BATCH) {
             this.scheduleFlush();

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../threads/start-thread.js';
 import { BrokenLinkError } from './fold-guard.js';
@@ -9,14 +10,22 @@ const AHEAD = 8;
 type Message =
   | { to: string; events: [position: string, streamId: string, revision: string, hash: string][] }
   | { done: string }
+  | { closed: string }
   | { broken: { streamId: string; revision: string; position: string; reason: string } }
   | { failed: string };
+
+export interface VerifierOutputs {
+  /** Sees each checked page's links, in order, in this thread. */
+  onEvents?: (events: readonly LinkedEvent[]) => void;
+  /** A log file folded in bulk, which the thread appends the checked links to itself and closes when it is closed. */
+  logFile?: string;
+}
 
 /**
  * Checks `$all` from `from` on a thread of its own while the fold reads the same events unchecked:
  * on two cores the SHA-256 of every event and the reading of what it covers then run beside the
- * fold. `reached(p)` resolves once every event up to `p` is checked (and handed to `onEvents`, in
- * order), and rejects with the first broken link.
+ * fold. `reached(p)` resolves once every event up to `p` is checked (and handed to `onEvents` and
+ * the log, in order), and rejects with the first broken link.
  */
 export class ThreadedVerifier {
   private readonly worker: Worker;
@@ -24,10 +33,14 @@ export class ThreadedVerifier {
   private finishedAt: bigint | undefined;
   private failure: Error | undefined;
   private waiters: { position: bigint; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private closing: Promise<void> | undefined;
+  private exited = false;
+  private logClosedAt: bigint | undefined;
 
-  constructor(file: string, from: bigint, pageSize: number, onEvents?: (events: readonly LinkedEvent[]) => void) {
+  constructor(file: string, from: bigint, pageSize: number, outputs: VerifierOutputs = {}) {
+    const { onEvents, logFile } = outputs;
     this.checkedTo = from - 1n;
-    this.worker = startThread(import.meta.url, 'verifier-thread', { file, from: from.toString(), pageSize, ahead: AHEAD, withEvents: onEvents !== undefined });
+    this.worker = startThread(import.meta.url, 'verifier-thread', { file, from: from.toString(), pageSize, ahead: AHEAD, withEvents: onEvents !== undefined, logFile });
     this.worker.on('message', (msg: Message) => {
       if ('to' in msg) {
         if (onEvents) onEvents(msg.events.map(([position, streamId, revision, hash]) => ({ position: BigInt(position), streamId, revision: BigInt(revision), hash })));
@@ -35,6 +48,8 @@ export class ThreadedVerifier {
         this.worker.postMessage('more');
       } else if ('done' in msg) {
         this.finishedAt = BigInt(msg.done);
+      } else if ('closed' in msg) {
+        this.logClosedAt = BigInt(msg.closed);
       } else if ('broken' in msg) {
         const b = msg.broken;
         this.failure = new BrokenLinkError({ streamId: b.streamId, revision: BigInt(b.revision), position: BigInt(b.position), reason: b.reason });
@@ -43,6 +58,7 @@ export class ThreadedVerifier {
       }
       this.settle();
     });
+    this.worker.once('exit', () => (this.exited = true));
     this.worker.on('error', (err) => {
       this.failure ??= err;
       this.settle();
@@ -75,8 +91,19 @@ export class ThreadedVerifier {
     });
   }
 
-  async close(): Promise<void> {
-    this.worker.postMessage('close');
-    await this.worker.terminate();
+  /** Where the thread left the log when it closed it (undefined: it did not close it). */
+  get logClosedAtPosition(): bigint | undefined {
+    return this.logClosedAt;
+  }
+
+  /** Stops the thread once it has closed its files (the log's, committed and synced). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.exited) return;
+      const exited = once(this.worker, 'exit');
+      this.worker.postMessage('close');
+      await exited;
+    })();
+    return this.closing;
   }
 }

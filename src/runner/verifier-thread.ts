@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore } from '../store/sqlite/sqlite-store.js';
+import { TransparencyLog } from '../tlog/log.js';
 import { BrokenLinkError, FoldGuard } from './fold-guard.js';
 
 /**
@@ -9,8 +10,10 @@ import { BrokenLinkError, FoldGuard } from './fold-guard.js';
  * batch past the checked position, so a broken link still stops the read side before it.
  */
 const port = parentPort!;
-const { file, from, pageSize, ahead, withEvents } = workerData as { file: string; from: string; pageSize: number; ahead: number; withEvents: boolean };
+const { file, from, pageSize, ahead, withEvents, logFile } = workerData as { file: string; from: string; pageSize: number; ahead: number; withEvents: boolean; logFile?: string };
 const store = SqliteEventStore.open({ file });
+/** The bulk log this thread appends to, opened where the fold thread left it. */
+const log = logFile === undefined ? undefined : TransparencyLog.open({ file: logFile, bulk: true });
 let next = BigInt(from);
 let credit = ahead;
 let running = false;
@@ -28,7 +31,9 @@ async function pump(): Promise<void> {
       // to name its first broken link.
       const quick = await store.checkPageInPlace(next, pageSize);
       if (quick.holds && quick.count > 0) {
-        const events = withEvents ? (await store.linksBetween(next, quick.last)).map(([p, s, r, h]) => linked(p, s, r, h)) : [];
+        const links = withEvents || log ? await store.linksBetween(next, quick.last) : [];
+        if (log) for (const [position, streamId, revision, hash] of links) log.append({ position, streamId, revision, hash });
+        const events = withEvents ? links.map(([p, s, r, h]) => linked(p, s, r, h)) : [];
         credit--;
         next = quick.last + 1n;
         port.postMessage({ to: quick.last.toString(), events });
@@ -43,6 +48,7 @@ async function pump(): Promise<void> {
       // A guard of its own: the pages before were checked in SQLite, so it reads each stream's
       // previous event from the store.
       await new FoldGuard(store).check(page);
+      if (log) for (const e of page) log.append(e);
       credit--;
       next = page[page.length - 1]!.position + 1n;
       port.postMessage({ to: (next - 1n).toString(), events: withEvents ? page.map((e) => linked(e.position, e.streamId, e.revision, e.hash)) : [] });
@@ -61,6 +67,9 @@ async function pump(): Promise<void> {
 port.on('message', (msg: 'more' | 'close') => {
   if (msg === 'close') {
     done = true;
+    // Reported only once the log is committed and synced: the fold thread goes on from there.
+    log?.close();
+    if (log) port.postMessage({ closed: log.lastPosition.toString() });
     void store.close().then(() => port.close());
     return;
   }

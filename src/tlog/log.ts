@@ -57,6 +57,9 @@ function fromTuples(tuples: [string, number][]): Pick<EntryRow, 'streams' | 'rev
   tuples.forEach(([, r], i) => revisions.writeBigInt64BE(BigInt(r), i * 8));
   return { streams: tuples.map(([id]) => id), revisions };
 }
+/** Appends between a bulk fold's commits. */
+const BULK_COMMIT = 100_000;
+
 const rowSize = (row: EntryRow): number => row.streams.length;
 const positionAt = (row: EntryRow, i: number): bigint => row.positions.readBigInt64BE(i * 8);
 const hashAt = (row: EntryRow, i: number): string => row.hashes.toString('hex', i * HASH_SIZE, (i + 1) * HASH_SIZE);
@@ -64,15 +67,17 @@ const entryAt = (row: EntryRow, i: number): LogEntry => ({ position: positionAt(
 
 export interface LogOptions {
   file: string;
-  signer: NoteSigner;
+  /** The log's key. A thread that only appends in bulk (a rebuild's verifier) opens the log without it, and cannot sign. */
+  signer?: NoteSigner;
   clock?: () => Date;
   /** For a checker beside a running server: nothing is written, not even on close. */
   readonly?: boolean;
   /**
    * For a bulk fold into a new file (`ledger rebuild`): full tiles are hashed on a second thread
    * while this one keeps the entries, the tree catching up when it is next read or committed; the
-   * file is written without a journal (see openLogDb), synced in the background after each commit
-   * and once more, waited for, on close.
+   * file is written without a journal (see openLogDb), committed every BULK_COMMIT appends (memory
+   * then holds the right edge only, not the whole history), synced in the background after each
+   * commit and once more, waited for, on close.
    */
   bulk?: boolean;
   /**
@@ -113,10 +118,12 @@ export class TransparencyLog {
   private readonly hasher: TileHasher | undefined;
   /** Leaves that are in the tree or queued to the hasher. */
   private queuedTo: number;
+  /** Leaves persisted by the last commit. */
+  private committedSize: number;
 
   private constructor(
     options: LogOptions,
-    readonly signer: NoteSigner,
+    private readonly signer: NoteSigner | undefined,
   ) {
     this.readonly = options.readonly ?? false;
     this.file = options.file;
@@ -145,6 +152,7 @@ export class TransparencyLog {
     this.tree = MerkleTree.load({ readTile: (level, index) => this.stmt.tile.get(level, index) as Buffer | undefined }, size);
     this.count = size;
     this.queuedTo = size;
+    this.committedSize = size;
     this.hasher = this.bulk ? new TileHasher(4) : options.hashThread && !this.readonly ? new TileHasher(1).started() : undefined;
     if (size % TILE_WIDTH > 0) this.edge = this.readEdgeRow(Math.floor(size / TILE_WIDTH));
     this.lastPos = size === 0 ? -1n : this.entry(size - 1)!.position;
@@ -163,11 +171,16 @@ export class TransparencyLog {
   }
 
   get origin(): string {
-    return this.signer.name;
+    return this.key().name;
   }
 
   get verifier(): VerifierKey {
-    return this.signer.verifier;
+    return this.key().verifier;
+  }
+
+  private key(): NoteSigner {
+    if (!this.signer) throw new Error('the log was opened without its key');
+    return this.signer;
   }
 
   /** Leaves in the tree, committed or not. */
@@ -199,11 +212,13 @@ export class TransparencyLog {
       this.edge = newEntryRow();
       this.entriesDirty = false;
     }
+    if (this.bulk && this.count - this.committedSize >= BULK_COMMIT) this.commit();
   }
 
   /** Persists every append so far, in one transaction (not synced to disk: see openLogDb). */
   commit(): void {
     this.commitTx();
+    this.committedSize = this.count;
     this.fullEntryTiles.length = 0;
     this.entriesDirty = false;
     this.sync?.soon();
@@ -222,7 +237,7 @@ export class TransparencyLog {
     const size = this.tree.size;
     const root = this.tree.root(size);
     const text = checkpointText({ origin: this.origin, size, root });
-    const note = `${text}\n${this.signer.signatureLine(text)}`;
+    const note = `${text}\n${this.key().signatureLine(text)}`;
     const signedAt = this.clock().toISOString();
     this.stmt.putCheckpoint.run(size, root, note, signedAt);
     return { size, root, note, signedAt, cosignatures: 0 };

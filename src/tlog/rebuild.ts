@@ -15,7 +15,7 @@ const removeDb = (file: string) => {
  * stays, and the first leaf where the events no longer give it is named.
  */
 export class LogRebuild {
-  private readonly next: TransparencyLog;
+  private next: TransparencyLog;
   private readonly nextFile: string;
 
   constructor(
@@ -27,16 +27,27 @@ export class LogRebuild {
     this.next = TransparencyLog.open({ file: this.nextFile, signer, bulk: true });
   }
 
-  private uncommitted = 0;
+  get lastPosition(): bigint {
+    return this.next.lastPosition;
+  }
+
+  /** The file the log is folded into. */
+  get foldFile(): string {
+    return this.nextFile;
+  }
 
   feed(events: readonly LogEntry[]): void {
     for (const e of events) this.next.append(e);
-    // Committed as it goes, so that memory holds the right edge only, not the whole history.
-    this.uncommitted += events.length;
-    if (this.uncommitted >= 100_000) {
-      this.next.commit();
-      this.uncommitted = 0;
-    }
+  }
+
+  /** Lets another thread append to the file (a catch-up's verifier): what is appended so far is committed, and the file closed here. */
+  handOver(): void {
+    this.next.close();
+  }
+
+  /** Once the other thread has closed the file: opened here again, where that thread left it. */
+  takeBack(): void {
+    this.next = TransparencyLog.open({ file: this.nextFile, signer: this.signer, bulk: true });
   }
 
   /** The rebuild stopped before its end: its file goes, the old log stays. */

@@ -9,7 +9,6 @@ import { openStore } from '../../store/open-store.js';
 import { configFlags, parseCommandArgs, UsageError } from '../args.js';
 import { endWithParent, REBUILD_NODE_OPTIONS, rerunWith, runsWith } from '../node-options.js';
 import { BrokenLinkError } from '../../runner/fold-guard.js';
-import type { LinkedEvent } from '../../runner/runner.js';
 import { logFile, openLogSigner } from '../../tlog/log-key.js';
 import { LogRebuild } from '../../tlog/rebuild.js';
 
@@ -50,7 +49,7 @@ async function rebuild(config: Config, only: string | undefined): Promise<number
   const logRebuild = only === undefined ? new LogRebuild(logFile(config.dataDir), openLogSigner(config.dataDir, config.logOrigin)) : undefined;
   const read = openReadSide(store, file, {
     ...(only !== undefined ? { reset: [only] } : {}),
-    ...(logRebuild ? { runner: { onEvents: (events: readonly LinkedEvent[]) => logRebuild.feed(events) } } : {}),
+    ...(logRebuild ? { runner: { log: logRebuild } } : {}),
   });
   const head = await store.headPosition();
   const tty = process.stderr.isTTY;
