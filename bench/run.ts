@@ -120,8 +120,8 @@ function summary(store: string, rebuild: RebuildBench, verify: VerifyBench, http
   ].join('\n');
 }
 
-// The rebuild phase runs in this process, measured as `ledger rebuild` runs: with its V8 options.
-// The servers of the other phases are processes of their own and run without them.
+// The log's phase runs in this process, measured as `ledger rebuild` runs: with its V8 options.
+// The rebuilds and the servers of the other phases are processes of their own.
 if (!runsWith(REBUILD_NODE_OPTIONS)) process.exit(await rerunWith(REBUILD_NODE_OPTIONS));
 log('store');
 const store = await benchStore();
