@@ -61,8 +61,12 @@ export interface ProjectionDefinition<State = unknown, Queries = unknown> {
   load(events: readonly ProjectionEvent[], state: StateReader): State | Promise<State>;
   apply(events: readonly ProjectionEvent[], state: State): ProjectionWrites;
   queries(db: Db): Queries;
-  /** After a batch is committed: lets the queries drop what they cached of the documents changed. */
-  committed?(queries: Queries, writes: ProjectionWrites): void;
+  /**
+   * Read from a batch's writes as they are folded: what to do once they are committed (drop what
+   * the queries cached of what changed). It keeps only what it needs of them: the writes are let go
+   * once they have been handed over to be written.
+   */
+  onCommit?(writes: ProjectionWrites): ((queries: Queries) => void) | undefined;
 }
 
 export function defineProjection<State, Queries>(d: ProjectionDefinition<State, Queries>): ProjectionDefinition<State, Queries> {

@@ -308,10 +308,14 @@ export function personYearsProjection(rules: RuleOptions = {}) {
     load,
     apply: (events, loaded) => apply(rules, events, loaded),
     queries: (db) => new PersonYearQueries(db, rules),
-    committed: (queries, writes) => {
-      const changed = writes.rows.verification;
-      if (changed) queries.forget(changed.map((r) => r[0] as string));
-      if (writes.docs.some(([collection]) => collection === 'registry')) queries.forgetRegistry();
+    onCommit: (writes) => {
+      const certificates = writes.rows.verification?.map((r) => r[0] as string);
+      const registry = writes.docs.some(([collection]) => collection === 'registry');
+      if (!certificates && !registry) return undefined;
+      return (queries) => {
+        if (certificates) queries.forget(certificates);
+        if (registry) queries.forgetRegistry();
+      };
     },
   });
 }

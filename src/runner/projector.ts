@@ -9,9 +9,18 @@ import { checkpoints } from './read-model-db.js';
 /** Documents kept parsed per collection; past this, those not waiting for a commit are let go. */
 const DOC_CACHE = 20_000;
 
+/** What marking a batch committed takes of it: little, so that its writes can go once handed over. */
+export interface BatchReceipt {
+  readonly seq: number;
+  readonly checkpoints: BatchWrites['checkpoints'];
+  /** What the projections asked to be done once the batch is committed (see onCommit). */
+  readonly after: (() => void)[];
+}
+
 /** A folded batch whose writes are not yet committed. */
 export interface PreparedBatch {
   readonly seq: number;
+  readonly receipt: BatchReceipt;
   readonly writes: BatchWrites;
 }
 
@@ -50,8 +59,6 @@ export class Projector {
   private seq = 0;
   /** Waits for every batch handed elsewhere to be committed; set by whoever commits them. */
   drain: () => Promise<void> = async () => {};
-  /** Called after each committed batch. */
-  onCommitted: (batch: PreparedBatch) => void = () => {};
 
   constructor(
     private readonly db: Db,
@@ -107,7 +114,7 @@ export class Projector {
    */
   commit(batch: PreparedBatch): void {
     this.write(batch.writes);
-    this.committed(batch);
+    this.committed(batch.receipt);
   }
 
   /** Folds events not folded yet into a batch of writes, or undefined when there are none. */
@@ -126,20 +133,23 @@ export class Projector {
     if (last === undefined || last <= from) return undefined;
     const seq = this.seq++;
     const writes: BatchWrites = { projections: [], checkpoints: [] };
+    const after: (() => void)[] = [];
     for (const slot of this.slots) {
       if (slot.folded >= last) continue;
       const mine = decoded.filter((e) => e.position > slot.folded && slot.def.handles.has(e.type));
-      if (mine.length > 0) writes.projections.push([slot.def.name, await this.fold(slot, mine, seq)]);
+      if (mine.length > 0) writes.projections.push([slot.def.name, await this.fold(slot, mine, seq, after)]);
       slot.folded = last;
       writes.checkpoints.push([slot.def.name, last.toString()]);
     }
-    return { seq, writes };
+    return { seq, writes, receipt: { seq, checkpoints: writes.checkpoints, after } };
   }
 
-  private async fold(slot: Slot, events: ProjectionEvent[], seq: number): Promise<SerialisedWrites> {
+  private async fold(slot: Slot, events: ProjectionEvent[], seq: number, after: (() => void)[]): Promise<SerialisedWrites> {
     try {
       const state = await slot.def.load(events, this.reader(slot));
       const w = slot.def.apply(events, state);
+      const then = slot.def.onCommit?.(w);
+      if (then) after.push(() => then(slot.queries));
       const latest = new Map<string, [string, string, unknown]>();
       for (const d of w.docs) latest.set(`${d[0]}\0${d[1]}`, d);
       const docs: SerialisedWrites['docs'] = [];
@@ -196,16 +206,12 @@ export class Projector {
   }
 
   /** The batch's writes are committed: the read models now answer for it. Called in `prepare` order. */
-  committed(batch: PreparedBatch): void {
+  committed(receipt: BatchReceipt): void {
     for (const slot of this.slots) {
-      for (const [id, seq] of slot.pending) if (seq === batch.seq) slot.pending.delete(id);
-      const cp = batch.writes.checkpoints.find(([name]) => name === slot.def.name);
+      for (const [id, seq] of slot.pending) if (seq === receipt.seq) slot.pending.delete(id);
+      const cp = receipt.checkpoints.find(([name]) => name === slot.def.name);
       if (cp) slot.durable = BigInt(cp[1]);
     }
-    for (const [name, w] of batch.writes.projections) {
-      const slot = this.slots.find((s) => s.def.name === name)!;
-      slot.def.committed?.(slot.queries, { docs: w.docs, rows: w.rows });
-    }
-    this.onCommitted(batch);
+    for (const then of receipt.after) then();
   }
 }

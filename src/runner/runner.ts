@@ -202,11 +202,14 @@ export class ProjectionRunner {
     this.options.log?.feed(events);
   }
 
-  private async commitThreaded(writer: ThreadedWriter, batch: PreparedBatch): Promise<void> {
-    await writer.write(batch.writes);
-    this.threadedBatches++;
-    this.projector.committed(batch);
-    this.release();
+  /** Hands a batch's writes to the writer thread; only its receipt is kept until they are committed. */
+  private commitThreaded(writer: ThreadedWriter, batch: PreparedBatch): Promise<void> {
+    const receipt = batch.receipt;
+    return writer.write(batch.writes).then(() => {
+      this.threadedBatches++;
+      this.projector.committed(receipt);
+      this.release();
+    });
   }
 
   start(): void {
