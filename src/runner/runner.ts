@@ -19,7 +19,6 @@ const LONG_BATCH = 8_000;
 /** What the log takes of an event. */
 export type LinkedEvent = Pick<RecordedEvent, 'position' | 'streamId' | 'revision' | 'hash'>;
 
-
 /**
  * Batches folded ahead of the writer thread: enough that the fold does not wait out the writer's
  * slower commits (a WAL checkpoint), and memory bounded. At 2, the fold waited 5-15% of a rebuild.

@@ -57,6 +57,7 @@ function fromTuples(tuples: [string, number][]): Pick<EntryRow, 'streams' | 'rev
   tuples.forEach(([, r], i) => revisions.writeBigInt64BE(BigInt(r), i * 8));
   return { streams: tuples.map(([id]) => id), revisions };
 }
+
 /** Appends between a bulk fold's commits. */
 const BULK_COMMIT = 100_000;
 
