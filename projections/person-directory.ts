@@ -33,14 +33,25 @@ function apply(events: readonly ProjectionEvent[]) {
     switch (e.type) {
       case 'PersonRegistered': {
         const d = e.data;
-        addRow(w, 'register', [d.personId, d.name, d.idNumberHash, d.idNumberMasked, d.jurisdiction, d.employerId, d.titleLevel, d.registeredOn]);
+        const entry: DirectoryEntry = {
+          personId: d.personId,
+          name: d.name,
+          idNumberMasked: d.idNumberMasked,
+          jurisdiction: d.jurisdiction,
+          employerId: d.employerId,
+          titleLevel: d.titleLevel,
+          registeredOn: d.registeredOn,
+        };
+        addRow(w, 'register', [d.personId, d.name, d.idNumberHash, d.idNumberMasked, d.jurisdiction, d.employerId, d.titleLevel, d.registeredOn, JSON.stringify(entry)]);
         break;
       }
       case 'PersonTransferred':
         addRow(w, 'update', [e.data.toJurisdiction, e.data.toEmployerId, null, e.data.personId]);
+        addRow(w, 'refresh', [e.data.personId]);
         break;
       case 'PersonTitleChanged':
         addRow(w, 'update', [null, null, e.data.to, e.data.personId]);
+        addRow(w, 'refresh', [e.data.personId]);
         break;
       default:
         break;
@@ -52,12 +63,13 @@ function apply(events: readonly ProjectionEvent[]) {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS person_directory (
   person_id TEXT PRIMARY KEY, name TEXT NOT NULL, id_hash TEXT NOT NULL, id_masked TEXT NOT NULL, jurisdiction TEXT NOT NULL,
-  employer_id TEXT NOT NULL, title_level TEXT NOT NULL, registered_on TEXT NOT NULL) WITHOUT ROWID;
--- Holds every column an entry shows: a page by name reads this index alone, not a row per person.
-CREATE INDEX IF NOT EXISTS person_directory_name ON person_directory (jurisdiction, name, person_id, id_masked, employer_id, title_level, registered_on);
+  employer_id TEXT NOT NULL, title_level TEXT NOT NULL, registered_on TEXT NOT NULL, entry TEXT NOT NULL) WITHOUT ROWID;
+-- Holds each entry's JSON (and the columns a page by name filters on): a page by name reads this
+-- index alone and joins texts kept ready, instead of making fifty JSON objects from columns.
+CREATE INDEX IF NOT EXISTS person_directory_name ON person_directory (jurisdiction, name, person_id, employer_id, title_level, entry);
 `;
 
-/** An entry as JSON text, in DirectoryEntry's shape, made by SQLite as the rows are read. */
+/** An entry as JSON text, in DirectoryEntry's shape, made by SQLite from its columns after a change. */
 const ENTRY_JSON = `json_object('personId', person_id, 'name', name, 'idNumberMasked', id_masked, 'jurisdiction', jurisdiction,
   'employerId', employer_id, 'titleLevel', title_level, 'registeredOn', registered_on)`;
 
@@ -70,7 +82,7 @@ export class DirectoryQueries {
       this.db,
       {
         from: 'person_directory',
-        json: ENTRY_JSON,
+        json: 'entry',
         key: ['name', 'person_id'],
         conditions: [
           filter.jurisdiction !== undefined && ['jurisdiction = ?', filter.jurisdiction],
@@ -95,14 +107,16 @@ export class DirectoryQueries {
  */
 export const personDirectoryProjection = defineProjection({
   name: 'person-directory',
-  version: 3,
+  version: 4,
   schema: SCHEMA,
   tables: ['person_directory'],
   statements: {
-    register: `INSERT OR REPLACE INTO person_directory (person_id, name, id_hash, id_masked, jurisdiction, employer_id, title_level, registered_on)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    register: `INSERT OR REPLACE INTO person_directory (person_id, name, id_hash, id_masked, jurisdiction, employer_id, title_level, registered_on, entry)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     update: `UPDATE person_directory SET jurisdiction = coalesce(?, jurisdiction), employer_id = coalesce(?, employer_id),
       title_level = coalesce(?, title_level) WHERE person_id = ?`,
+    // After the batch's updates: the entry made again from the columns they changed.
+    refresh: `UPDATE person_directory SET entry = ${ENTRY_JSON} WHERE person_id = ?`,
   },
   handles: new Set<EventType>(['PersonRegistered', 'PersonTransferred', 'PersonTitleChanged']),
   load: () => undefined,
