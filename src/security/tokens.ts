@@ -65,21 +65,29 @@ const REASONS: Record<string, string> = {
   FAST_JWT_INVALID_CLAIM_VALUE: 'token is for another issuer or audience',
 };
 
+/** Verified tokens kept per verifier; past this, the oldest kept is let go. */
+const VERIFIED_KEPT = 1_000;
+
+/** A token that passed every check but revocation, and until when that verdict stands. */
+interface Verified {
+  principal: Principal;
+  jti: string;
+  /** The token's `exp`, in milliseconds. */
+  expiresAt: number;
+}
+
 export function tokenVerifier(key: Buffer, o: VerifierOptions = {}): (token: string) => TokenCheck {
+  // No cache of fast-jwt's: its default keys the cache with a SHA-256 of every token, on every
+  // request. The tokens verified are kept here instead, by their own text, which no two tokens share.
   const verify = createVerifier({
     key,
     algorithms: ['HS256'],
     allowedIss: TOKEN_ISSUER,
     allowedAud: TOKEN_AUDIENCE,
     requiredClaims: REQUIRED_CLAIMS,
-    cache: 1000,
-    // The token itself keys the cache of verified tokens: fast-jwt's default hashes every token with
-    // SHA-256 to make its key, on every request; the cache lives in the process that holds the key.
-    cacheKeyBuilder: (token: string) => token,
   });
-  // A cached token comes back as the same payload object: its claims are checked once.
-  const principals = new WeakMap<object, Principal>();
-  return (token) => {
+  const verified = new Map<string, Verified>();
+  const check = (token: string): Verified | { ok: false; reason: string } => {
     let payload: { jti?: unknown; iat: number; exp: number };
     try {
       payload = verify(token) as typeof payload;
@@ -88,14 +96,26 @@ export function tokenVerifier(key: Buffer, o: VerifierOptions = {}): (token: str
     }
     // Issued for longer than the cap: refused, even by a key holder who signed it so.
     if (payload.exp - payload.iat > MAX_TTL_SECONDS) return { ok: false, reason: `token issued for longer than ${MAX_TTL_SECONDS / 86_400} days` };
-    const jti = typeof payload.jti === 'string' ? payload.jti : '';
-    if (o.revoked?.(jti)) return { ok: false, reason: 'token revoked' };
-    const known = principals.get(payload);
-    if (known) return { ok: true, principal: known, jti };
     const parsed = Principal.safeParse(payload);
     if (!parsed.success) return { ok: false, reason: 'token claims are invalid' };
-    const principal = Object.freeze(parsed.data);
-    principals.set(payload, principal);
-    return { ok: true, principal, jti };
+    // Shared by every request that brings the token: frozen.
+    return { principal: Object.freeze(parsed.data), jti: typeof payload.jti === 'string' ? payload.jti : '', expiresAt: payload.exp * 1000 };
+  };
+  return (token) => {
+    let known = verified.get(token);
+    // Up to its expiry a kept token needs no check again; from it, fast-jwt gives the verdict.
+    if (known && Date.now() >= known.expiresAt) {
+      verified.delete(token);
+      known = undefined;
+    }
+    if (!known) {
+      const result = check(token);
+      if ('ok' in result) return result;
+      known = result;
+      if (verified.size >= VERIFIED_KEPT) verified.delete(verified.keys().next().value!);
+      verified.set(token, known);
+    }
+    if (o.revoked?.(known.jti)) return { ok: false, reason: 'token revoked' };
+    return { ok: true, principal: known.principal, jti: known.jti };
   };
 }

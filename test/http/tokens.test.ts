@@ -108,7 +108,8 @@ t.test('a key rotation by `ledger keys rotate` is seen by running servers: the n
 
 t.test('a verified token is kept by its whole text: its expiry still ends it, and another payload under its signature is refused', async (t) => {
   const verify = tokenVerifier(key);
-  const issued = issueToken(key, { role: 'auditor', sub: 'aud-1' }, { ttlSeconds: 2, issuedAt: Date.now() - 1_400 });
+  // Issued on a whole second, so that it expires 1 to 2 s from now, whatever the clock's milliseconds.
+  const issued = issueToken(key, { role: 'auditor', sub: 'aud-1' }, { ttlSeconds: 3, issuedAt: (Math.floor(Date.now() / 1000) - 1) * 1000 });
   const first = verify(issued.token);
   const again = verify(issued.token);
   t.same([first.ok, again.ok], [true, true]);
@@ -117,6 +118,16 @@ t.test('a verified token is kept by its whole text: its expiry still ends it, an
   const [header, , signature] = issued.token.split('.');
   const payload = Buffer.from(JSON.stringify({ role: 'bureau', sub: 'x', jurisdiction: 'zhengzhou', level: 'city', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now(), exp: now() + 60, jti: 'j' })).toString('base64url');
   t.same(verify(`${header}.${payload}.${signature}`), { ok: false, reason: 'invalid token' }, 'the signature of a cached token does not carry another payload');
-  await new Promise((r) => setTimeout(r, 800));
+  await new Promise((r) => setTimeout(r, issued.expiresAt.getTime() - Date.now() + 50));
   t.same(verify(issued.token), { ok: false, reason: 'token expired' }, 'the cached token expired');
+});
+
+t.test('past the tokens a verifier keeps, the oldest is let go and checked again when it comes back', async (t) => {
+  const verify = tokenVerifier(key);
+  const tokens = Array.from({ length: 1_001 }, (_, i) => issueToken(key, { role: 'auditor', sub: `aud-${i}` }).token);
+  t.ok(tokens.every((token) => verify(token).ok), '1,001 distinct tokens verified');
+  const first = verify(tokens[0]!);
+  t.equal(first.ok && first.principal.sub, 'aud-0', 'the first, let go, is verified again and names its own subject');
+  const last = verify(tokens[1_000]!);
+  t.equal(last.ok && last.principal.sub, 'aud-1000');
 });
