@@ -33,16 +33,7 @@ function apply(events: readonly ProjectionEvent[]) {
     switch (e.type) {
       case 'PersonRegistered': {
         const d = e.data;
-        const entry: DirectoryEntry = {
-          personId: d.personId,
-          name: d.name,
-          idNumberMasked: d.idNumberMasked,
-          jurisdiction: d.jurisdiction,
-          employerId: d.employerId,
-          titleLevel: d.titleLevel,
-          registeredOn: d.registeredOn,
-        };
-        addRow(w, 'register', [d.personId, d.name, d.idNumberHash, d.idNumberMasked, d.jurisdiction, d.employerId, d.titleLevel, d.registeredOn, JSON.stringify(entry)]);
+        addRow(w, 'register', [d.personId, d.name, d.idNumberHash, d.idNumberMasked, d.jurisdiction, d.employerId, d.titleLevel, d.registeredOn]);
         break;
       }
       case 'PersonTransferred':
@@ -69,7 +60,7 @@ CREATE TABLE IF NOT EXISTS person_directory (
 CREATE INDEX IF NOT EXISTS person_directory_name ON person_directory (jurisdiction, name, person_id, employer_id, title_level, entry);
 `;
 
-/** An entry as JSON text, in DirectoryEntry's shape, made by SQLite from its columns after a change. */
+/** An entry as JSON text, in DirectoryEntry's shape, made by SQLite from its columns when they are written. */
 const ENTRY_JSON = `json_object('personId', person_id, 'name', name, 'idNumberMasked', id_masked, 'jurisdiction', jurisdiction,
   'employerId', employer_id, 'titleLevel', title_level, 'registeredOn', registered_on)`;
 
@@ -112,7 +103,8 @@ export const personDirectoryProjection = defineProjection({
   tables: ['person_directory'],
   statements: {
     register: `INSERT OR REPLACE INTO person_directory (person_id, name, id_hash, id_masked, jurisdiction, employer_id, title_level, registered_on, entry)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      SELECT person_id, name, id_hash, id_masked, jurisdiction, employer_id, title_level, registered_on, ${ENTRY_JSON}
+      FROM (SELECT ? AS person_id, ? AS name, ? AS id_hash, ? AS id_masked, ? AS jurisdiction, ? AS employer_id, ? AS title_level, ? AS registered_on)`,
     update: `UPDATE person_directory SET jurisdiction = coalesce(?, jurisdiction), employer_id = coalesce(?, employer_id),
       title_level = coalesce(?, title_level) WHERE person_id = ?`,
     // After the batch's updates: the entry made again from the columns they changed.
