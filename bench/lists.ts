@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { startHelloWorld, startLedger } from './support/child-server.js';
 import type { ChildServer } from './support/child-server.js';
 import type { LoadResult } from './support/http-load.js';
 import { runHeader } from './support/machine.js';
+import { LEDGER_MAIN, runNode } from './support/node-child.js';
 import { gentlestLoad } from './support/wrk-load.js';
 
 const PERSONS = Number(process.env.BENCH_LIST_PERSONS ?? 1_000_000);
@@ -20,7 +20,6 @@ const DATA_DIR = process.env.BENCH_LIST_DATA_DIR;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** Untimed load before each measured run: the servers' caches and JIT warm, as in service. */
 const WARMUP_SECONDS = 2;
-const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 export interface ListBench {
   /** The load generator: wrk when installed (it takes the server less of the machine), autocannon otherwise. */
@@ -31,15 +30,7 @@ export interface ListBench {
   lists: { name: string; route: string; result: LoadResult }[];
 }
 
-function ledger(args: string[], nodeOptions: readonly string[] = []): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeOptions, main, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`ledger ${args.join(' ')} exited with ${code}`))));
-  });
-}
+const ledger = (args: string[], nodeOptions: readonly string[] = []): Promise<string> => runNode([LEDGER_MAIN, ...args], nodeOptions);
 
 /**
  * Pages of 50 of the list views on a data dir of `persons` synthetic persons (`ledger gen`, then

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REBUILD_NODE_OPTIONS } from '../../src/cli/node-options.js';
 import { dropReadModels } from '../../src/runner/read-model-db.js';
 import { openReadSide } from '../../src/runner/read-side.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import { rawSelectParse } from '../store.js';
+import { LEDGER_MAIN, runNode } from './node-child.js';
 
 export interface ReadModelRebuild {
   /** Events/s of the catch-up into a new read-model file. */
@@ -16,30 +16,18 @@ export interface ReadModelRebuild {
   peakRssMiB: number;
 }
 
-const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-function child(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...REBUILD_NODE_OPTIONS, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proc.once('error', reject);
-    proc.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited with ${code}`))));
-  });
-}
-
 /**
  * The read models rebuilt from the events in a fresh process with the rebuild's V8 options, as
  * `ledger rebuild` runs: in the process that generated the events, a rebuild shares a heap of
  * long-lived objects and its collections, and runs slower than any operator's would.
  */
 export async function readModelRebuildInChild(eventsFile: string, modelsFile: string): Promise<ReadModelRebuild> {
-  return JSON.parse(await child([fileURLToPath(import.meta.url), eventsFile, modelsFile])) as ReadModelRebuild;
+  return JSON.parse(await runNode([fileURLToPath(import.meta.url), eventsFile, modelsFile], REBUILD_NODE_OPTIONS)) as ReadModelRebuild;
 }
 
 /** `ledger rebuild` itself on a data dir (read models and the log), and the rate it reports. */
 export async function ledgerRebuild(dataDir: string): Promise<number> {
-  const out = await child([main, 'rebuild', '--data-dir', dataDir]);
+  const out = await runNode([LEDGER_MAIN, 'rebuild', '--data-dir', dataDir], REBUILD_NODE_OPTIONS);
   const rate = /events in [\d.]+ s: ([\d,]+) events\/s/.exec(out)?.[1];
   if (!rate) throw new Error(`ledger rebuild printed no rate: ${out}`);
   return Number(rate.replaceAll(',', ''));
