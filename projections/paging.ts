@@ -111,24 +111,26 @@ function afterKey(columns: readonly string[], key: CursorKey): Condition {
  * value for every column of every row. The aggregates read the rows of the inner query in its
  * ORDER BY: SQLite does not flatten a subquery with a LIMIT into an aggregate, and an ORDER BY
  * inside group_concat would sort the page's texts again. The last key of a one-column key is its
- * largest; a longer key's is the last of the keys collected in order. A full page asks whether a
- * row follows its last key (a row written between the two reads falls after the cursor, where it
- * belongs).
+ * largest; a longer key's is read by a subquery of the same statement (so of the same snapshot)
+ * stepping over the page's keys in the index, which costs less than collecting every key of the
+ * page. A full page asks whether a row follows its last key (a row written between the two reads
+ * falls after the cursor, where it belongs).
  */
 export function selectJsonPage<T>(db: Db, q: JsonPageQuery, limit: number, after?: CursorKey): JsonPage<T> {
   const single = q.key.length === 1;
   const { sql: where, params } = whereClause([...q.conditions, after && afterKey(q.key, after)]);
-  const lastKey = single ? 'max(k0)' : `json_group_array(json_array(${q.key.map((_, i) => `k${i}`).join(', ')}))`;
+  const order = q.key.join(', ');
+  const lastKey = single ? 'max(k0)' : `(SELECT json_array(${order}) FROM ${q.from} ${where} ORDER BY ${order} LIMIT 1 OFFSET ?)`;
   const [joined, count, last] = prepared(
     db,
     `SELECT CAST(group_concat(j, ',') AS BLOB), count(*), ${lastKey}
-     FROM (SELECT ${q.key.map((k, i) => `${k} AS k${i}`).join(', ')}, ${q.json} AS j FROM ${q.from} ${where} ORDER BY ${q.key.join(', ')} LIMIT ?)`,
+     FROM (SELECT ${q.key.map((k, i) => `${k} AS k${i}`).join(', ')}, ${q.json} AS j FROM ${q.from} ${where} ORDER BY ${order} LIMIT ?)`,
   )
     .raw()
-    .get(...params, limit) as [Buffer | null, number, string | number];
+    .get(...(single ? [] : [...params, limit - 1]), ...params, limit) as [Buffer | null, number, string | number];
   const bytes = joined ?? Buffer.alloc(0);
   if (count < limit) return new JsonPage<T>(bytes, null);
-  const key = single ? [last] : (JSON.parse(last as string) as CursorKey[])[count - 1]!;
+  const key = single ? [last] : (JSON.parse(last as string) as CursorKey);
   const next = whereClause([...q.conditions, afterKey(q.key, key)]);
   const more = prepared(db, `SELECT 1 FROM ${q.from} ${next.sql} LIMIT 1`).get(...next.params) !== undefined;
   return more ? new JsonPage<T>(bytes, encodeCursor(key), key) : new JsonPage<T>(bytes, null);
