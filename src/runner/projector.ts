@@ -5,6 +5,7 @@ import type { ProjectedEvent } from '../store/port.js';
 import { batchWriter, commitPlan } from './commit.js';
 import type { BatchWrites, SerialisedWrites } from './commit.js';
 import { checkpoints } from './read-model-db.js';
+import { DocCache } from './doc-cache.js';
 
 /** Documents kept parsed per collection; past this, those not waiting for a commit are let go. */
 const DOC_CACHE = 20_000;
@@ -30,7 +31,7 @@ interface Slot {
   readonly queries: unknown;
   folded: bigint;
   durable: bigint;
-  readonly docs: Map<string, Map<string, unknown>>;
+  readonly docs: Map<string, DocCache>;
   /** Documents of batches not committed yet, by `collection\0key`, with the batch that wrote them last. */
   readonly pending: Map<string, number>;
   /**
@@ -67,13 +68,14 @@ export class Projector {
     const saved = checkpoints(db);
     this.slots = projections.map((def) => {
       const position = saved.get(def.name) ?? -1n;
-      const docs = new Map<string, Map<string, unknown>>();
+      const docs = new Map<string, DocCache>();
+      const pending = new Map<string, number>();
       const written = position < 0n ? new Map<string, Set<string>>() : undefined;
       for (const collection of Object.keys(def.documents ?? {})) {
-        docs.set(collection, new Map());
+        docs.set(collection, new DocCache(DOC_CACHE, (key) => pending.has(`${collection}\0${key}`)));
         written?.set(collection, new Set());
       }
-      return { def, queries: def.queries(db), folded: position, durable: position, docs, pending: new Map(), written, docStmt: new Map() };
+      return { def, queries: def.queries(db), folded: position, durable: position, docs, pending, written, docStmt: new Map() };
     });
     this.write = batchWriter(db, commitPlan(projections));
   }
@@ -154,7 +156,7 @@ export class Projector {
       for (const d of w.docs) latest.set(`${d[0]}\0${d[1]}`, d);
       const docs: SerialisedWrites['docs'] = [];
       for (const [id, [collection, key, value]] of latest) {
-        this.remember(slot, collection, key, value);
+        slot.docs.get(collection)!.set(key, value);
         slot.pending.set(id, seq);
         slot.written?.get(collection)?.add(key);
         docs.push([collection, key, JSON.stringify(value)]);
@@ -165,14 +167,6 @@ export class Projector {
       for (const m of slot.docs.values()) m.clear();
       throw err;
     }
-  }
-
-  private remember(slot: Slot, collection: string, key: string, value: unknown): void {
-    const cache = slot.docs.get(collection)!;
-    if (cache.size >= DOC_CACHE && !cache.has(key)) {
-      for (const k of cache.keys()) if (!slot.pending.has(`${collection}\0${k}`)) cache.delete(k);
-    }
-    cache.set(key, value);
   }
 
   private reader(slot: Slot): StateReader {
@@ -188,7 +182,7 @@ export class Projector {
         const text = stmt.get(key) as string | undefined;
         if (text === undefined) return undefined;
         const value = JSON.parse(text) as T;
-        this.remember(slot, collection, key, value);
+        cache.set(key, value);
         return value;
       },
       rows: async <T>(sql: string, ...params: unknown[]): Promise<T[]> => {

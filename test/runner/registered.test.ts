@@ -5,9 +5,12 @@ import { addRow, defineProjection, emptyProjectionWrites } from '../../projectio
 import type { ProjectionEvent, StateReader } from '../../projections/define.js';
 import { registeredProjections } from '../../projections/index.js';
 import type { EventType } from '../../schemas/events.js';
+import { Projector } from '../../src/runner/projector.js';
+import { openReadModelDb } from '../../src/runner/read-model-db.js';
 import { openReadSide } from '../../src/runner/read-side.js';
 import { protectIdNumber } from '../../src/security/id-number.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
+import type { ProjectedEvent } from '../../src/store/port.js';
 import { generateWorkload } from '../../src/workload/generate.js';
 import { writeWorkload } from '../../src/workload/write.js';
 import { tempDir } from '../support/tmp.js';
@@ -117,4 +120,33 @@ t.test('rebuilding one projection by name leaves the others at their checkpoints
   await again.runner.catchUp();
   t.same(again.db.prepare('SELECT * FROM course_list ORDER BY course_id').all(), courses, 'the same rows again');
   await again.close();
+});
+
+t.test('a batch that writes far more documents than the projector keeps parsed folds in linear time, and the next batch folds on them', async (t) => {
+  const count = 60_000;
+  const everyone = defineProjection({
+    name: 'test-everyone',
+    version: 1,
+    schema: '',
+    tables: [],
+    documents: { seen: 'test_everyone_docs' },
+    handles: new Set<EventType>(['PublicSubjectsListed']),
+    // Like a catalogue change at scale: one event re-folds a document per person of a jurisdiction.
+    load: (_events: readonly ProjectionEvent[], state: StateReader) => Array.from({ length: count }, (_, i) => state.doc<{ n: number }>('seen', `p${i}`)),
+    apply: (_events, docs) => ({ docs: docs.map((d, i) => ['seen', `p${i}`, { n: (d?.n ?? 0) + 1 }] as [string, string, unknown]), rows: {} }),
+    queries: (db: Db) => ({
+      counts: () => db.prepare("SELECT json_extract(doc, '$.n') AS n, count(*) AS c FROM test_everyone_docs GROUP BY n").all(),
+    }),
+  });
+  const db = openReadModelDb(':memory:', [everyone]);
+  const projector = new Projector(db, [everyone]);
+  const listed = (position: bigint) =>
+    ({ position, streamId: 'catalogue-zhengzhou', revision: position, type: 'PublicSubjectsListed', data: { jurisdiction: 'zhengzhou', year: 2014, subjects: [] } }) as unknown as ProjectedEvent;
+  const started = performance.now();
+  await projector.apply([listed(0n)]);
+  await projector.apply([listed(1n)]);
+  const ms = performance.now() - started;
+  t.same(projector.queries(everyone).counts(), [{ n: 2, c: count }], `all ${count} documents folded twice`);
+  t.ok(ms < 10_000, `two batches of ${count} documents in ${Math.round(ms)} ms`);
+  db.close();
 });
