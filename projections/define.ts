@@ -36,6 +36,11 @@ export function addRow(w: ProjectionWrites, statement: string, row: unknown[]): 
  */
 export interface StateReader {
   doc<T>(collection: string, key: string): T | undefined;
+  /**
+   * Many documents, by key: a batch that re-folds a great many (a catalogue change touches every
+   * person of a jurisdiction) reads them a share at a time, letting the thread answer requests between.
+   */
+  docs<T>(collection: string, keys: Iterable<string>): Promise<Map<string, T | undefined>>;
   rows<T>(sql: string, ...params: unknown[]): Promise<T[]>;
 }
 
@@ -59,7 +64,8 @@ export interface ProjectionDefinition<State = unknown, Queries = unknown> {
   readonly statements?: Readonly<Record<string, StatementDef>>;
   readonly handles: ReadonlySet<EventType>;
   load(events: readonly ProjectionEvent[], state: StateReader): State | Promise<State>;
-  apply(events: readonly ProjectionEvent[], state: State): ProjectionWrites;
+  /** May give the thread back between shares of a long batch; it stays a function of its inputs. */
+  apply(events: readonly ProjectionEvent[], state: State): ProjectionWrites | Promise<ProjectionWrites>;
   queries(db: Db): Queries;
   /**
    * Read from a batch's writes as they are folded: what to do once they are committed (drop what

@@ -15,6 +15,8 @@ import { PersonYearQueries } from './queries.js';
 import { writeYears } from './writes.js';
 
 const PERSON_PREFIX = 'person-';
+/** Persons a batch evaluates before it gives the thread back for a turn (a few milliseconds). */
+const PERSONS_PER_TURN = 250;
 export const courseKey = (id: string) => `course:${id}`;
 export const institutionKey = (id: string) => `institution:${id}`;
 export const industryDocKey = (key: string) => `industry:${key}`;
@@ -128,9 +130,8 @@ async function load(events: readonly ProjectionEvent[], state: StateReader): Pro
     if (rows.length > 0) loaded.personsOfCourse.set(courseId, rows.map((r) => r.person_id));
     for (const r of rows) personIds.add(r.person_id);
   }
-  for (const personId of personIds) {
-    const record = state.doc<PersonRecord>('persons', personId);
-    loaded.persons.set(personId, record);
+  loaded.persons = await state.docs<PersonRecord>('persons', personIds);
+  for (const record of loaded.persons.values()) {
     if (record) for (const c of Object.values(record.credits)) if (c.source === 'completion') courseIds.add(c.courseId);
     if (record?.industry) for (const j of jurisdictionsOf(record)) industryKeys.add(industryKey(j, record.industry));
   }
@@ -162,7 +163,7 @@ function loadBureauData(registry: Registry, state: Pick<StateReader, 'doc'>): vo
   registry.calendar = calendarOf(state.doc<HolidayDoc>('registry', HOLIDAYS_KEY));
 }
 
-function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: Loaded): ProjectionWrites {
+async function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: Loaded): Promise<ProjectionWrites> {
   const w = emptyProjectionWrites();
   const { persons, registry } = loaded;
   let holidays: HolidayDoc = { tables: registry.calendar.tables() };
@@ -170,6 +171,9 @@ function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: L
   const batchLinks = new Map<string, Set<string>>();
   const batchCourses = new Map<string, Set<string>>();
   const batchIndustry: [key: string, personId: string][] = [];
+  // Persons whose own events the batch folds: only their records change. The others it touches
+  // (a catalogue, a course, a holiday table changed) have their years evaluated again, and no more.
+  const folded = new Set<string>();
   const touch = (personId: string, years: number[] | 'all') => {
     let set = touched.get(personId);
     if (!set) touched.set(personId, (set = new Set()));
@@ -186,6 +190,7 @@ function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: L
       const before = e.type === 'PersonTransferred' ? persons.get(personId) : undefined;
       const employers = before && yearsOf(before).map((y) => [y, employerInYear(before, y)] as const);
       const { record, years } = foldPerson(persons.get(personId), e, e.position);
+      folded.add(personId);
       if (record && employers) for (const [y, employer] of employers) if (employerInYear(record, y) !== employer) addRow(w, 'staffGone', [employer, y, personId]);
       persons.set(personId, record);
       if (record) touch(personId, years);
@@ -243,11 +248,13 @@ function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loaded: L
       for (const c of [...(loaded.coursesOfInstitution.get(changed.institutionId) ?? []), ...(batchCourses.get(changed.institutionId) ?? [])]) touchCourse(c);
     }
   }
+  let evaluated = 0;
   for (const [personId, years] of touched) {
     const record = persons.get(personId);
     if (!record) continue;
-    w.docs.push(['persons', personId, record]);
+    if (folded.has(personId)) w.docs.push(['persons', personId, record]);
     writeYears(w, record, years, registry, rules);
+    if (++evaluated % PERSONS_PER_TURN === 0) await new Promise(setImmediate);
   }
   return w;
 }

@@ -9,6 +9,8 @@ import { DocCache } from './doc-cache.js';
 
 /** Documents kept parsed per collection; past this, those not waiting for a commit are let go. */
 const DOC_CACHE = 20_000;
+/** Documents `docs` reads before it gives the thread back for a turn (a few milliseconds of reads). */
+const DOCS_PER_TURN = 250;
 
 /** What marking a batch committed takes of it: little, so that its writes can go once handed over. */
 export interface BatchReceipt {
@@ -149,7 +151,7 @@ export class Projector {
   private async fold(slot: Slot, events: ProjectionEvent[], seq: number, after: (() => void)[]): Promise<SerialisedWrites> {
     try {
       const state = await slot.def.load(events, this.reader(slot));
-      const w = slot.def.apply(events, state);
+      const w = await slot.def.apply(events, state);
       const then = slot.def.onCommit?.(w);
       if (then) after.push(() => then(slot.queries));
       const latest = new Map<string, [string, string, unknown]>();
@@ -170,20 +172,29 @@ export class Projector {
   }
 
   private reader(slot: Slot): StateReader {
+    const doc = <T>(collection: string, key: string): T | undefined => {
+      const cache = slot.docs.get(collection);
+      if (!cache) throw new Error(`projection ${slot.def.name} declares no document collection ${collection}`);
+      const cached = cache.get(key);
+      if (cached !== undefined) return cached as T;
+      if (slot.written && !slot.written.get(collection)!.has(key)) return undefined;
+      let stmt = slot.docStmt.get(collection);
+      if (!stmt) slot.docStmt.set(collection, (stmt = this.db.prepare(`SELECT doc FROM ${slot.def.documents![collection]} WHERE id = ?`).pluck()));
+      const text = stmt.get(key) as string | undefined;
+      if (text === undefined) return undefined;
+      const value = JSON.parse(text) as T;
+      cache.set(key, value);
+      return value;
+    };
     return {
-      doc: <T>(collection: string, key: string): T | undefined => {
-        const cache = slot.docs.get(collection);
-        if (!cache) throw new Error(`projection ${slot.def.name} declares no document collection ${collection}`);
-        const cached = cache.get(key);
-        if (cached !== undefined) return cached as T;
-        if (slot.written && !slot.written.get(collection)!.has(key)) return undefined;
-        let stmt = slot.docStmt.get(collection);
-        if (!stmt) slot.docStmt.set(collection, (stmt = this.db.prepare(`SELECT doc FROM ${slot.def.documents![collection]} WHERE id = ?`).pluck()));
-        const text = stmt.get(key) as string | undefined;
-        if (text === undefined) return undefined;
-        const value = JSON.parse(text) as T;
-        cache.set(key, value);
-        return value;
+      doc,
+      docs: async <T>(collection: string, keys: Iterable<string>): Promise<Map<string, T | undefined>> => {
+        const found = new Map<string, T | undefined>();
+        for (const key of keys) {
+          found.set(key, doc<T>(collection, key));
+          if (found.size % DOCS_PER_TURN === 0) await new Promise(setImmediate);
+        }
+        return found;
       },
       rows: async <T>(sql: string, ...params: unknown[]): Promise<T[]> => {
         await this.drain();

@@ -29,7 +29,7 @@ export interface ReadSideOptions extends OpenOptions {
   rules?: RuleOptions;
   logger?: Logger;
   /** Whether folding checks each hash and link, and who sees the events read (the verifiable log). */
-  runner?: Pick<RunnerOptions, 'verify' | 'onEvents' | 'log' | 'longBatch'>;
+  runner?: Pick<RunnerOptions, 'verify' | 'onEvents' | 'log' | 'longBatch' | 'wideBatch'>;
   /** The read models to keep; the registered ones by default. */
   projections?: AnyProjection[];
   /** Threads that read the JSON lists' pages (none: this thread reads them; an in-memory database has none). */

@@ -16,6 +16,13 @@ const BATCH = 2_000;
  */
 const LONG_BATCH = 8_000;
 
+/**
+ * Writes (documents and rows) past which a live batch is committed by a writer thread: a catalogue
+ * change re-evaluates every person of a jurisdiction, and committing that here would hold up every
+ * request meanwhile.
+ */
+const WIDE_BATCH = 20_000;
+
 /** What the log takes of an event. */
 export type LinkedEvent = Pick<RecordedEvent, 'position' | 'streamId' | 'revision' | 'hash'>;
 
@@ -55,6 +62,8 @@ export interface RunnerOptions {
   log?: BulkLog;
   /** Events a batch of a long catch-up folds once it commits from the writer thread (tests use smaller ones). */
   longBatch?: number;
+  /** Writes past which a live batch is committed by a writer thread (tests use fewer). */
+  wideBatch?: number;
 }
 
 /**
@@ -77,6 +86,8 @@ export class ProjectionRunner {
   private stopped = false;
   /** Batches of the catch-ups so far that the writer thread committed. */
   threadedBatches = 0;
+  /** Live batches so wide that a writer thread committed them. */
+  wideBatches = 0;
   /** Catch-ups so far whose events a verifier thread checked. */
   verifierThreads = 0;
   private guard: FoldGuard | undefined;
@@ -255,7 +266,40 @@ export class ProjectionRunner {
       this.halt(err, events[0]);
       return;
     }
-    if (batch) this.write(batch);
+    if (!batch) return;
+    if (this.isWide(batch)) await this.writeAside(batch);
+    else this.write(batch);
+  }
+
+  private isWide(batch: PreparedBatch): boolean {
+    if (!this.options.file || this.options.file === ':memory:') return false;
+    let writes = 0;
+    for (const [, w] of batch.writes.projections) {
+      writes += w.docs.length;
+      for (const rows of Object.values(w.rows)) writes += rows.length;
+    }
+    return writes >= (this.options.wideBatch ?? WIDE_BATCH);
+  }
+
+  /**
+   * Commits a wide batch from a writer thread, in one transaction as here, while this thread answers
+   * requests; the read models show none of it until it is committed. If that fails, nothing of it
+   * was written, and it is written here instead, with the retries of `write`.
+   */
+  private async writeAside(batch: PreparedBatch): Promise<void> {
+    const writer = new ThreadedWriter(this.options.file!, commitPlan(this.projector.projections), { unsynced: false });
+    const written = await writer.write(batch.writes).then(
+      () => true,
+      () => false,
+    );
+    await writer.close();
+    if (!written) {
+      this.write(batch);
+      return;
+    }
+    this.wideBatches++;
+    this.projector.committed(batch.receipt);
+    this.release();
   }
 
   /**

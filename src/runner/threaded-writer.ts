@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../threads/start-thread.js';
 import type { BatchWrites, CommitPlan } from './commit.js';
@@ -14,9 +13,12 @@ export class ThreadedWriter {
   private seq = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   private failure: Error | undefined;
+  private readonly exited: Promise<unknown>;
 
-  constructor(file: string, plan: CommitPlan) {
-    this.worker = startThread(import.meta.url, 'writer-thread', { file, plan });
+  /** `unsynced`: a bulk catch-up's writes, made durable only when it closes (see beginUnsynced). */
+  constructor(file: string, plan: CommitPlan, options: { unsynced: boolean } = { unsynced: true }) {
+    this.worker = startThread(import.meta.url, 'writer-thread', { file, plan, unsynced: options.unsynced });
+    this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.on('message', (msg: { seq: number; error?: string }) => {
       const w = this.waiting.get(msg.seq);
       this.waiting.delete(msg.seq);
@@ -37,10 +39,10 @@ export class ThreadedWriter {
     });
   }
 
+  /** Resolves once the thread has ended (at once if it had already: it failed). */
   async close(): Promise<void> {
-    const exited = once(this.worker, 'exit');
     this.worker.postMessage('close');
-    await exited;
+    await this.exited;
   }
 
   private fail(err: Error): void {

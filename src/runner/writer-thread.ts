@@ -6,23 +6,25 @@ import { beginUnsynced, endUnsynced } from './read-model-db.js';
 
 /**
  * The writer thread of a catch-up: it commits the batches the projector folded, in order, while
- * the projector folds the next ones, without fsync until the end (see beginUnsynced). The tables
+ * the projector folds the next ones, without fsync until the end (see beginUnsynced). A live batch
+ * too wide to commit between two requests is committed here as the projector's thread would. The tables
  * exist already: the projector's thread opened the file first. After one failure it commits
  * nothing more, so a checkpoint never moves past a batch that was not written.
  */
 const port = parentPort!;
-const { file, plan } = workerData as { file: string; plan: CommitPlan };
+const { file, plan, unsynced } = workerData as { file: string; plan: CommitPlan; unsynced: boolean };
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('cache_size = -65536');
 db.pragma('busy_timeout = 5000');
-beginUnsynced(db);
+if (unsynced) beginUnsynced(db);
+else db.pragma('synchronous = NORMAL');
 const write = batchWriter(db, plan);
 let failed = false;
 
 port.on('message', (msg: { seq: number; writes: BatchWrites } | 'close') => {
   if (msg === 'close') {
-    if (!failed) endUnsynced(db);
+    if (unsynced && !failed) endUnsynced(db);
     db.close();
     port.close();
     return;

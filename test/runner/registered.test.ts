@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Database as Db } from 'better-sqlite3';
 import t from 'tap';
@@ -13,6 +14,7 @@ import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { ProjectedEvent } from '../../src/store/port.js';
 import { generateWorkload } from '../../src/workload/generate.js';
 import { writeWorkload } from '../../src/workload/write.js';
+import { dumpReadModels as dump } from '../support/read-models.js';
 import { tempDir } from '../support/tmp.js';
 
 /**
@@ -149,4 +151,26 @@ t.test('a batch that writes far more documents than the projector keeps parsed f
   t.same(projector.queries(everyone).counts(), [{ n: 2, c: count }], `all ${count} documents folded twice`);
   t.ok(ms < 10_000, `two batches of ${count} documents in ${Math.round(ms)} ms`);
   db.close();
+});
+
+t.test('a live batch too wide to commit between two requests is committed by a writer thread, with the same read models as a rebuild', async (t) => {
+  const store = new MemoryEventStore();
+  await writeWorkload(store, generateWorkload({ persons: 300, seed: 11, protectId: (id) => protectIdNumber(Buffer.alloc(32, 3), id) }));
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const live = openReadSide(store, join(tmp.dir, 'live.db'), { runner: { wideBatch: 50 } });
+  await live.runner.catchUp();
+  live.runner.start();
+  // A catalogue change: every Zhengzhou person's years are evaluated again.
+  const listed = await store.append('catalogue-zhengzhou', [
+    { eventId: randomUUID(), type: 'PublicSubjectsListed', data: { jurisdiction: 'zhengzhou', year: 2014, subjects: [{ title: '职业道德', hours: 30 }], listedOn: '2014-01-05' } },
+  ]);
+  t.ok(await live.runner.waitForPosition(listed.position, 10_000), 'the read side reached the listing');
+  t.equal(live.runner.wideBatches, 1, 'committed by a writer thread');
+  const rebuilt = openReadSide(store, join(tmp.dir, 'rebuilt.db'));
+  await rebuilt.runner.catchUp();
+  t.equal(dump(live.db), dump(rebuilt.db), 'the same read models as a rebuild over the same events');
+  await live.runner.stop();
+  await live.close();
+  await rebuilt.close();
 });
