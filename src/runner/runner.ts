@@ -133,8 +133,8 @@ export class ProjectionRunner {
         folded += page.length;
         if (!writer) {
           // A full first page means a long catch-up: its threads start while this thread folds the page.
-          if (page.length === BATCH && this.options.file && this.options.file !== ':memory:') {
-            writer = new ThreadedWriter(this.options.file, commitPlan(this.projector.projections));
+          if (page.length === BATCH && this.onDisk) {
+            writer = new ThreadedWriter(this.options.file!, commitPlan(this.projector.projections));
             if (this.guard && this.store.file) {
               const logFile = log.give();
               verifier = new ThreadedVerifier(this.store.file, page[page.length - 1]!.position + 1n, this.options.longBatch ?? LONG_BATCH, {
@@ -271,8 +271,13 @@ export class ProjectionRunner {
     else this.write(batch);
   }
 
+  /** The read models are a file, which a writer thread can open beside this one. */
+  private get onDisk(): boolean {
+    return this.options.file !== undefined && this.options.file !== ':memory:';
+  }
+
   private isWide(batch: PreparedBatch): boolean {
-    if (!this.options.file || this.options.file === ':memory:') return false;
+    if (!this.onDisk) return false;
     let writes = 0;
     for (const [, w] of batch.writes.projections) {
       writes += w.docs.length;
