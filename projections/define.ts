@@ -62,6 +62,8 @@ export interface ProjectionDefinition<State = unknown, Queries = unknown> {
   readonly tables: readonly string[];
   readonly documents?: Readonly<Record<string, string>>;
   readonly statements?: Readonly<Record<string, StatementDef>>;
+  /** Indexes its `load` reads through (`rows`): kept while a bulk catch-up defers the others. */
+  readonly foldIndexes?: readonly string[];
   readonly handles: ReadonlySet<EventType>;
   load(events: readonly ProjectionEvent[], state: StateReader): State | Promise<State>;
   /** May give the thread back between shares of a long batch; it stays a function of its inputs. */

@@ -263,9 +263,10 @@ async function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loa
 // (measured 2.8× the bytes and a third slower to rebuild). person_years holds the figures reports
 // and lists need; the full explanation is evaluated from the person's record when asked for, which
 // costs a read less than it costs a rebuild to store it. The line an employer's staff list shows is
-// kept as JSON text in staff_lines, clustered by employer and year: a page of it is one short range
-// of one b-tree, and reads no record and encodes nothing. The short ones' index holds their lines
-// too, so a page of only those is one range of it.
+// kept as JSON text in staff_lines: a page of it is one short range of its key and a row per line,
+// and reads no record and encodes nothing. It keeps its rowid too: rows come in person order, and
+// a b-tree clustered by employer would rewrite its wide pages at random all through a rebuild. The
+// short ones' index holds their lines, so a page of only those is one range of it.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS person_years (
   person_id TEXT NOT NULL, year INTEGER NOT NULL, jurisdiction TEXT NOT NULL, employer_id TEXT NOT NULL,
@@ -276,7 +277,7 @@ CREATE TABLE IF NOT EXISTS person_years (
 CREATE INDEX IF NOT EXISTS person_years_report ON person_years (jurisdiction, year);
 CREATE TABLE IF NOT EXISTS staff_lines (
   employer_id TEXT NOT NULL, year INTEGER NOT NULL, person_id TEXT NOT NULL, jurisdiction TEXT NOT NULL, compliant INTEGER NOT NULL, line TEXT NOT NULL,
-  PRIMARY KEY (employer_id, year, person_id)) WITHOUT ROWID;
+  PRIMARY KEY (employer_id, year, person_id));
 CREATE INDEX IF NOT EXISTS staff_lines_short ON staff_lines (employer_id, year, person_id, line) WHERE compliant = 0;
 CREATE INDEX IF NOT EXISTS person_years_unstamped ON person_years (jurisdiction, person_id, year) WHERE certificate_status = 'unstamped';
 CREATE INDEX IF NOT EXISTS person_years_awaiting ON person_years (jurisdiction, person_id, year) WHERE awaiting_bureau > 0;
@@ -294,10 +295,12 @@ CREATE TABLE IF NOT EXISTS verifications (certificate_no TEXT PRIMARY KEY, doc T
 export function personYearsProjection(rules: RuleOptions = {}) {
   return defineProjection({
     name: 'person-years',
-    version: 9,
+    version: 10,
     schema: SCHEMA,
     tables: ['person_years', 'staff_lines', 'course_persons', 'industry_persons', 'institution_courses', 'certificates', 'verifications'],
     documents: { persons: 'persons', registry: 'registry' },
+    // A catalogue change re-evaluates a jurisdiction's persons, found through this index.
+    foldIndexes: ['person_years_report'],
     statements: {
       link: { insert: 'INSERT OR IGNORE INTO course_persons (course_id, person_id)', columns: 2, rowsPerCall: 50 },
       institutionCourse: 'INSERT OR IGNORE INTO institution_courses (institution_id, course_id) VALUES (?, ?)',

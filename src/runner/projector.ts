@@ -6,6 +6,8 @@ import { batchWriter, commitPlan } from './commit.js';
 import type { BatchWrites, SerialisedWrites } from './commit.js';
 import { checkpoints } from './read-model-db.js';
 import { DocCache } from './doc-cache.js';
+import { buildIndexes, deferIndexes } from './deferred-indexes.js';
+import type { DeferredIndex } from './deferred-indexes.js';
 
 /** Documents kept parsed per collection; past this, those not waiting for a commit are let go. */
 const DOC_CACHE = 20_000;
@@ -203,6 +205,16 @@ export class Projector {
         return stmt.all(...params) as T[];
       },
     };
+  }
+
+  /** Drops, for a bulk catch-up, the indexes of empty tables that no projection's fold reads through. */
+  deferIndexes(): DeferredIndex[] {
+    return deferIndexes(this.db, new Set(this.projections.flatMap((p) => p.foldIndexes ?? [])));
+  }
+
+  /** Builds the deferred indexes the writer thread did not. */
+  buildIndexes(deferred: readonly DeferredIndex[]): void {
+    buildIndexes(this.db, deferred);
   }
 
   /** The catch-up is over: from now on documents not cached are looked up. */

@@ -66,6 +66,8 @@ export function openReadModelDb(file: string, projections: readonly AnyProjectio
     );
     for (const p of projections) {
       if (versions.get(p.name) !== p.version || options.reset?.includes(p.name)) resetProjection(db, p);
+      // All IF NOT EXISTS: an index a catch-up dropped and did not get to build again comes back.
+      else db.exec(p.schema);
     }
   })();
   return db;

@@ -7,6 +7,7 @@ import type { PreparedBatch, Projector } from './projector.js';
 import { commitPlan } from './commit.js';
 import { ThreadedVerifier } from './threaded-verifier.js';
 import { ThreadedWriter } from './threaded-writer.js';
+import type { DeferredIndex } from './deferred-indexes.js';
 
 const BATCH = 2_000;
 /**
@@ -88,6 +89,8 @@ export class ProjectionRunner {
   threadedBatches = 0;
   /** Live batches so wide that a writer thread committed them. */
   wideBatches = 0;
+  /** Indexes the last long catch-up dropped while its tables filled, and built again at its end. */
+  deferredIndexes = 0;
   /** Catch-ups so far whose events a verifier thread checked. */
   verifierThreads = 0;
   private guard: FoldGuard | undefined;
@@ -114,6 +117,7 @@ export class ProjectionRunner {
   async catchUp(onProgress?: (folded: number, position: bigint) => void): Promise<number> {
     let folded = 0;
     let writer: ThreadedWriter | undefined;
+    let deferred: DeferredIndex[] = [];
     let verifier: ThreadedVerifier | undefined;
     /** Up to where the events were checked in this thread after the verifier thread stopped. */
     let checkedHere = -1n;
@@ -134,7 +138,9 @@ export class ProjectionRunner {
         if (!writer) {
           // A full first page means a long catch-up: its threads start while this thread folds the page.
           if (page.length === BATCH && this.onDisk) {
-            writer = new ThreadedWriter(this.options.file!, commitPlan(this.projector.projections));
+            deferred = this.projector.deferIndexes();
+            this.deferredIndexes = deferred.length;
+            writer = new ThreadedWriter(this.options.file!, commitPlan(this.projector.projections), { unsynced: true, indexes: deferred });
             if (this.guard && this.store.file) {
               const logFile = log.give();
               verifier = new ThreadedVerifier(this.store.file, page[page.length - 1]!.position + 1n, this.options.longBatch ?? LONG_BATCH, {
@@ -164,6 +170,8 @@ export class ProjectionRunner {
       );
       await verifier?.close();
       await writer?.close();
+      // Built by the writer thread unless it failed: the read side answers on from here either way.
+      if (deferred.length > 0) this.projector.buildIndexes(deferred);
       this.projector.drain = async () => {};
       // The streams' last links were followed by the verifier thread: the next checks here read them from the store.
       if (verifier) this.guard = new FoldGuard(this.store);

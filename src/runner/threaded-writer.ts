@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../threads/start-thread.js';
 import type { BatchWrites, CommitPlan } from './commit.js';
+import type { DeferredIndex } from './deferred-indexes.js';
 
 /**
  * Hands folded batches to a writer thread over its own connection to the read-model file: on two
@@ -15,9 +16,12 @@ export class ThreadedWriter {
   private failure: Error | undefined;
   private readonly exited: Promise<unknown>;
 
-  /** `unsynced`: a bulk catch-up's writes, made durable only when it closes (see beginUnsynced). */
-  constructor(file: string, plan: CommitPlan, options: { unsynced: boolean } = { unsynced: true }) {
-    this.worker = startThread(import.meta.url, 'writer-thread', { file, plan, unsynced: options.unsynced });
+  /**
+   * `unsynced`: a bulk catch-up's writes, made durable only when it closes (see beginUnsynced).
+   * `indexes`: those the catch-up deferred, built by the thread once every batch is committed.
+   */
+  constructor(file: string, plan: CommitPlan, options: { unsynced: boolean; indexes?: DeferredIndex[] } = { unsynced: true }) {
+    this.worker = startThread(import.meta.url, 'writer-thread', { file, plan, unsynced: options.unsynced, indexes: options.indexes ?? [] });
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.on('message', (msg: { seq: number; error?: string }) => {
       const w = this.waiting.get(msg.seq);

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchWriter } from './commit.js';
 import type { BatchWrites, CommitPlan } from './commit.js';
+import { buildIndexes } from './deferred-indexes.js';
+import type { DeferredIndex } from './deferred-indexes.js';
 import { beginUnsynced, endUnsynced } from './read-model-db.js';
 
 /**
@@ -12,7 +14,7 @@ import { beginUnsynced, endUnsynced } from './read-model-db.js';
  * nothing more, so a checkpoint never moves past a batch that was not written.
  */
 const port = parentPort!;
-const { file, plan, unsynced } = workerData as { file: string; plan: CommitPlan; unsynced: boolean };
+const { file, plan, unsynced, indexes } = workerData as { file: string; plan: CommitPlan; unsynced: boolean; indexes: DeferredIndex[] };
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('cache_size = -65536');
@@ -24,7 +26,11 @@ let failed = false;
 
 port.on('message', (msg: { seq: number; writes: BatchWrites } | 'close') => {
   if (msg === 'close') {
-    if (unsynced && !failed) endUnsynced(db);
+    // The deferred indexes are built before the sync, so that they too are written without fsync.
+    if (unsynced && !failed) {
+      buildIndexes(db, indexes);
+      endUnsynced(db);
+    }
     db.close();
     port.close();
     return;

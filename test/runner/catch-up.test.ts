@@ -31,6 +31,10 @@ t.test('a long catch-up committed from the writer thread gives the read models o
   t.equal(read.runner.position, events.at(-1)!.position, 'the checkpoint is the last event');
   t.equal(dump(read.db), dump(reference), 'same rows as folding everything in one transaction');
   t.same(read.db.prepare('SELECT count(*) AS n FROM unsynced').get(), { n: 0 }, 'the unsynced marker is gone once everything is synced');
+  t.ok(read.runner.deferredIndexes >= 5, `${read.runner.deferredIndexes} indexes built once at the end`);
+  const indexes = (db: typeof reference) => db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all();
+  t.same(indexes(read.db), indexes(reference), 'every index there, as declared');
+  t.same(read.db.pragma('integrity_check'), [{ integrity_check: 'ok' }], 'and each holds every row');
   await read.close();
 });
 
