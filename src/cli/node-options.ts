@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 
 /**
- * V8 options of a rebuild: a young generation of up to 64 MB per semi-space (V8's default is 16).
- * A rebuild allocates a page of events and the records of the persons it folds for every batch;
- * with the default, much of that outlived the young generation, and rebuilds ran ~15% slower
- * (measured in interleaved runs on 1 M events).
+ * V8 options of a rebuild: a young generation of 64 MB per semi-space from the start, allowed to
+ * grow to 128 (V8's default is 16), and an old generation allowed 1 GB before its first full
+ * collection. A rebuild allocates a page of events and the records of the persons it folds for every
+ * batch; with smaller spaces much of that outlived the young generation and was marked again and
+ * again in the old one (interleaved runs on 1 M events: BENCHMARKS.md).
  */
-export const REBUILD_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=64'];
+export const REBUILD_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=128', '--min-semi-space-size=64', '--initial-old-space-size=1024'];
 
 /**
  * V8 options of `ledger serve` (`npm start` and the benchmarks pass them): a young generation of
