@@ -4,21 +4,21 @@ import { join } from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
 import type { PreparedBatch } from '../../src/runner/projector.js';
-import { Rng, syntheticIdNumber } from '../../src/workload/rng.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventStore } from '../../src/store/port.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FIXED_NOW, principals, testApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
+import { uniqueIdNumbers } from '../support/id-numbers.js';
 import { tempDir } from '../support/tmp.js';
 
-const rng = new Rng(16);
+const idNumber = uniqueIdNumbers(16);
 let n = 0;
 const register = (app: TestApp) =>
   app.as(principals.employer, {
     method: 'POST',
     url: '/v1/persons',
-    payload: { personId: `df-${++n}`, idNumber: syntheticIdNumber(rng, '410102'), name: '张'.repeat(100), jurisdiction: 'zhengzhou', titleLevel: 'junior', employerId: 'emp-1' },
+    payload: { personId: `df-${++n}`, idNumber: idNumber(), name: '张'.repeat(100), jurisdiction: 'zhengzhou', titleLevel: 'junior', employerId: 'emp-1' },
   });
 
 async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
