@@ -45,6 +45,24 @@ export interface StateReader {
 }
 
 /**
+ * A document folded from one stream's events whenever it is not in memory, and never written: the
+ * events are its storage, and a rebuild spends nothing on encoding and writing a second copy of
+ * them. `apply` hands it back among its documents like any other, so later batches fold on it.
+ */
+export interface StreamDocument {
+  /** The stream a key's document is folded from. */
+  stream(key: string): string;
+  /** The document from the stream's events (those the projection handles, in order); undefined when there is none. */
+  fold(events: readonly ProjectionEvent[]): unknown;
+}
+
+/** What a projection's queries may read besides its tables. */
+export interface QueryContext {
+  /** A stream's events the projection handles, decoded, up to `through` (a position its tables were committed at). */
+  stream(streamId: string, through: bigint): Promise<ProjectionEvent[]>;
+}
+
+/**
  * One read model, declared in one place: its name and version (a new version rebuilds it alone),
  * its tables, the event types it folds, how it loads what it needs of its own state, a pure `apply`
  * from the batch and that state to writes, and its queries.
@@ -60,7 +78,11 @@ export interface ProjectionDefinition<State = unknown, Queries = unknown> {
   readonly schema: string;
   /** Its tables, dropped when its version changes. */
   readonly tables: readonly string[];
+  /** Tables only earlier versions had, dropped with its tables. */
+  readonly retiredTables?: readonly string[];
   readonly documents?: Readonly<Record<string, string>>;
+  /** Documents read with `docs` like the others, folded from their streams instead of stored. */
+  readonly streamDocuments?: Readonly<Record<string, StreamDocument>>;
   readonly statements?: Readonly<Record<string, StatementDef>>;
   /** Indexes its `load` reads through (`rows`): kept while a bulk catch-up defers the others. */
   readonly foldIndexes?: readonly string[];
@@ -68,7 +90,8 @@ export interface ProjectionDefinition<State = unknown, Queries = unknown> {
   load(events: readonly ProjectionEvent[], state: StateReader): State | Promise<State>;
   /** May give the thread back between shares of a long batch; it stays a function of its inputs. */
   apply(events: readonly ProjectionEvent[], state: State): ProjectionWrites | Promise<ProjectionWrites>;
-  queries(db: Db): Queries;
+  /** `context` is absent where no event store is at hand (a reader thread's lists). */
+  queries(db: Db, context?: QueryContext): Queries;
   /**
    * Read from a batch's writes as they are folded: what to do once they are committed (drop what
    * the queries cached of what changed). It keeps only what it needs of them: the writes are let go

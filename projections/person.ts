@@ -89,6 +89,13 @@ function keyedBy<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
+/** A person's record from the events of their stream, in order (undefined before registration). */
+export function personFromEvents(events: readonly (DomainEvent & { position: bigint })[]): PersonRecord | undefined {
+  let record: PersonRecord | undefined;
+  for (const e of events) record = foldPerson(record, e, e.position).record;
+  return record;
+}
+
 /**
  * Folds one event of a person's stream into the record (mutating it; undefined until registration).
  * Returns the years whose facts the event changed, so the runner re-evaluates only those.

@@ -2,19 +2,19 @@ import type { EventType } from '../../schemas/events.js';
 import type { RuleOptions } from '../../src/rules/rule-set.js';
 import { addRow, defineProjection, emptyProjectionWrites } from '../define.js';
 import type { ProjectionEvent, ProjectionWrites, StateReader } from '../define.js';
-import { foldPerson, yearsOf } from '../person.js';
+import { foldPerson, personFromEvents, yearsOf } from '../person.js';
 import { employerInYear } from '../person-year-facts.js';
 import type { PersonRecord } from '../person.js';
 import { addIndustryRuleSet, emptyRegistry, foldRegistry, industryKey, jurisdictionsOf } from '../registry.js';
 import type { IndustryRuleSet, Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
 import { JURISDICTIONS } from '../../schemas/common.js';
+import { streams } from '../../src/domain/streams.js';
 import type { Catalogue } from '../../src/rules/catalogue.js';
 import { calendarOf, HOLIDAYS_KEY, withTable } from '../holidays.js';
 import type { HolidayDoc } from '../holidays.js';
-import { PersonYearQueries } from './queries.js';
+import { PERSON_YEARS, PersonYearQueries } from './queries.js';
 import { writeYears } from './writes.js';
 
-const PERSON_PREFIX = 'person-';
 /** Persons a batch evaluates before it gives the thread back for a turn (a few milliseconds). */
 const PERSONS_PER_TURN = 250;
 export const courseKey = (id: string) => `course:${id}`;
@@ -67,6 +67,7 @@ interface Loaded {
   personsOfIndustry: Map<string, string[]>;
 }
 
+const PERSON_PREFIX = streams.person('');
 const personOf = (e: ProjectionEvent) => (e.streamId.startsWith(PERSON_PREFIX) ? e.streamId.slice(PERSON_PREFIX.length) : undefined);
 
 async function load(events: readonly ProjectionEvent[], state: StateReader): Promise<Loaded> {
@@ -259,10 +260,9 @@ async function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loa
   return w;
 }
 
-// persons keeps its rowid: its rows are kilobytes of JSON, which a WITHOUT ROWID b-tree packs badly
-// (measured 2.8× the bytes and a third slower to rebuild). person_years holds the figures reports
-// and lists need; the full explanation is evaluated from the person's record when asked for, which
-// costs a read less than it costs a rebuild to store it. The line an employer's staff list shows is
+// person_years holds the figures reports and lists need; the full explanation is evaluated from the
+// person's record (folded from their stream) when asked for, which costs a read less than it costs
+// a rebuild to store it. The line an employer's staff list shows is
 // kept as JSON text in staff_lines: a page of it is one short range of its key and a row per line,
 // and reads no record and encodes nothing. It keeps its rowid too: rows come in person order, and
 // a b-tree clustered by employer would rewrite its wide pages at random all through a rebuild. The
@@ -294,11 +294,14 @@ CREATE TABLE IF NOT EXISTS verifications (certificate_no TEXT PRIMARY KEY, doc T
  */
 export function personYearsProjection(rules: RuleOptions = {}) {
   return defineProjection({
-    name: 'person-years',
-    version: 10,
+    name: PERSON_YEARS,
+    version: 11,
     schema: SCHEMA,
     tables: ['person_years', 'staff_lines', 'course_persons', 'industry_persons', 'institution_courses', 'certificates', 'verifications'],
-    documents: { persons: 'persons', registry: 'registry' },
+    retiredTables: ['persons'],
+    documents: { registry: 'registry' },
+    // A person's record is the fold of their stream: the events keep it, and a rebuild writes no copy.
+    streamDocuments: { persons: { stream: streams.person, fold: personFromEvents } },
     // A catalogue change re-evaluates a jurisdiction's persons, found through this index.
     foldIndexes: ['person_years_report'],
     statements: {
@@ -317,7 +320,7 @@ export function personYearsProjection(rules: RuleOptions = {}) {
     handles: new Set<EventType>([...PERSON_EVENTS, ...REGISTRY_EVENTS]),
     load,
     apply: (events, loaded) => apply(rules, events, loaded),
-    queries: (db) => new PersonYearQueries(db, rules),
+    queries: (db, context) => new PersonYearQueries(db, rules, context),
     onCommit: (writes) => {
       const certificates = writes.rows.verification?.map((r) => r[0] as string);
       const registry = writes.docs.some(([collection]) => collection === 'registry');

@@ -4,7 +4,9 @@ import type { RuleOptions } from '../../src/rules/rule-set.js';
 import type { CreditOutcome, Evaluation, ReviewFact } from '../../src/rules/types.js';
 import { certificateStatus } from '../certificate-state.js';
 import type { CertificateView } from '../certificate-state.js';
-import { creditYear } from '../person.js';
+import { streams } from '../../src/domain/streams.js';
+import type { QueryContext } from '../define.js';
+import { creditYear, personFromEvents } from '../person.js';
 import type { CertificateRecord, PersonRecord } from '../person.js';
 import { personYearState } from '../person-year-state.js';
 import type { Jurisdiction } from '../../schemas/common.js';
@@ -23,6 +25,8 @@ import type { StaffMember } from './staff.js';
 import { awaitingBureau } from './writes.js';
 
 const VERIFICATION_CACHE = 100_000;
+/** The projection these queries read: its checkpoint is the position its tables answer for. */
+export const PERSON_YEARS = 'person-years';
 
 export interface PersonYearRow {
   personId: string;
@@ -59,7 +63,7 @@ export interface StaffFilter {
 }
 
 export class PersonYearQueries {
-  private readonly stmt: Record<'person' | 'personYear' | 'personYears' | 'report' | 'certificate' | 'verification' | 'registry', Statement>;
+  private readonly stmt: Record<'position' | 'personYear' | 'personYears' | 'report' | 'certificate' | 'verification' | 'registry', Statement>;
   /** Verification lookups are the public hot path: the last ones stay parsed in memory. */
   private readonly verifications = new Map<string, VerificationDoc | null>();
   /** The leaf of an event in the verifiable log, where there is one: verification answers show the issue event's. */
@@ -70,9 +74,10 @@ export class PersonYearQueries {
   constructor(
     private readonly db: Db,
     private readonly rules: RuleOptions = {},
+    private readonly context?: QueryContext,
   ) {
     this.stmt = {
-      person: db.prepare('SELECT doc FROM persons WHERE id = ?'),
+      position: db.prepare('SELECT position FROM projections WHERE name = ?').pluck(),
       personYear: db.prepare('SELECT * FROM person_years WHERE person_id = ? AND year = ?'),
       personYears: db.prepare('SELECT * FROM person_years WHERE person_id = ? ORDER BY year'),
       report: db.prepare(
@@ -136,21 +141,31 @@ export class PersonYearQueries {
     return personYearState(record, this.registryFor(record), year, this.rules);
   }
 
-  person(personId: string): PersonRecord | undefined {
-    const row = this.stmt.person.get(personId) as { doc: string } | undefined;
-    return row ? (JSON.parse(row.doc) as PersonRecord) : undefined;
+  /**
+   * What `read` finds in the tables, with the position they were committed at, in one snapshot: the
+   * records it needs are folded through that position, so rows and records never disagree.
+   */
+  private snapshot<R>(read: () => R): { found: R; at: bigint } {
+    return this.db.transaction(() => ({ found: read(), at: BigInt(this.stmt.position.get(PERSON_YEARS) as string) }))();
   }
 
-  /** A person-year's figures with its explanation, evaluated from the stored record. */
-  personYear(personId: string, year: number): PersonYearRow | undefined {
-    const row = this.stmt.personYear.get(personId, year) as RawPersonYear | undefined;
-    const record = row && this.person(personId);
+  /** A person's record as the tables stand (or through `at`): the fold of their stream, as the command side folds it. */
+  async person(personId: string, at?: bigint): Promise<PersonRecord | undefined> {
+    if (!this.context) throw new Error('person records are folded from the events: these queries were opened without the event store');
+    const through = at ?? this.snapshot(() => undefined).at;
+    return personFromEvents(await this.context.stream(streams.person(personId), through));
+  }
+
+  /** A person-year's figures with its explanation, evaluated from the person's record. */
+  async personYear(personId: string, year: number): Promise<PersonYearRow | undefined> {
+    const { found: row, at } = this.snapshot(() => this.stmt.personYear.get(personId, year) as RawPersonYear | undefined);
+    const record = row && (await this.person(personId, at));
     return row && record ? this.toRow(row, record) : undefined;
   }
 
-  personYears(personId: string): PersonYearRow[] {
-    const rows = this.stmt.personYears.all(personId) as RawPersonYear[];
-    const record = rows.length > 0 ? this.person(personId) : undefined;
+  async personYears(personId: string): Promise<PersonYearRow[]> {
+    const { found: rows, at } = this.snapshot(() => this.stmt.personYears.all(personId) as RawPersonYear[]);
+    const record = rows.length > 0 ? await this.person(personId, at) : undefined;
     return record ? rows.map((r) => this.toRow(r, record)) : [];
   }
 
@@ -212,9 +227,9 @@ export class PersonYearQueries {
   }
 
   /** A certificate with its holder's record and its state against the year's current evaluation. */
-  certificate(certificateNumber: string): { record: PersonRecord; cert: CertificateRecord; status: CertificateView } | undefined {
-    const owner = this.certificateOwner(certificateNumber);
-    const record = owner ? this.person(owner.personId) : undefined;
+  async certificate(certificateNumber: string): Promise<{ record: PersonRecord; cert: CertificateRecord; status: CertificateView } | undefined> {
+    const { found: owner, at } = this.snapshot(() => this.certificateOwner(certificateNumber));
+    const record = owner ? await this.person(owner.personId, at) : undefined;
     const cert = record?.certificates[certificateNumber];
     if (!owner || !record || !cert) return undefined;
     const { evaluation } = this.evaluate(record, owner.year);
@@ -222,18 +237,28 @@ export class PersonYearQueries {
   }
 
   /** Person-years by (person, year) under the given conditions, with their records: the lists below page through them. */
-  private yearPage(conditions: Condition[], limit: number, after: CursorKey | undefined): Page<{ row: PersonYearRow; record: PersonRecord }> {
-    const page = selectPage<RawPersonYear, RawPersonYear>(
-      this.db,
-      { select: 'SELECT * FROM person_years', conditions: [...conditions, after && ['(person_id, year) > (?, ?)', after[0], after[1]]], orderBy: 'person_id, year', keyOf: (r) => [r.person_id, r.year], map: (r) => r },
-      limit,
+  private async yearPage(conditions: Condition[], limit: number, after: CursorKey | undefined): Promise<Page<{ row: PersonYearRow; record: PersonRecord }>> {
+    const { found: page, at } = this.snapshot(() =>
+      selectPage<RawPersonYear, RawPersonYear>(
+        this.db,
+        { select: 'SELECT * FROM person_years', conditions: [...conditions, after && ['(person_id, year) > (?, ?)', after[0], after[1]]], orderBy: 'person_id, year', keyOf: (r) => [r.person_id, r.year], map: (r) => r },
+        limit,
+      ),
     );
+    const records = await this.records(page.items.map((r) => r.person_id), at);
     const items: { row: PersonYearRow; record: PersonRecord }[] = [];
     for (const r of page.items) {
-      const record = this.person(r.person_id);
+      const record = records.get(r.person_id);
       if (record) items.push({ row: this.toRow(r, record), record });
     }
     return { ...page, items };
+  }
+
+  /** The records of the persons a page names, each folded once. */
+  private async records(personIds: readonly string[], at: bigint): Promise<Map<string, PersonRecord | undefined>> {
+    const unique = [...new Set(personIds)];
+    const records = await Promise.all(unique.map((id) => this.person(id, at)));
+    return new Map(unique.map((id, i) => [id, records[i]]));
   }
 
   /**
@@ -261,8 +286,8 @@ export class PersonYearQueries {
   }
 
   /** Certificates of a jurisdiction issued and not stamped yet (ST-12: a certificate is valid only stamped). */
-  unstamped(jurisdiction: string, year: number | undefined, limit: number, after?: CursorKey): Page<PersonYearRow & { issuedOn: string }> {
-    const page = this.yearPage([['jurisdiction = ?', jurisdiction], ["certificate_status = 'unstamped'"], year !== undefined && ['year = ?', year]], limit, after);
+  async unstamped(jurisdiction: string, year: number | undefined, limit: number, after?: CursorKey): Promise<Page<PersonYearRow & { issuedOn: string }>> {
+    const page = await this.yearPage([['jurisdiction = ?', jurisdiction], ["certificate_status = 'unstamped'"], year !== undefined && ['year = ?', year]], limit, after);
     return {
       ...page,
       items: page.items.map(({ row, record }) => ({ ...row, issuedOn: record.certificates[row.certificate!.certificateNumber]!.issued.issuedOn })),
@@ -270,8 +295,8 @@ export class PersonYearQueries {
   }
 
   /** Person-years of a jurisdiction with credits waiting for the bureau's decision, with those credits. */
-  awaitingBureau(jurisdiction: string, year: number | undefined, limit: number, after?: CursorKey): Page<PersonYearRow & { credits: CreditLine[] }> {
-    const page = this.yearPage([['jurisdiction = ?', jurisdiction], ['awaiting_bureau > 0'], year !== undefined && ['year = ?', year]], limit, after);
+  async awaitingBureau(jurisdiction: string, year: number | undefined, limit: number, after?: CursorKey): Promise<Page<PersonYearRow & { credits: CreditLine[] }>> {
+    const page = await this.yearPage([['jurisdiction = ?', jurisdiction], ['awaiting_bureau > 0'], year !== undefined && ['year = ?', year]], limit, after);
     return {
       ...page,
       items: page.items.map(({ row, record }) => {
@@ -291,34 +316,39 @@ export class PersonYearQueries {
    * Who completed a course, from the persons' records (the completions are theirs), in person order:
    * when each was entered, with which proof number, and how many days after the ST-9 deadline.
    */
-  roster(course: { courseId: string; jurisdiction: string; endsOn: string }, limit: number, after?: CursorKey): Page<RosterEntry> {
+  async roster(course: { courseId: string; jurisdiction: string; endsOn: string }, limit: number, after?: CursorKey): Promise<Page<RosterEntry>> {
     const calendar = this.calendar();
-    const page = selectPage<{ person_id: string }, RosterEntry | undefined>(
-      this.db,
-      {
-        select: 'SELECT person_id FROM course_persons',
-        conditions: [['course_id = ?', course.courseId], after && ['person_id > ?', after[0]]],
-        orderBy: 'person_id',
-        keyOf: (r) => [r.person_id],
-        map: (r) => {
-          const credit = this.person(r.person_id)?.credits[`${r.person_id}:${course.courseId}`];
-          if (!credit || credit.source !== 'completion') return undefined;
-          return {
-            personId: r.person_id,
-            creditId: credit.creditId,
-            completedOn: credit.completedOn,
-            recordedOn: credit.recordedOn,
-            assessment: credit.assessment,
-            hours: credit.hours,
-            proofNumber: credit.proofNumber ?? null,
-            daysLate: daysLate(course, credit.recordedOn, calendar) ?? null,
-            revoked: credit.revoked,
-          };
+    const { found: page, at } = this.snapshot(() =>
+      selectPage<{ person_id: string }, string>(
+        this.db,
+        {
+          select: 'SELECT person_id FROM course_persons',
+          conditions: [['course_id = ?', course.courseId], after && ['person_id > ?', after[0]]],
+          orderBy: 'person_id',
+          keyOf: (r) => [r.person_id],
+          map: (r) => r.person_id,
         },
-      },
-      limit,
+        limit,
+      ),
     );
-    return { ...page, items: page.items.filter((e): e is RosterEntry => e !== undefined) };
+    const records = await this.records(page.items, at);
+    const items: RosterEntry[] = [];
+    for (const personId of page.items) {
+      const credit = records.get(personId)?.credits[`${personId}:${course.courseId}`];
+      if (!credit || credit.source !== 'completion') continue;
+      items.push({
+        personId,
+        creditId: credit.creditId,
+        completedOn: credit.completedOn,
+        recordedOn: credit.recordedOn,
+        assessment: credit.assessment,
+        hours: credit.hours,
+        proofNumber: credit.proofNumber ?? null,
+        daysLate: daysLate(course, credit.recordedOn, calendar) ?? null,
+        revoked: credit.revoked,
+      });
+    }
+    return { ...page, items };
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
-import type { AnyProjection, ProjectionDefinition, ProjectionEvent, StateReader } from '../../projections/define.js';
+import type { AnyProjection, ProjectionDefinition, ProjectionEvent, QueryContext, StateReader } from '../../projections/define.js';
 import { decodeTrusted } from '../../schemas/upcast.js';
-import type { ProjectedEvent } from '../store/port.js';
+import { StreamNotFound } from '../store/errors.js';
+import type { EventStore, ProjectedEvent } from '../store/port.js';
 import { batchWriter, commitPlan } from './commit.js';
 import type { BatchWrites, SerialisedWrites } from './commit.js';
 import { checkpoints } from './read-model-db.js';
@@ -65,9 +66,11 @@ export class Projector {
   /** Waits for every batch handed elsewhere to be committed; set by whoever commits them. */
   drain: () => Promise<void> = async () => {};
 
+  /** `events` is where documents folded from streams are read (see StreamDocument): the store the events come from. */
   constructor(
     private readonly db: Db,
     readonly projections: readonly AnyProjection[],
+    private readonly events?: Pick<EventStore, 'readStream'>,
   ) {
     const saved = checkpoints(db);
     this.slots = projections.map((def) => {
@@ -75,11 +78,12 @@ export class Projector {
       const docs = new Map<string, DocCache>();
       const pending = new Map<string, number>();
       const written = position < 0n ? new Map<string, Set<string>>() : undefined;
-      for (const collection of Object.keys(def.documents ?? {})) {
+      for (const collection of [...Object.keys(def.documents ?? {}), ...Object.keys(def.streamDocuments ?? {})]) {
         docs.set(collection, new DocCache(DOC_CACHE, (key) => pending.has(`${collection}\0${key}`)));
         written?.set(collection, new Set());
       }
-      return { def, queries: def.queries(db), folded: position, durable: position, docs, pending, written, docStmt: new Map() };
+      const context: QueryContext = { stream: (streamId, through) => this.streamEvents(streamId, through, def.handles) };
+      return { def, queries: def.queries(db, context), folded: position, durable: position, docs, pending, written, docStmt: new Map() };
     });
     this.write = batchWriter(db, commitPlan(projections));
   }
@@ -160,9 +164,12 @@ export class Projector {
       for (const d of w.docs) latest.set(`${d[0]}\0${d[1]}`, d);
       const docs: SerialisedWrites['docs'] = [];
       for (const [id, [collection, key, value]] of latest) {
+        slot.written?.get(collection)?.add(key);
+        // A stream's document is folded again from its events when next needed: nothing to write, and
+        // nothing kept (a rebuild's records would outlive the young generation for no later use).
+        if (slot.def.streamDocuments?.[collection]) continue;
         slot.docs.get(collection)!.set(key, value);
         slot.pending.set(id, seq);
-        slot.written?.get(collection)?.add(key);
         docs.push([collection, key, JSON.stringify(value)]);
       }
       return { docs, rows: w.rows };
@@ -174,26 +181,39 @@ export class Projector {
   }
 
   private reader(slot: Slot): StateReader {
-    const doc = <T>(collection: string, key: string): T | undefined => {
+    const cached = <T>(collection: string, key: string): { value: T | undefined } | undefined => {
       const cache = slot.docs.get(collection);
       if (!cache) throw new Error(`projection ${slot.def.name} declares no document collection ${collection}`);
-      const cached = cache.get(key);
-      if (cached !== undefined) return cached as T;
-      if (slot.written && !slot.written.get(collection)!.has(key)) return undefined;
+      const value = cache.get(key);
+      if (value !== undefined) return { value: value as T };
+      if (slot.written && !slot.written.get(collection)!.has(key)) return { value: undefined };
+      return undefined;
+    };
+    const fromStream = async <T>(collection: string, key: string): Promise<T | undefined> => {
+      const hit = cached<T>(collection, key);
+      if (hit) return hit.value;
+      const folding = slot.def.streamDocuments![collection]!;
+      return folding.fold(await this.streamEvents(folding.stream(key), slot.folded, slot.def.handles)) as T | undefined;
+    };
+    const doc = <T>(collection: string, key: string): T | undefined => {
+      if (slot.def.streamDocuments?.[collection]) throw new Error(`projection ${slot.def.name} reads ${collection} from their streams: with docs, not doc`);
+      const hit = cached<T>(collection, key);
+      if (hit) return hit.value;
       let stmt = slot.docStmt.get(collection);
       if (!stmt) slot.docStmt.set(collection, (stmt = this.db.prepare(`SELECT doc FROM ${slot.def.documents![collection]} WHERE id = ?`).pluck()));
       const text = stmt.get(key) as string | undefined;
       if (text === undefined) return undefined;
       const value = JSON.parse(text) as T;
-      cache.set(key, value);
+      slot.docs.get(collection)!.set(key, value);
       return value;
     };
     return {
       doc,
       docs: async <T>(collection: string, keys: Iterable<string>): Promise<Map<string, T | undefined>> => {
         const found = new Map<string, T | undefined>();
+        const streamed = slot.def.streamDocuments?.[collection] !== undefined;
         for (const key of keys) {
-          found.set(key, doc<T>(collection, key));
+          found.set(key, streamed ? await fromStream<T>(collection, key) : doc<T>(collection, key));
           if (found.size % DOCS_PER_TURN === 0) await new Promise(setImmediate);
         }
         return found;
@@ -205,6 +225,29 @@ export class Projector {
         return stmt.all(...params) as T[];
       },
     };
+  }
+
+  /** A stream's events of the given types, decoded, up to `through`: what a document folded from it, or a query, reads. */
+  private async streamEvents(streamId: string, through: bigint, types: ReadonlySet<string>): Promise<ProjectionEvent[]> {
+    if (!this.events) throw new Error(`stream ${streamId} asked for: this projector was given no event store`);
+    let recorded;
+    try {
+      recorded = await this.events.readStream(streamId);
+    } catch (err) {
+      if (err instanceof StreamNotFound) return [];
+      throw err;
+    }
+    const events: ProjectionEvent[] = [];
+    for (const e of recorded) {
+      if (e.position > through) break;
+      if (!types.has(e.type)) continue;
+      const d = decodeTrusted(e) as ProjectionEvent | undefined;
+      if (!d) continue;
+      d.streamId = e.streamId;
+      d.position = e.position;
+      events.push(d);
+    }
+    return events;
   }
 
   /** Drops, for a bulk catch-up, the indexes of empty tables that no projection's fold reads through. */

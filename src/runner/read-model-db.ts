@@ -29,7 +29,7 @@ function dropAll(db: Db): void {
 
 /** Drops a projection's tables and forgets its checkpoint: it is folded again from the start. */
 function resetProjection(db: Db, p: AnyProjection): void {
-  for (const t of tablesOf(p)) db.exec(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of [...tablesOf(p), ...(p.retiredTables ?? [])]) db.exec(`DROP TABLE IF EXISTS ${t}`);
   db.exec(p.schema);
   db.exec(documentTables(p));
   db.prepare('INSERT OR REPLACE INTO projections (name, version, position) VALUES (?, ?, ?)').run(p.name, p.version, '-1');

@@ -40,7 +40,7 @@ export interface ReadSideOptions extends OpenOptions {
 export function openReadSide(store: EventStore, file: string, options: ReadSideOptions = {}): ReadSide {
   const projections = options.projections ?? registeredProjections(options.rules ? { rules: options.rules } : {});
   const db = openReadModelDb(file, projections, options.reset ? { reset: options.reset } : {});
-  const projector = new Projector(db, projections);
+  const projector = new Projector(db, projections, store);
   const runner = new ProjectionRunner(store, projector, { file, ...options.runner, ...(options.logger ? { logger: options.logger } : {}) });
   const threads = file === ':memory:' ? 0 : (options.readerThreads ?? 0);
   const here = localLists(() => listModels((name) => projector.queries(name)));

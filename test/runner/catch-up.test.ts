@@ -43,12 +43,12 @@ t.test('read models left unsynced by a crash are started over when opened', asyn
   t.teardown(tmp.remove);
   const file = join(tmp.dir, 'readmodels.db');
   const db = openReadModelDb(file, registeredProjections());
-  db.prepare("INSERT INTO persons (id, doc) VALUES ('p1', '{}')").run();
+  db.prepare("INSERT INTO registry (id, doc) VALUES ('course:c1', '{}')").run();
   db.prepare("UPDATE projections SET position = '41'").run();
   db.prepare('INSERT INTO unsynced (id) VALUES (1)').run();
   db.close();
   const reopened = openProjector(file);
-  t.same(reopened.db.prepare('SELECT count(*) AS n FROM persons').get(), { n: 0 }, 'persons dropped');
+  t.same(reopened.db.prepare('SELECT count(*) AS n FROM registry').get(), { n: 0 }, 'the registry dropped');
   t.equal(reopened.projector.checkpoint, -1n, 'the projector starts from the first event');
   reopened.db.close();
 

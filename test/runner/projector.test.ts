@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import t from 'tap';
+import { registeredProjections } from '../../projections/index.js';
 import type { PersonYearQueries } from '../../projections/person-years/queries.js';
 import { yearTotals } from '../../projections/reports.js';
 import { JURISDICTIONS } from '../../schemas/common.js';
@@ -13,11 +14,15 @@ import { writeWorkload } from '../../src/workload/write.js';
 import { dumpReadModels as dump, openProjector } from '../support/read-models.js';
 import { tempDir } from '../support/tmp.js';
 
+/** Each workload's store: a projector folds a record again from its stream when it has none in memory. */
+const stores = new WeakMap<RecordedEvent[], MemoryEventStore>();
+
 async function workloadEvents(persons: number): Promise<RecordedEvent[]> {
   const store = new MemoryEventStore();
   await writeWorkload(store, generateWorkload({ persons, seed: 7, protectId: (id) => protectIdNumber(Buffer.alloc(32, 1), id) }));
   const events: RecordedEvent[] = [];
   for await (const e of store.readAll()) events.push(e);
+  stores.set(events, store);
   return events;
 }
 
@@ -28,7 +33,7 @@ function reports(projector: Projector): string {
 
 t.test('for every registered projection, one pass or batches resumed from any checkpoint after a restart give the same read models', async (t) => {
   const events = await workloadEvents(60);
-  const whole = openProjector();
+  const whole = openProjector(':memory:', registeredProjections(), stores.get(events));
   await whole.projector.apply(events);
   const expected = dump(whole.db);
   const tmp = tempDir();
@@ -40,12 +45,12 @@ t.test('for every registered projection, one pass or batches resumed from any ch
       const bounds = [0, ...cuts.sort((a, b) => a - b), events.length];
       for (let i = 0; i + 1 < bounds.length; i++) {
         // A new projector on the same file for every batch: a restart that resumes from the checkpoint.
-        const { db, projector } = openProjector(file);
+        const { db, projector } = openProjector(file, registeredProjections(), stores.get(events));
         // Hand it some events again from before its checkpoint, as a redelivery after a crash would.
         await projector.apply(events.slice(Math.max(0, bounds[i]! - 3), bounds[i + 1]));
         db.close();
       }
-      const { db } = openProjector(file);
+      const { db } = openProjector(file, registeredProjections(), stores.get(events));
       const same = dump(db) === expected;
       db.close();
       return same;
@@ -57,9 +62,9 @@ t.test('for every registered projection, one pass or batches resumed from any ch
 
 t.test('a rebuild gives byte-identical reports', async (t) => {
   const events = await workloadEvents(80);
-  const first = openProjector();
+  const first = openProjector(':memory:', registeredProjections(), stores.get(events));
   for (let i = 0; i < events.length; i += 37) await first.projector.apply(events.slice(i, i + 37));
-  const rebuilt = openProjector();
+  const rebuilt = openProjector(':memory:', registeredProjections(), stores.get(events));
   await rebuilt.projector.apply(events);
   const a = reports(first.projector);
   t.equal(a, reports(rebuilt.projector));

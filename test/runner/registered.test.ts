@@ -89,7 +89,7 @@ t.test('a projection registered in a test alone is rebuilt, checkpointed and que
 
   // A new version of the test projection alone: it is dropped and folded again, the others stay.
   const before = openReadSide(store, file, { projections: [...registeredProjections(), completionsPerInstitution(1)] });
-  const personsBefore = before.db.prepare('SELECT count(*) AS n FROM persons').get();
+  const personsBefore = before.db.prepare('SELECT count(*) AS n FROM person_years').get();
   await before.close();
   const bumped = openReadSide(store, file, { projections: [...registeredProjections(), completionsPerInstitution(2)] });
   t.same(
@@ -101,7 +101,7 @@ t.test('a projection registered in a test alone is rebuilt, checkpointed and que
   const folded = await bumped.runner.catchUp();
   t.equal(folded, Number(head) + 1, 'the store is read again from the start for it');
   t.equal(bumped.projector.queries(completionsPerInstitution(2)).rows(), completions);
-  t.same(bumped.db.prepare('SELECT count(*) AS n FROM persons').get(), personsBefore, 'the other read models were left as they were');
+  t.same(bumped.db.prepare('SELECT count(*) AS n FROM person_years').get(), personsBefore, 'the other read models were left as they were');
   t.equal(bumped.runner.position, head);
   await bumped.close();
 });

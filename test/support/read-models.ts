@@ -3,11 +3,12 @@ import type { AnyProjection } from '../../projections/define.js';
 import { registeredProjections } from '../../projections/index.js';
 import { Projector } from '../../src/runner/projector.js';
 import { openReadModelDb, tablesOf } from '../../src/runner/read-model-db.js';
+import type { EventStore } from '../../src/store/port.js';
 
-/** Read models on a file (or in memory) with their projector, as the read side opens them. */
-export function openProjector(file = ':memory:', projections: AnyProjection[] = registeredProjections()): { db: Db; projector: Projector } {
+/** Read models on a file (or in memory) with their projector, as the read side opens them; `store` holds the events folded. */
+export function openProjector(file = ':memory:', projections: AnyProjection[] = registeredProjections(), store?: Pick<EventStore, 'readStream'>): { db: Db; projector: Projector } {
   const db = openReadModelDb(file, projections);
-  return { db, projector: new Projector(db, projections) };
+  return { db, projector: new Projector(db, projections, store) };
 }
 
 /** Everything the projections hold, with their checkpoints, as text: two folds are equal when their dumps are. */

@@ -251,5 +251,5 @@ t.test('folding stops at the first broken link instead of serving edited hours',
   t.ok(err instanceof BrokenLinkError, 'the runner stops with the broken link');
   t.equal((err as BrokenLinkError).broken.position, BigInt(edited.position));
   t.ok(read.runner.position < BigInt(edited.position), 'nothing from the edited event on was folded');
-  t.same(read.models.personYears('p1'), [], 'the edited hours are not served');
+  t.same(await read.models.personYears('p1'), [], 'the edited hours are not served');
 });

@@ -33,8 +33,8 @@ export function certificatePrintRoutes(app: FastifyInstance, deps: CertificatePr
   app.addHook('onClose', () => pool.close());
   const r = app.withTypeProvider<ZodTypeProvider>();
   const holderOrBureau = deps.authenticate(['professional', 'bureau']);
-  const printed = (actor: Principal, no: string) => {
-    const found = deps.read.models.certificate(no);
+  const printed = async (actor: Principal, no: string) => {
+    const found = await deps.read.models.certificate(no);
     // Out of reach, a certificate is answered as one that does not exist (not as its holder).
     if (!found || !knowsYear(actor, found.record, found.cert.issued.year)) throw refusalError(notFound.certificate(no));
     const issued = found.cert.issued;
@@ -45,7 +45,7 @@ export function certificatePrintRoutes(app: FastifyInstance, deps: CertificatePr
     '/v1/certificates/:no/certificate.pdf',
     { onRequest: holderOrBureau, schema: { params: CertNo, summary: 'The printed certificate: PDF, A4 landscape, Chinese font embedded, with the QR code (ST-11)' } },
     async (req, reply) => {
-      const pdf = await pool.render(printed(req.principal!, req.params.no));
+      const pdf = await pool.render(await printed(req.principal!, req.params.no));
       return reply.type('application/pdf').header('content-disposition', `inline; filename="${req.params.no}.pdf"`).header('cache-control', 'no-store').send(pdf);
     },
   );
@@ -53,7 +53,7 @@ export function certificatePrintRoutes(app: FastifyInstance, deps: CertificatePr
     '/v1/certificates/:no/certificate.html',
     { onRequest: holderOrBureau, schema: { params: CertNo, summary: 'The printed certificate as a page to print from a browser (A4 landscape)' } },
     async (req, reply) => {
-      const html = await certificateHtml(printed(req.principal!, req.params.no));
+      const html = await certificateHtml(await printed(req.principal!, req.params.no));
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     },
   );

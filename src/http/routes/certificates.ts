@@ -45,31 +45,31 @@ export function certificateRoutes(app: FastifyInstance, deps: WriteDeps & Certif
 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const readers = deps.authenticate(['professional', 'employer', 'bureau', 'auditor']);
-  const find = (actor: Parameters<typeof readReach>[0], no: string) => {
-    const found = deps.read.models.certificate(no);
+  const find = async (actor: Parameters<typeof readReach>[0], no: string) => {
+    const found = await deps.read.models.certificate(no);
     const hidden = refusalError(notFound.certificate(no));
     if (!found) throw hidden;
     const reach = readReach(actor, found.record);
-    const year = deps.read.models.personYear(found.record.personId, found.cert.issued.year);
+    const year = await deps.read.models.personYear(found.record.personId, found.cert.issued.year);
     // Out of reach, a certificate is answered as one that does not exist.
     if (!reach || (reach.kind === 'former' && !(year && reach.holds(year)))) throw hidden;
     return found;
   };
-  const qrOf = (f: ReturnType<typeof find>) => {
+  const qrOf = (f: Awaited<ReturnType<typeof find>>) => {
     const payload = { certificateNumber: f.cert.certificateNumber, digest: f.cert.issued.digest, signature: f.cert.issued.signature, keyId: f.cert.issued.keyId };
     return deps.publicBaseUrl ? qrUrl(deps.publicBaseUrl, payload) : encodeQr(payload);
   };
 
   r.get('/v1/certificates/:no', { onRequest: readers, schema: { params: CertNo, summary: 'A certificate: signed content, state, QR payload' } }, async (req) => {
-    const f = find(req.principal!, req.params.no);
+    const f = await find(req.principal!, req.params.no);
     return { ...f.cert.issued, status: f.status, stamps: f.cert.stamps, revocation: f.cert.revocation ?? null, qr: qrOf(f) };
   });
   r.get('/v1/certificates/:no/qr.svg', { onRequest: readers, schema: { params: CertNo, summary: 'The QR code to print on the certificate (SVG)' } }, async (req, reply) => {
-    const svg = await QRCode.toString(qrOf(find(req.principal!, req.params.no)), { type: 'svg', errorCorrectionLevel: 'M' });
+    const svg = await QRCode.toString(qrOf(await find(req.principal!, req.params.no)), { type: 'svg', errorCorrectionLevel: 'M' });
     return reply.type('image/svg+xml').send(svg);
   });
   r.get('/v1/certificates/:no/qr.png', { onRequest: readers, schema: { params: CertNo, summary: 'The QR code to print on the certificate (PNG)' } }, async (req, reply) => {
-    const png = await QRCode.toBuffer(qrOf(find(req.principal!, req.params.no)), { type: 'png', errorCorrectionLevel: 'M', width: 320 });
+    const png = await QRCode.toBuffer(qrOf(await find(req.principal!, req.params.no)), { type: 'png', errorCorrectionLevel: 'M', width: 320 });
     return reply.type('image/png').send(png);
   });
   r.get('/v1/keys', { schema: { summary: 'Public keys that sign certificates, for offline verification' } }, async () => ({

@@ -134,15 +134,15 @@ export function personDirectoryRoutes(app: FastifyInstance, deps: ReadDeps & { i
 export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const onRequest = deps.authenticate(['professional', 'employer', 'bureau', 'auditor']);
-  const load = (actor: Principal, personId: string) => {
-    const p = deps.read.models.person(personId);
+  const load = async (actor: Principal, personId: string) => {
+    const p = await deps.read.models.person(personId);
     if (!p) throw personNotFound(personId);
     return { p, reach: assertMayRead(actor, p) };
   };
 
   r.get('/v1/persons/:id', { onRequest, schema: { params: z.object({ id: RecordId }), querystring: MinPosition, summary: 'A registered professional (ID number masked)' } }, async (req) => {
     await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-    const { p, reach } = load(req.principal!, req.params.id);
+    const { p, reach } = await load(req.principal!, req.params.id);
     if (reach.kind === 'former') {
       // As the record stood the day the person left this actor: where they went is not this actor's.
       const left = p.transfers[reach.before.length]!;
@@ -175,8 +175,8 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
 
   r.get('/v1/persons/:id/years', { onRequest, schema: { params: z.object({ id: RecordId }), querystring: MinPosition, summary: "A person's years: totals, compliance, certificate" } }, async (req) => {
     await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-    const { reach } = load(req.principal!, req.params.id);
-    const years = deps.read.models.personYears(req.params.id).filter((y) => reach.kind === 'all' || reach.holds(y));
+    const { reach } = await load(req.principal!, req.params.id);
+    const years = (await deps.read.models.personYears(req.params.id)).filter((y) => reach.kind === 'all' || reach.holds(y));
     return {
       personId: req.params.id,
       years: years.map((y) => ({
@@ -208,9 +208,9 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     },
     async (req) => {
       await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-      const { p, reach } = load(req.principal!, req.params.id);
+      const { p, reach } = await load(req.principal!, req.params.id);
       // A former employer or bureau sees the credits of the years it held, as for the years themselves.
-      const held = reach.kind === 'all' ? undefined : new Set(deps.read.models.personYears(p.personId).filter((y) => reach.holds(y)).map((y) => y.year));
+      const held = reach.kind === 'all' ? undefined : new Set((await deps.read.models.personYears(p.personId)).filter((y) => reach.holds(y)).map((y) => y.year));
       const credits = deps.read.models
         .credits(p, req.query.year)
         .filter((c) => (req.query.status === undefined || c.status === req.query.status) && (held === undefined || held.has(c.year)));
@@ -223,8 +223,8 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     { onRequest, schema: { params: z.object({ id: RecordId, year: z.coerce.number().pipe(Year) }), querystring: MinPosition, summary: 'Has this person met the year, and if not, why (with rule ids)' } },
     async (req) => {
       await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-      const { reach } = load(req.principal!, req.params.id);
-      const y = deps.read.models.personYear(req.params.id, req.params.year);
+      const { reach } = await load(req.principal!, req.params.id);
+      const y = await deps.read.models.personYear(req.params.id, req.params.year);
       if (!y || (reach.kind === 'former' && !reach.holds(y))) throw new ApiError('NOT_FOUND', `no record of ${req.params.id} for ${req.params.year}`);
       return { ...y.evaluation, employerId: y.employerId, certificate: y.certificate ?? null, asOfPosition: deps.read.runner.position.toString() };
     },

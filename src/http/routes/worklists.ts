@@ -49,8 +49,8 @@ export function worklistRoutes(app: FastifyInstance, deps: ReadDeps & { clock: C
       return sendList(
         reply,
         q,
-        (limit, after) => {
-          const page = deps.read.models.awaitingBureau(jurisdiction, q.year, limit, after);
+        async (limit, after) => {
+          const page = await deps.read.models.awaitingBureau(jurisdiction, q.year, limit, after);
           return {
             ...page,
             items: page.items.map((y) => ({
@@ -101,8 +101,8 @@ export function worklistRoutes(app: FastifyInstance, deps: ReadDeps & { clock: C
       return sendList(
         reply,
         q,
-        (limit, after) => {
-          const page = deps.read.models.unstamped(jurisdiction, q.year, limit, after);
+        async (limit, after) => {
+          const page = await deps.read.models.unstamped(jurisdiction, q.year, limit, after);
           return {
             ...page,
             items: page.items.map((y) => ({ certificateNumber: y.certificate!.certificateNumber, personId: y.personId, name: y.name, year: y.year, issuedOn: y.issuedOn, nextStampDay })),
