@@ -146,13 +146,18 @@ export class PersonYearQueries {
    * records it needs are folded through that position, so rows and records never disagree.
    */
   private snapshot<R>(read: () => R): { found: R; at: bigint } {
-    return this.db.transaction(() => ({ found: read(), at: BigInt(this.stmt.position.get(PERSON_YEARS) as string) }))();
+    return this.db.transaction(() => ({ found: read(), at: this.position() }))();
+  }
+
+  /** The position the tables were last committed at. */
+  private position(): bigint {
+    return BigInt(this.stmt.position.get(PERSON_YEARS) as string);
   }
 
   /** A person's record as the tables stand (or through `at`): the fold of their stream, as the command side folds it. */
   async person(personId: string, at?: bigint): Promise<PersonRecord | undefined> {
     if (!this.context) throw new Error('person records are folded from the events: these queries were opened without the event store');
-    const through = at ?? this.snapshot(() => undefined).at;
+    const through = at ?? this.position();
     return personFromEvents(await this.context.stream(streams.person(personId), through));
   }
 
