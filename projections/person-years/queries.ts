@@ -161,17 +161,26 @@ export class PersonYearQueries {
     return personFromEvents(await this.context.stream(streams.person(personId), through));
   }
 
+  /**
+   * A person's record with their person-years (or the one year asked), from one snapshot: the
+   * stream is read and folded once for both, so a route that checks who may read the person and then
+   * answers with the years pays for one fold.
+   */
+  async personWithYears(personId: string, year?: number): Promise<{ record: PersonRecord; years: PersonYearRow[] } | undefined> {
+    const { found: rows, at } = this.snapshot(() =>
+      year === undefined ? (this.stmt.personYears.all(personId) as RawPersonYear[]) : [this.stmt.personYear.get(personId, year) as RawPersonYear | undefined].filter((r) => r !== undefined),
+    );
+    const record = await this.person(personId, at);
+    return record && { record, years: rows.map((r) => this.toRow(r, record)) };
+  }
+
   /** A person-year's figures with its explanation, evaluated from the person's record. */
   async personYear(personId: string, year: number): Promise<PersonYearRow | undefined> {
-    const { found: row, at } = this.snapshot(() => this.stmt.personYear.get(personId, year) as RawPersonYear | undefined);
-    const record = row && (await this.person(personId, at));
-    return row && record ? this.toRow(row, record) : undefined;
+    return (await this.personWithYears(personId, year))?.years[0];
   }
 
   async personYears(personId: string): Promise<PersonYearRow[]> {
-    const { found: rows, at } = this.snapshot(() => this.stmt.personYears.all(personId) as RawPersonYear[]);
-    const record = rows.length > 0 ? await this.person(personId, at) : undefined;
-    return record ? rows.map((r) => this.toRow(r, record)) : [];
+    return (await this.personWithYears(personId))?.years ?? [];
   }
 
   private toRow(r: RawPersonYear, record: PersonRecord): PersonYearRow {
@@ -231,14 +240,21 @@ export class PersonYearQueries {
     this.registryCache = new Map();
   }
 
-  /** A certificate with its holder's record and its state against the year's current evaluation. */
-  async certificate(certificateNumber: string): Promise<{ record: PersonRecord; cert: CertificateRecord; status: CertificateView } | undefined> {
-    const { found: owner, at } = this.snapshot(() => this.certificateOwner(certificateNumber));
-    const record = owner ? await this.person(owner.personId, at) : undefined;
+  /**
+   * A certificate with its holder's record, the person-year it was issued for (read from the same
+   * snapshot) and its state against that year's current evaluation.
+   */
+  async certificate(certificateNumber: string): Promise<{ record: PersonRecord; cert: CertificateRecord; status: CertificateView; year: PersonYearRow | undefined } | undefined> {
+    const { found, at } = this.snapshot(() => {
+      const owner = this.certificateOwner(certificateNumber);
+      return owner && { owner, row: this.stmt.personYear.get(owner.personId, owner.year) as RawPersonYear | undefined };
+    });
+    const record = found ? await this.person(found.owner.personId, at) : undefined;
     const cert = record?.certificates[certificateNumber];
-    if (!owner || !record || !cert) return undefined;
-    const { evaluation } = this.evaluate(record, owner.year);
-    return { record, cert, status: certificateStatus(cert, evaluation) };
+    if (!found || !record || !cert) return undefined;
+    const year = found.row && this.toRow(found.row, record);
+    const evaluation = year?.evaluation ?? this.evaluate(record, found.owner.year).evaluation;
+    return { record, cert, status: certificateStatus(cert, evaluation), year };
   }
 
   /** Person-years by (person, year) under the given conditions, with their records: the lists below page through them. */

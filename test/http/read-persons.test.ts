@@ -1,9 +1,20 @@
 import t from 'tap';
-import { principals, testApp } from '../support/app.js';
+import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
+import type { ReadStreamOptions } from '../../src/store/port.js';
+import { FIXED_NOW, principals, testApp } from '../support/app.js';
 import { ok, seedZhengzhou } from '../support/fixtures.js';
 
-async function compliantWorld() {
-  const app = await testApp();
+/** A store that counts the reads of each stream: a read route should fold a person's stream once. */
+class CountingStore extends MemoryEventStore {
+  readonly reads = new Map<string, number>();
+  override async readStream(streamId: string, options?: ReadStreamOptions) {
+    this.reads.set(streamId, (this.reads.get(streamId) ?? 0) + 1);
+    return super.readStream(streamId, options);
+  }
+}
+
+async function compliantWorld(options: Parameters<typeof testApp>[0] = {}) {
+  const app = await testApp(options);
   await seedZhengzhou(app);
   let position = '';
   for (const courseId of ['c1', 'c2', 'c-pub']) {
@@ -27,6 +38,34 @@ t.test('a person-year: required, counted, shortfall, compliant, read after the w
   t.same(years.years.map((x: { year: number; compliant: boolean }) => [x.year, x.compliant]), [[2014, true]]);
   const person = (await app.as(principals.zzBureau, { url: '/v1/persons/p1' })).json();
   t.equal(person.idNumberMasked, '4101**********9812');
+});
+
+t.test('each read of a person folds their stream once, and the answer still holds the scope', async (t) => {
+  const store = new CountingStore(() => FIXED_NOW);
+  const { app, position } = await compliantWorld({ store });
+  t.teardown(app.close);
+  await app.read.runner.waitForPosition(BigInt(position), 2000);
+  const issued = await app.as(principals.zzBureau, { method: 'POST', url: '/v1/persons/p1/years/2014/certificate', payload: {} });
+  t.equal(issued.statusCode, 201);
+  const { certificateNumber, position: at } = issued.json() as { certificateNumber: string; position: string };
+  await app.read.runner.waitForPosition(BigInt(at), 2000);
+  const urls = ['/v1/persons/p1', '/v1/persons/p1/years', '/v1/persons/p1/years/2014', '/v1/persons/p1/credits', `/v1/certificates/${certificateNumber}`];
+  for (const url of urls) {
+    store.reads.clear();
+    const res = await app.as(principals.employer, { url });
+    t.equal(res.statusCode, 200, url);
+    t.equal(store.reads.get('person-p1'), 1, `${url} reads person-p1 once`);
+  }
+  const year = (await app.as(principals.employer, { url: '/v1/persons/p1/years/2014' })).json();
+  t.same([year.compliant, year.counted.total, year.certificate.certificateNumber], [true, 86, certificateNumber]);
+  const credits = (await app.as(principals.employer, { url: '/v1/persons/p1/credits' })).json();
+  t.same(credits.credits.map((c: { creditId: string; counted: number }) => [c.creditId, c.counted]), [['p1:c-pub', 26], ['p1:c1', 30], ['p1:c2', 30]]);
+  store.reads.clear();
+  const across = await app.as(principals.szBureau, { url: '/v1/persons/p1/years/2014' });
+  t.equal(across.statusCode, 404, 'another jurisdiction is answered as for no such person');
+  t.equal(store.reads.get('person-p1'), 1);
+  const missing = await app.as(principals.zzBureau, { url: '/v1/persons/nobody/years' });
+  t.equal(missing.statusCode, 404);
 });
 
 t.test('revoking a credit moves the year out of compliance, in the read model and the report', async (t) => {

@@ -139,6 +139,13 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     if (!p) throw personNotFound(personId);
     return { p, reach: assertMayRead(actor, p) };
   };
+  /** The record and its years from one fold, once the actor is known to reach the person. */
+  const loadWithYears = async (actor: Principal, personId: string, year?: number) => {
+    const found = await deps.read.models.personWithYears(personId, year);
+    if (!found) throw personNotFound(personId);
+    const reach = assertMayRead(actor, found.record);
+    return { p: found.record, reach, years: found.years.filter((y) => reach.kind === 'all' || reach.holds(y)) };
+  };
 
   r.get('/v1/persons/:id', { onRequest, schema: { params: z.object({ id: RecordId }), querystring: MinPosition, summary: 'A registered professional (ID number masked)' } }, async (req) => {
     await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
@@ -175,8 +182,7 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
 
   r.get('/v1/persons/:id/years', { onRequest, schema: { params: z.object({ id: RecordId }), querystring: MinPosition, summary: "A person's years: totals, compliance, certificate" } }, async (req) => {
     await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-    const { reach } = await load(req.principal!, req.params.id);
-    const years = (await deps.read.models.personYears(req.params.id)).filter((y) => reach.kind === 'all' || reach.holds(y));
+    const { years } = await loadWithYears(req.principal!, req.params.id);
     return {
       personId: req.params.id,
       years: years.map((y) => ({
@@ -208,9 +214,9 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     },
     async (req) => {
       await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-      const { p, reach } = await load(req.principal!, req.params.id);
+      const { p, reach, years } = await loadWithYears(req.principal!, req.params.id);
       // A former employer or bureau sees the credits of the years it held, as for the years themselves.
-      const held = reach.kind === 'all' ? undefined : new Set((await deps.read.models.personYears(p.personId)).filter((y) => reach.holds(y)).map((y) => y.year));
+      const held = reach.kind === 'all' ? undefined : new Set(years.map((y) => y.year));
       const credits = deps.read.models
         .credits(p, req.query.year)
         .filter((c) => (req.query.status === undefined || c.status === req.query.status) && (held === undefined || held.has(c.year)));
@@ -223,9 +229,8 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     { onRequest, schema: { params: z.object({ id: RecordId, year: z.coerce.number().pipe(Year) }), querystring: MinPosition, summary: 'Has this person met the year, and if not, why (with rule ids)' } },
     async (req) => {
       await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-      const { reach } = await load(req.principal!, req.params.id);
-      const y = await deps.read.models.personYear(req.params.id, req.params.year);
-      if (!y || (reach.kind === 'former' && !reach.holds(y))) throw new ApiError('NOT_FOUND', `no record of ${req.params.id} for ${req.params.year}`);
+      const y = (await loadWithYears(req.principal!, req.params.id, req.params.year)).years[0];
+      if (!y) throw new ApiError('NOT_FOUND', `no record of ${req.params.id} for ${req.params.year}`);
       return { ...y.evaluation, employerId: y.employerId, certificate: y.certificate ?? null, asOfPosition: deps.read.runner.position.toString() };
     },
   );
