@@ -1,5 +1,5 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
-import type { AnyProjection, ProjectionDefinition, ProjectionEvent, QueryContext, StateReader } from '../../projections/define.js';
+import type { AnyProjection, ProjectionDefinition, ProjectionEvent, QueryContext, StateReader, StreamDocument } from '../../projections/define.js';
 import { decodeTrusted } from '../../schemas/upcast.js';
 import { StreamNotFound } from '../store/errors.js';
 import type { EventStore, ProjectedEvent } from '../store/port.js';
@@ -14,6 +14,15 @@ import type { DeferredIndex } from './deferred-indexes.js';
 const DOC_CACHE = 20_000;
 /** Documents `docs` reads before it gives the thread back for a turn (a few milliseconds of reads). */
 const DOCS_PER_TURN = 250;
+
+/** A stored event as projections see it: decoded to its current version, with where it stands. */
+function projectionEvent(e: ProjectedEvent): ProjectionEvent | undefined {
+  const d = decodeTrusted(e) as ProjectionEvent | undefined;
+  if (!d) return undefined;
+  d.streamId = e.streamId;
+  d.position = e.position;
+  return d;
+}
 
 /** What marking a batch committed takes of it: little, so that its writes can go once handed over. */
 export interface BatchReceipt {
@@ -78,10 +87,10 @@ export class Projector {
       const docs = new Map<string, DocCache>();
       const pending = new Map<string, number>();
       const written = position < 0n ? new Map<string, Set<string>>() : undefined;
-      for (const collection of [...Object.keys(def.documents ?? {}), ...Object.keys(def.streamDocuments ?? {})]) {
+      for (const collection of Object.keys(def.documents ?? {})) {
         docs.set(collection, new DocCache(DOC_CACHE, (key) => pending.has(`${collection}\0${key}`)));
-        written?.set(collection, new Set());
       }
+      for (const collection of [...Object.keys(def.documents ?? {}), ...Object.keys(def.streamDocuments ?? {})]) written?.set(collection, new Set());
       const context: QueryContext = { stream: (streamId, through) => this.streamEvents(streamId, through, def.handles) };
       return { def, queries: def.queries(db, context), folded: position, durable: position, docs, pending, written, docStmt: new Map() };
     });
@@ -133,11 +142,8 @@ export class Projector {
     const decoded: ProjectionEvent[] = [];
     for (const e of events) {
       if (e.position <= from) continue;
-      const d = decodeTrusted(e) as ProjectionEvent | undefined;
-      if (!d) continue;
-      d.streamId = e.streamId;
-      d.position = e.position;
-      decoded.push(d);
+      const d = projectionEvent(e);
+      if (d) decoded.push(d);
     }
     const last = events.at(-1)?.position;
     if (last === undefined || last <= from) return undefined;
@@ -181,39 +187,34 @@ export class Projector {
   }
 
   private reader(slot: Slot): StateReader {
-    const cached = <T>(collection: string, key: string): { value: T | undefined } | undefined => {
-      const cache = slot.docs.get(collection);
-      if (!cache) throw new Error(`projection ${slot.def.name} declares no document collection ${collection}`);
-      const value = cache.get(key);
-      if (value !== undefined) return { value: value as T };
-      if (slot.written && !slot.written.get(collection)!.has(key)) return { value: undefined };
-      return undefined;
-    };
-    const fromStream = async <T>(collection: string, key: string): Promise<T | undefined> => {
-      const hit = cached<T>(collection, key);
-      if (hit) return hit.value;
-      const folding = slot.def.streamDocuments![collection]!;
+    // While folding into tables that started empty, a key never written is known to be absent.
+    const unwritten = (collection: string, key: string): boolean => slot.written !== undefined && !slot.written.get(collection)!.has(key);
+    const fromStream = async <T>(folding: StreamDocument, collection: string, key: string): Promise<T | undefined> => {
+      if (unwritten(collection, key)) return undefined;
       return folding.fold(await this.streamEvents(folding.stream(key), slot.folded, slot.def.handles)) as T | undefined;
     };
     const doc = <T>(collection: string, key: string): T | undefined => {
       if (slot.def.streamDocuments?.[collection]) throw new Error(`projection ${slot.def.name} reads ${collection} from their streams: with docs, not doc`);
-      const hit = cached<T>(collection, key);
-      if (hit) return hit.value;
+      const cache = slot.docs.get(collection);
+      if (!cache) throw new Error(`projection ${slot.def.name} declares no document collection ${collection}`);
+      const kept = cache.get(key);
+      if (kept !== undefined) return kept as T;
+      if (unwritten(collection, key)) return undefined;
       let stmt = slot.docStmt.get(collection);
       if (!stmt) slot.docStmt.set(collection, (stmt = this.db.prepare(`SELECT doc FROM ${slot.def.documents![collection]} WHERE id = ?`).pluck()));
       const text = stmt.get(key) as string | undefined;
       if (text === undefined) return undefined;
       const value = JSON.parse(text) as T;
-      slot.docs.get(collection)!.set(key, value);
+      cache.set(key, value);
       return value;
     };
     return {
       doc,
       docs: async <T>(collection: string, keys: Iterable<string>): Promise<Map<string, T | undefined>> => {
         const found = new Map<string, T | undefined>();
-        const streamed = slot.def.streamDocuments?.[collection] !== undefined;
+        const folding = slot.def.streamDocuments?.[collection];
         for (const key of keys) {
-          found.set(key, streamed ? await fromStream<T>(collection, key) : doc<T>(collection, key));
+          found.set(key, folding ? await fromStream<T>(folding, collection, key) : doc<T>(collection, key));
           if (found.size % DOCS_PER_TURN === 0) await new Promise(setImmediate);
         }
         return found;
@@ -241,11 +242,8 @@ export class Projector {
     for (const e of recorded) {
       if (e.position > through) break;
       if (!types.has(e.type)) continue;
-      const d = decodeTrusted(e) as ProjectionEvent | undefined;
-      if (!d) continue;
-      d.streamId = e.streamId;
-      d.position = e.position;
-      events.push(d);
+      const d = projectionEvent(e);
+      if (d) events.push(d);
     }
     return events;
   }
