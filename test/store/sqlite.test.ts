@@ -207,6 +207,32 @@ t.test('a page checked inside SQLite holds when every link and hash does, and no
   t.same((await verdict((db) => db.prepare(`UPDATE events SET data = '{"i":7}' WHERE position = 5`).run(), 1n, 4)).holds, true, 'an edit past the page is not its business');
 });
 
+t.test('a page of interleaved streams, whose events follow another stream\'s, is checked through the stream index', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const file = join(tmp.dir, 'events.db');
+  const store = SqliteEventStore.open({ file });
+  // Positions 1..5: a0, b0, a1, b1, a2; every link but b0's and a0's crosses the other stream.
+  for (const [stream, revision] of [['person-a', 0], ['person-b', 0], ['person-a', 1], ['person-b', 1], ['person-a', 2]] as const) {
+    await store.append(stream, [ev(revision)]);
+  }
+  t.same(await store.checkPageInPlace(1n, 100), { count: 5, last: 5n, holds: true }, 'every link holds');
+  t.same(await store.checkPageInPlace(4n, 100), { count: 2, last: 5n, holds: true }, 'a page whose links reach before it');
+  await store.close();
+  const raw = new Database(file);
+  // a1 edited with its hash recomputed: its own text holds, and a2, which follows b1, no longer links to it.
+  const row = raw.prepare('SELECT * FROM events WHERE position = 3').get() as Record<string, string | number>;
+  const data = '{"i":9}';
+  const hash = hashEvent({ streamId: String(row.stream_id), revision: BigInt(row.revision!), eventId: String(row.event_id), type: String(row.type), dataJson: data, metadataJson: String(row.metadata), recordedAt: String(row.recorded_at), prevHash: String(row.prev_hash) });
+  raw.prepare('UPDATE events SET data = ?, hash = ? WHERE position = 3').run(data, hash);
+  raw.close();
+  const reopened = SqliteEventStore.open({ file });
+  t.teardown(() => reopened.close());
+  t.same(await reopened.checkPageInPlace(1n, 4), { count: 4, last: 4n, holds: true }, 'the page before a2 holds');
+  t.same(await reopened.checkPageInPlace(5n, 1), { count: 1, last: 5n, holds: false }, 'a2 alone: its link to a1 is broken');
+  t.same(await reopened.checkPageInPlace(1n, 100), { count: 5, last: 5n, holds: false }, 'the whole store');
+});
+
 t.test('events are counted through a position, the same whether it is the head or not, a deleted one missing', async (t) => {
   const { file, store } = await twoStreams(t);
   t.same([await store.countEvents(2n), await store.countEvents(5n), await store.countEvents(9n)], [2, 5, 5]);

@@ -54,24 +54,28 @@ const CANONICAL_TEXT = `'{"data":' || data || ',"eventId":' || json_quote(event_
 export const CANONICAL_TEXT_SQL = `CAST(${CANONICAL_TEXT} AS BLOB)`;
 
 /**
- * A page's canonical texts in one BLOB, each followed by a newline (which no stored JSON holds: a
- * text that does splits into more pieces than the page has rows), the rows' hashes in one string,
- * in position order, and the shortest and longest of them: only when every one is 64 characters
- * does the i-th 64 of the string belong to the i-th row (a longer one here and a shorter one there
- * would shift the rows between them onto their neighbours' hashes). Parameters: the page's first
- * and last position.
+ * A page's size and last position, its canonical texts in one BLOB, each followed by a newline
+ * (which no stored JSON holds: a text that does splits into more pieces than the page has rows),
+ * the rows' hashes in one string, in position order, and the shortest and longest of them: only
+ * when every one is 64 characters does the i-th 64 of the string belong to the i-th row (a longer
+ * one here and a shorter one there would shift the rows between them onto their neighbours'
+ * hashes). Parameters: the page's first position and its most rows.
  */
-export const PAGE_TEXTS_SQL = `SELECT group_concat(hash, ''), CAST(group_concat(${CANONICAL_TEXT} || char(10), '') AS BLOB), min(length(hash)), max(length(hash))
-  FROM (SELECT * FROM events WHERE position BETWEEN ? AND ? ORDER BY position)`;
+export const PAGE_TEXTS_SQL = `SELECT count(*), max(position), group_concat(hash, ''), CAST(group_concat(${CANONICAL_TEXT} || char(10), '') AS BLOB), min(length(hash)), max(length(hash))
+  FROM (SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?)`;
 
 /**
  * The first event of a page whose chain link does not hold: at revision 0 a prevHash other than the
  * genesis hash; later, no previous revision of its stream stored before it, or a prevHash other than
- * that event's hash. Parameters: the page's first and last position, the genesis hash.
+ * that event's hash. A stream's events mostly follow one another in `$all`, so the event just before
+ * is looked up by position first, and the stream's index is searched only when it is another
+ * stream's. Parameters: the page's first and last position, the genesis hash.
  */
-export const BROKEN_LINK_SQL = `SELECT e.position FROM events e LEFT JOIN events p ON p.stream_id = e.stream_id AND p.revision = e.revision - 1
+export const BROKEN_LINK_SQL = `SELECT e.position FROM events e LEFT JOIN events b ON b.position = e.position - 1
   WHERE e.position BETWEEN ? AND ?
-    AND CASE WHEN e.revision = 0 THEN e.prev_hash IS NOT ? ELSE p.position IS NULL OR p.position > e.position OR p.hash IS NOT e.prev_hash END
+    AND CASE WHEN e.revision = 0 THEN e.prev_hash IS NOT ?
+      WHEN b.stream_id = e.stream_id AND b.revision = e.revision - 1 THEN b.hash IS NOT e.prev_hash
+      ELSE NOT EXISTS (SELECT 1 FROM events p WHERE p.stream_id = e.stream_id AND p.revision = e.revision - 1 AND p.position < e.position AND p.hash = e.prev_hash) END
   ORDER BY e.position LIMIT 1`;
 
 /** Column order of a link page: what a chain check needs, and the canonical text to hash. */

@@ -66,7 +66,6 @@ export class SqliteEventStore implements EventStore {
     page: Statement;
     checkedPage: Statement;
     linkPage: Statement;
-    pageBounds: Statement;
     pageTexts: Statement;
     linksBetween: Statement;
     brokenLink: Statement;
@@ -119,7 +118,6 @@ export class SqliteEventStore implements EventStore {
       page: prep('SELECT position, stream_id, type, data FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?'),
       checkedPage: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
       linkPage: prep(`SELECT position, stream_id, revision, prev_hash, hash, ${CANONICAL_TEXT_SQL} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
-      pageBounds: prep('SELECT count(*), max(position) FROM (SELECT position FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?)'),
       pageTexts: prep(PAGE_TEXTS_SQL),
       linksBetween: prep('SELECT position, stream_id, revision, hash FROM events WHERE position BETWEEN ? AND ? ORDER BY position ASC'),
       brokenLink: prep(BROKEN_LINK_SQL).pluck(),
@@ -315,7 +313,7 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * A page of `$all` checked inside SQLite as far as that goes, for a verifier that needs nothing of
-   * the events but the verdict: every chain link by one join on the stream index, every hash from
+   * the events but the verdict: every chain link by one join (see BROKEN_LINK_SQL), every hash from
    * the page's canonical texts, which come over as one buffer. `holds` true means every event of the
    * page holds; false means only that not all of them could be shown to hold here (a broken link,
    * or a text SQLite writes differently from JSON.stringify): readLinkPage, checked event by event,
@@ -323,12 +321,11 @@ export class SqliteEventStore implements EventStore {
    */
   async checkPageInPlace(fromPosition: bigint, maxCount: number): Promise<{ count: number; last: bigint; holds: boolean }> {
     this.assertOpen();
-    const [count, last] = this.stmt.pageBounds.get(fromPosition, BigInt(maxCount)) as [bigint, bigint | null];
+    const [count, last, hashes, texts, shortest, longest] = this.stmt.pageTexts.get(fromPosition, BigInt(maxCount)) as [bigint, bigint | null, string, Buffer, bigint, bigint];
     if (count === 0n || last === null) return { count: 0, last: fromPosition - 1n, holds: true };
     const page = { count: Number(count), last };
-    if (this.stmt.brokenLink.get(fromPosition, last, GENESIS_HASH) !== undefined) return { ...page, holds: false };
-    const [hashes, texts, shortest, longest] = this.stmt.pageTexts.get(fromPosition, last) as [string, Buffer, bigint, bigint];
     if (shortest !== 64n || longest !== 64n) return { ...page, holds: false };
+    if (this.stmt.brokenLink.get(fromPosition, last, GENESIS_HASH) !== undefined) return { ...page, holds: false };
     let start = 0;
     for (let i = 0; i < page.count; i++) {
       const end = texts.indexOf(10, start);
