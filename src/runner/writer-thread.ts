@@ -13,14 +13,23 @@ import { beginUnsynced, endUnsynced } from './read-model-db.js';
  * exist already: the projector's thread opened the file first. After one failure it commits
  * nothing more, so a checkpoint never moves past a batch that was not written.
  */
+/**
+ * Pages a bulk catch-up's WAL may hold before a commit copies them into the file: each batch
+ * rewrites many of the b-tree pages the last few did, which are then copied once per checkpoint
+ * rather than once every few batches. Past the page cache, pages read back from a long WAL cost
+ * more than that saves.
+ */
+const BULK_WAL_PAGES = 16_384;
 const port = parentPort!;
 const { file, plan, unsynced, indexes } = workerData as { file: string; plan: CommitPlan; unsynced: boolean; indexes: DeferredIndex[] };
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('cache_size = -65536');
 db.pragma('busy_timeout = 5000');
-if (unsynced) beginUnsynced(db);
-else db.pragma('synchronous = NORMAL');
+if (unsynced) {
+  beginUnsynced(db);
+  db.pragma(`wal_autocheckpoint = ${BULK_WAL_PAGES}`);
+} else db.pragma('synchronous = NORMAL');
 const write = batchWriter(db, plan);
 let failed = false;
 
