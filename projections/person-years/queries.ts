@@ -164,14 +164,23 @@ export class PersonYearQueries {
   /**
    * A person's record with their person-years (or the one year asked), from one snapshot: the
    * stream is read and folded once for both, so a route that checks who may read the person and then
-   * answers with the years pays for one fold.
+   * answers with the years pays for one fold. `visible`, handed the record, says which years (by the
+   * jurisdiction and employer that held them) the reader may see.
    */
-  async personWithYears(personId: string, year?: number): Promise<{ record: PersonRecord; years: PersonYearRow[] } | undefined> {
+  async personWithYears(
+    personId: string,
+    year?: number,
+    visible?: (record: PersonRecord) => (holder: { jurisdiction: string; employerId: string }) => boolean,
+  ): Promise<{ record: PersonRecord; years: PersonYearRow[] } | undefined> {
     const { found: rows, at } = this.snapshot(() =>
       year === undefined ? (this.stmt.personYears.all(personId) as RawPersonYear[]) : [this.stmt.personYear.get(personId, year) as RawPersonYear | undefined].filter((r) => r !== undefined),
     );
     const record = await this.person(personId, at);
-    return record && { record, years: rows.map((r) => this.toRow(r, record)) };
+    if (!record) return undefined;
+    // A year the reader may not see is not evaluated at all.
+    const keep = visible?.(record);
+    const shown = keep ? rows.filter((r) => keep({ jurisdiction: r.jurisdiction, employerId: r.employer_id })) : rows;
+    return { record, years: shown.map((r) => this.toRow(r, record)) };
   }
 
   /** A person-year's figures with its explanation, evaluated from the person's record. */
@@ -327,10 +336,16 @@ export class PersonYearQueries {
     };
   }
 
-  /** Every credit of a person with how the rules counted it and its review chain, by year then credit id. */
-  credits(record: PersonRecord, year?: number): CreditLine[] {
-    const years = year !== undefined ? [year] : [...new Set(Object.values(record.credits).map(creditYear))].sort((a, b) => a - b);
-    return years.flatMap((y) => creditLines(record, this.evaluate(record, y).evaluation));
+  /**
+   * Every credit of a person with how the rules counted it and its review chain, by year then credit
+   * id: of `year` alone, or of the years `within` when given. `evaluated` holds years of the same
+   * record evaluated already (its rows, read with it), which are not evaluated again.
+   */
+  credits(record: PersonRecord, options: { year?: number; within?: ReadonlySet<number>; evaluated?: ReadonlyMap<number, Evaluation> } = {}): CreditLine[] {
+    const { year, within, evaluated } = options;
+    const all = year !== undefined ? [year] : [...new Set(Object.values(record.credits).map(creditYear))].sort((a, b) => a - b);
+    const years = within ? all.filter((y) => within.has(y)) : all;
+    return years.flatMap((y) => creditLines(record, evaluated?.get(y) ?? this.evaluate(record, y).evaluation));
   }
 
   /**

@@ -2,6 +2,7 @@ import t from 'tap';
 import type { Principal } from '../../src/security/principal.js';
 import { principals, testApp } from '../support/app.js';
 import { ok, seedZhengzhou } from '../support/fixtures.js';
+import { PersonYearQueries } from '../../projections/person-years/queries.js';
 
 /** p1 earns hours in Zhengzhou with emp-1 in 2014, moves to Suzhou and emp-2 from 2015-02-01, and claims a paper there for 2015. */
 async function transferred() {
@@ -32,11 +33,41 @@ t.test('after a transfer the former employer and bureau read their own years and
     const never = await get(former, '/v1/persons/p1/years/2013');
     t.same([after.statusCode, after.json()], [404, { error: { code: 'NOT_FOUND', message: 'no record of p1 for 2015' } }], `${who}: the year after is as a year with no record`);
     t.same([never.statusCode, never.json().error.code], [404, 'NOT_FOUND']);
+    const credits = async (query: string) => (await get(former, `/v1/persons/p1/credits${query}`)).json().credits.map((c: { creditId: string; year: number; counted: number; status: string }) => [c.creditId, c.year, c.counted, c.status]);
+    t.same(await credits(''), [['p1:c1', 2014, 30, 'counted']], `${who}: the credits of its own year only`);
+    t.same(await credits('?year=2014'), [['p1:c1', 2014, 30, 'counted']]);
+    t.same(await credits('?year=2015'), [], `${who}: none of the year after`);
   }
   for (const current of [principals.otherEmployer, principals.szBureau, principals.professional, principals.auditor]) {
     const years = (await get(current, '/v1/persons/p1/years')).json().years.map((y: { year: number }) => y.year);
     t.same(years, [2014, 2015], `${current.role} ${current.sub} reads the whole record`);
+    const credits = (await get(current, '/v1/persons/p1/credits')).json().credits.map((c: { year: number; counted: number; status: string }) => [c.year, c.counted, c.status]);
+    t.same(credits, [[2014, 30, 'counted'], [2015, 0, 'pending']], `${current.role} ${current.sub}: the credits of both years, the paper waiting for its reviews`);
     t.match((await get(current, '/v1/persons/p1')).json(), { jurisdiction: 'suzhou', employerId: 'emp-2', transfers: [{ fromEmployerId: 'emp-1', toEmployerId: 'emp-2' }] });
+  }
+});
+
+t.test("a person's credits come from the years evaluated with the record: each year once", async (t) => {
+  const app = await transferred();
+  t.teardown(app.close);
+  const evaluate = PersonYearQueries.prototype.evaluate;
+  const evaluated: number[] = [];
+  PersonYearQueries.prototype.evaluate = function (this: PersonYearQueries, record, year) {
+    evaluated.push(year);
+    return evaluate.call(this, record, year);
+  };
+  t.teardown(() => {
+    PersonYearQueries.prototype.evaluate = evaluate;
+  });
+  for (const [who, query, years] of [
+    [principals.professional, '', [2014, 2015]],
+    [principals.professional, '?year=2015', [2015]],
+    [principals.employer, '', [2014]],
+  ] as const) {
+    evaluated.length = 0;
+    const res = await app.as(who, { url: `/v1/persons/p1/credits${query}` });
+    t.equal(res.statusCode, 200);
+    t.same(evaluated, years, `${who.role} ${who.sub} ${query || '(every year)'}: each year it may read evaluated once`);
   }
 });
 

@@ -141,10 +141,13 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
   };
   /** The record and its years from one fold, once the actor is known to reach the person. */
   const loadWithYears = async (actor: Principal, personId: string, year?: number) => {
-    const found = await deps.read.models.personWithYears(personId, year);
-    if (!found) throw personNotFound(personId);
-    const reach = assertMayRead(actor, found.record);
-    return { p: found.record, reach, years: found.years.filter((y) => reach.kind === 'all' || reach.holds(y)) };
+    const seen: { reach?: NonNullable<ReadReach> } = {};
+    const found = await deps.read.models.personWithYears(personId, year, (record) => {
+      const reach = (seen.reach = assertMayRead(actor, record));
+      return reach.kind === 'all' ? () => true : reach.holds;
+    });
+    if (!found || !seen.reach) throw personNotFound(personId);
+    return { p: found.record, reach: seen.reach, years: found.years };
   };
 
   r.get('/v1/persons/:id', { onRequest, schema: { params: z.object({ id: RecordId }), querystring: MinPosition, summary: 'A registered professional (ID number masked)' } }, async (req) => {
@@ -214,12 +217,15 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     },
     async (req) => {
       await awaitPosition(deps.read, req.query.minPosition, deps.waitMs);
-      const { p, reach, years } = await loadWithYears(req.principal!, req.params.id);
+      const { p, reach, years } = await loadWithYears(req.principal!, req.params.id, req.query.year);
       // A former employer or bureau sees the credits of the years it held, as for the years themselves.
-      const held = reach.kind === 'all' ? undefined : new Set(years.map((y) => y.year));
       const credits = deps.read.models
-        .credits(p, req.query.year)
-        .filter((c) => (req.query.status === undefined || c.status === req.query.status) && (held === undefined || held.has(c.year)));
+        .credits(p, {
+          ...(req.query.year !== undefined ? { year: req.query.year } : {}),
+          ...(reach.kind === 'all' ? {} : { within: new Set(years.map((y) => y.year)) }),
+          evaluated: new Map(years.map((y) => [y.year, y.evaluation])),
+        })
+        .filter((c) => req.query.status === undefined || c.status === req.query.status);
       return { personId: p.personId, credits, asOfPosition: deps.read.runner.position.toString() };
     },
   );
