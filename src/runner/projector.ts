@@ -79,7 +79,7 @@ export class Projector {
   constructor(
     private readonly db: Db,
     readonly projections: readonly AnyProjection[],
-    private readonly events?: Pick<EventStore, 'readStream'>,
+    private readonly events?: Pick<EventStore, 'readStream' | 'readStreamProjected'>,
   ) {
     const saved = checkpoints(db);
     this.slots = projections.map((def) => {
@@ -230,22 +230,28 @@ export class Projector {
 
   /** A stream's events of the given types, decoded, up to `through`: what a document folded from it, or a query, reads. */
   private async streamEvents(streamId: string, through: bigint, types: ReadonlySet<string>): Promise<ProjectionEvent[]> {
-    if (!this.events) throw new Error(`stream ${streamId} asked for: this projector was given no event store`);
-    let recorded;
-    try {
-      recorded = await this.events.readStream(streamId);
-    } catch (err) {
-      if (err instanceof StreamNotFound) return [];
-      throw err;
-    }
+    const recorded = await this.readStream(streamId, through);
     const events: ProjectionEvent[] = [];
     for (const e of recorded) {
-      if (e.position > through) break;
       if (!types.has(e.type)) continue;
       const d = projectionEvent(e);
       if (d) events.push(d);
     }
     return events;
+  }
+
+  /** A stream's events up to `through` (none when it has none), by the store's cheaper read where it has one. */
+  private async readStream(streamId: string, through: bigint): Promise<readonly ProjectedEvent[]> {
+    if (!this.events) throw new Error(`stream ${streamId} asked for: this projector was given no event store`);
+    if (this.events.readStreamProjected) return this.events.readStreamProjected(streamId, through);
+    try {
+      const recorded = await this.events.readStream(streamId);
+      const past = recorded.findIndex((e) => e.position > through);
+      return past < 0 ? recorded : recorded.slice(0, past);
+    } catch (err) {
+      if (err instanceof StreamNotFound) return [];
+      throw err;
+    }
   }
 
   /** Drops, for a bulk catch-up, the indexes of empty tables that no projection's fold reads through. */

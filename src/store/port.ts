@@ -123,6 +123,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** One page of `$all` as projections need it, from `fromPosition` (inclusive); empty past the end. */
   readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]>;
+  /** A stream's events up to `throughPosition`, in order, as projections need them (empty when it has none), for a store that reads them cheaper than `readStream`. */
+  readStreamProjected?(streamId: string, throughPosition: bigint): Promise<ProjectedEvent[]>;
   /** One page of `$all` without parsing data and metadata, for a store that keeps them as text (the event feed sends them on as they are). */
   readPageText?(fromPosition: bigint, maxCount: number): Promise<StoredEventText[]>;
   /** `readPage` with what a fold needs to check each event's hash and chain link as it folds. */

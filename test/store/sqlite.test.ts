@@ -207,6 +207,25 @@ t.test('a page checked inside SQLite holds when every link and hash does, and no
   t.same((await verdict((db) => db.prepare(`UPDATE events SET data = '{"i":7}' WHERE position = 5`).run(), 1n, 4)).holds, true, 'an edit past the page is not its business');
 });
 
+t.test('a stream read as projections fold it: its events up to a position, without their metadata until asked', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const store = SqliteEventStore.open({ file: join(tmp.dir, 'events.db') });
+  t.teardown(() => store.close());
+  for (const [stream, revision] of [['person-a', 0], ['person-b', 0], ['person-a', 1], ['person-a', 2]] as const) {
+    await store.append(stream, [ev(revision)]);
+  }
+  const read = async (through: bigint) => (await store.readStreamProjected('person-a', through)).map((e) => [e.position, e.streamId, e.type, e.data]);
+  const whole = (await store.readStream('person-a')).map((e) => [e.position, e.streamId, e.type, e.data]);
+  t.same(await read(100n), whole, 'the whole stream, as readStream reads it');
+  t.same((await read(100n)).map((e) => e[0]), [1n, 3n, 4n]);
+  t.same((await read(3n)).map((e) => e[0]), [1n, 3n], 'none past the position');
+  t.same(await read(0n), []);
+  t.same(await store.readStreamProjected('person-z', 100n), [], 'no such stream: none, not an error');
+  const [first] = await store.readStreamProjected('person-a', 1n);
+  t.same(first!.metadata, (await store.readStream('person-a'))[0]!.metadata, 'metadata read when asked');
+});
+
 t.test('a page of interleaved streams, whose events follow another stream\'s, is checked through the stream index', async (t) => {
   const tmp = tempDir();
   t.teardown(tmp.remove);

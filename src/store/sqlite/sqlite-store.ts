@@ -61,6 +61,7 @@ export class SqliteEventStore implements EventStore {
     insert: Statement;
     byEventId: Statement;
     forwards: Statement;
+    streamProjected: Statement;
     backwards: Statement;
     all: Statement;
     page: Statement;
@@ -113,6 +114,8 @@ export class SqliteEventStore implements EventStore {
       ),
       byEventId: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`),
       forwards: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
+      // The stream's index holds the position (the rowid): rows past `through` are never read.
+      streamProjected: prep('SELECT position, stream_id, type, data FROM events WHERE stream_id = ? AND position <= ? ORDER BY revision ASC'),
       backwards: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
       all: prep(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
       page: prep('SELECT position, stream_id, type, data FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?'),
@@ -278,7 +281,16 @@ export class SqliteEventStore implements EventStore {
    */
   async readPage(fromPosition: bigint, maxCount: number): Promise<ProjectedEvent[]> {
     this.assertOpen();
-    const rows = this.stmt.page.all(fromPosition, BigInt(maxCount)) as [bigint, string, string, string][];
+    return this.projected(this.stmt.page.all(fromPosition, BigInt(maxCount)) as ProjectedRow[]);
+  }
+
+  /** Only the columns a fold reads, as readPage: a read model folds a person's stream on every read of them. */
+  async readStreamProjected(streamId: string, throughPosition: bigint): Promise<ProjectedEvent[]> {
+    this.assertOpen();
+    return this.projected(this.stmt.streamProjected.all(streamId, throughPosition) as ProjectedRow[]);
+  }
+
+  private projected(rows: readonly ProjectedRow[]): ProjectedEvent[] {
     return rows.map((r) => new PageEvent(r[0], r[1], r[2], JSON.parse(r[3]), this.metadataAt));
   }
 
@@ -413,6 +425,9 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) throw new StoreClosed();
   }
 }
+
+/** Column order of the statements a fold reads from: position, stream_id, type, data. */
+type ProjectedRow = [position: bigint, streamId: string, type: string, data: string];
 
 /** A projected event whose metadata is read and parsed only if a reader asks for it (upcasting seldom does). */
 class PageEvent implements ProjectedEvent {
