@@ -7,19 +7,20 @@ import type { DeferredIndex } from './deferred-indexes.js';
 import { beginUnsynced, endUnsynced } from './read-model-db.js';
 
 /**
- * The writer thread of a catch-up: it commits the batches the projector folded, in order, while
- * the projector folds the next ones, without fsync until the end (see beginUnsynced). A live batch
- * too wide to commit between two requests is committed here as the projector's thread would. The tables
- * exist already: the projector's thread opened the file first. After one failure it commits
- * nothing more, so a checkpoint never moves past a batch that was not written.
- */
-/**
  * Pages a bulk catch-up's WAL may hold before a commit copies them into the file: each batch
  * rewrites many of the b-tree pages the last few did, which are then copied once per checkpoint
  * rather than once every few batches. Past the page cache, pages read back from a long WAL cost
  * more than that saves.
  */
 const BULK_WAL_PAGES = 16_384;
+
+/**
+ * The writer thread of a catch-up: it commits the batches the projector folded, in order, while
+ * the projector folds the next ones, without fsync until the end (see beginUnsynced). A live batch
+ * too wide to commit between two requests is committed here as the projector's thread would. The tables
+ * exist already: the projector's thread opened the file first. After one failure it commits
+ * nothing more, so a checkpoint never moves past a batch that was not written.
+ */
 const port = parentPort!;
 const { file, plan, unsynced, indexes } = workerData as { file: string; plan: CommitPlan; unsynced: boolean; indexes: DeferredIndex[] };
 const db = new Database(file);
