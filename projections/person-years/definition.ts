@@ -3,7 +3,6 @@ import type { RuleOptions } from '../../src/rules/rule-set.js';
 import { addRow, defineProjection, emptyProjectionWrites } from '../define.js';
 import type { ProjectionEvent, ProjectionWrites, StateReader } from '../define.js';
 import { foldPerson, personFromEvents, yearsOf } from '../person.js';
-import { employerInYear } from '../person-year-facts.js';
 import type { PersonRecord } from '../person.js';
 import { addIndustryRuleSet, emptyRegistry, foldRegistry, industryKey, jurisdictionsOf } from '../registry.js';
 import type { IndustryRuleSet, Registry, RegistryCourse, RegistryInstitution } from '../registry.js';
@@ -188,11 +187,8 @@ async function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loa
   for (const e of events) {
     const personId = personOf(e);
     if (personId !== undefined) {
-      const before = e.type === 'PersonTransferred' ? persons.get(personId) : undefined;
-      const employers = before && yearsOf(before).map((y) => [y, employerInYear(before, y)] as const);
       const { record, years } = foldPerson(persons.get(personId), e, e.position);
       folded.add(personId);
-      if (record && employers) for (const [y, employer] of employers) if (employerInYear(record, y) !== employer) addRow(w, 'staffGone', [employer, y, personId]);
       persons.set(personId, record);
       if (record) touch(personId, years);
       if (record?.industry && (e.type === 'PersonRegistered' || e.type === 'PersonTransferred')) {
@@ -263,10 +259,11 @@ async function apply(rules: RuleOptions, events: readonly ProjectionEvent[], loa
 // person_years holds the figures reports and lists need; the full explanation is evaluated from the
 // person's record (folded from their stream) when asked for, which costs a read less than it costs
 // a rebuild to store it. The line an employer's staff list shows is
-// kept as JSON text in staff_lines: a page of it is one short range of its key and a row per line,
-// and reads no record and encodes nothing. It keeps its rowid too: rows come in person order, and
-// a b-tree clustered by employer would rewrite its wide pages at random all through a rebuild. The
-// short ones' index holds their lines, so a page of only those is one range of it.
+// kept as JSON text in staff_lines: a page of it is one short range of the employer's index and a
+// row per line, and reads no record and encodes nothing. A line is keyed by person and year, the
+// order a rebuild writes them in; keyed by employer, each batch's lines would land on pages all over
+// the key's b-tree, and every commit would write most of it again. The employer's index is built once
+// a rebuild is over. The short ones' index holds their lines, so a page of only those is one range of it.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS person_years (
   person_id TEXT NOT NULL, year INTEGER NOT NULL, jurisdiction TEXT NOT NULL, employer_id TEXT NOT NULL,
@@ -277,7 +274,8 @@ CREATE TABLE IF NOT EXISTS person_years (
 CREATE INDEX IF NOT EXISTS person_years_report ON person_years (jurisdiction, year);
 CREATE TABLE IF NOT EXISTS staff_lines (
   employer_id TEXT NOT NULL, year INTEGER NOT NULL, person_id TEXT NOT NULL, jurisdiction TEXT NOT NULL, compliant INTEGER NOT NULL, line TEXT NOT NULL,
-  PRIMARY KEY (employer_id, year, person_id));
+  PRIMARY KEY (person_id, year));
+CREATE INDEX IF NOT EXISTS staff_lines_employer ON staff_lines (employer_id, year, person_id);
 CREATE INDEX IF NOT EXISTS staff_lines_short ON staff_lines (employer_id, year, person_id, line) WHERE compliant = 0;
 CREATE INDEX IF NOT EXISTS person_years_unstamped ON person_years (jurisdiction, person_id, year) WHERE certificate_status = 'unstamped';
 CREATE INDEX IF NOT EXISTS person_years_awaiting ON person_years (jurisdiction, person_id, year) WHERE awaiting_bureau > 0;
@@ -295,7 +293,7 @@ CREATE TABLE IF NOT EXISTS verifications (certificate_no TEXT PRIMARY KEY, doc T
 export function personYearsProjection(rules: RuleOptions = {}) {
   return defineProjection({
     name: PERSON_YEARS,
-    version: 11,
+    version: 12,
     schema: SCHEMA,
     tables: ['person_years', 'staff_lines', 'course_persons', 'industry_persons', 'institution_courses', 'certificates', 'verifications'],
     retiredTables: ['persons'],
@@ -311,8 +309,7 @@ export function personYearsProjection(rules: RuleOptions = {}) {
       year: `INSERT OR REPLACE INTO person_years (person_id, year, jurisdiction, employer_id, title_level, compliant,
          counted_public, counted_professional, counted_elective, counted_total, certificate_no, certificate_status, awaiting_bureau)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      // Before the lines are written: a transfer takes a year's line from the employer it leaves.
-      staffGone: 'DELETE FROM staff_lines WHERE employer_id = ? AND year = ? AND person_id = ?',
+      // One line per person-year: a transfer's new line for a year replaces the one of the employer it leaves.
       staff: 'INSERT OR REPLACE INTO staff_lines (employer_id, year, person_id, jurisdiction, compliant, line) VALUES (?, ?, ?, ?, ?, ?)',
       certificate: 'INSERT OR REPLACE INTO certificates (certificate_no, person_id, year) VALUES (?, ?, ?)',
       verification: 'INSERT OR REPLACE INTO verifications (certificate_no, doc) VALUES (?, ?)',

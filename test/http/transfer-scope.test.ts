@@ -47,6 +47,24 @@ t.test('after a transfer the former employer and bureau read their own years and
   }
 });
 
+t.test("a transfer moves a year's line from the staff list of the employer it leaves to the one it joins", async (t) => {
+  const app = await testApp();
+  t.teardown(app.close);
+  await seedZhengzhou(app);
+  const done = await ok(app, principals.instA, '/v1/completions', { personId: 'p1', courseId: 'c1', completedOn: '2014-05-08', assessment: 'passed' });
+  const staff = async (who: Principal, employerId: string, position: string) => {
+    const res = await app.as(who, { url: `/v1/employers/${employerId}/staff?year=2014&minPosition=${position}` });
+    t.equal(res.statusCode, 200);
+    return res.json().items.map((i: { personId: string; counted: { total: number } }) => [i.personId, i.counted.total]);
+  };
+  t.same(await staff(principals.employer, 'emp-1', done.position), [['p1', 30]], 'before: emp-1 holds 2014');
+  // In force at the year's end, so 2014 is now held by emp-2.
+  const moved = await ok(app, principals.employer, '/v1/persons/p1/transfer', { toJurisdiction: 'suzhou', toEmployerId: 'emp-2', effectiveOn: '2014-06-01' });
+  t.same(await staff(principals.employer, 'emp-1', moved.position), [], 'after: not on the list of the employer it left');
+  t.same(await staff(principals.otherEmployer, 'emp-2', moved.position), [['p1', 30]], 'on the list of the employer it joined, with its hours');
+  t.same(await staff(principals.auditor, 'emp-1', moved.position), [], 'as an auditor reads it too');
+});
+
 t.test("a person's credits come from the years evaluated with the record: each year once", async (t) => {
   const app = await transferred();
   t.teardown(app.close);
