@@ -165,12 +165,12 @@ export class PersonYearQueries {
    * A person's record with their person-years (or the one year asked), from one snapshot: the
    * stream is read and folded once for both, so a route that checks who may read the person and then
    * answers with the years pays for one fold. `visible`, handed the record, says which years (by the
-   * jurisdiction and employer that held them) the reader may see.
+   * jurisdiction and employer that held them) the reader may see; undefined when it may see them all.
    */
   async personWithYears(
     personId: string,
     year?: number,
-    visible?: (record: PersonRecord) => (holder: { jurisdiction: string; employerId: string }) => boolean,
+    visible?: (record: PersonRecord) => ((holder: { jurisdiction: string; employerId: string }) => boolean) | undefined,
   ): Promise<{ record: PersonRecord; years: PersonYearRow[] } | undefined> {
     const { found: rows, at } = this.snapshot(() =>
       year === undefined ? (this.stmt.personYears.all(personId) as RawPersonYear[]) : [this.stmt.personYear.get(personId, year) as RawPersonYear | undefined].filter((r) => r !== undefined),

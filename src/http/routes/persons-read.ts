@@ -144,7 +144,7 @@ export function personReadRoutes(app: FastifyInstance, deps: ReadDeps) {
     const seen: { reach?: NonNullable<ReadReach> } = {};
     const found = await deps.read.models.personWithYears(personId, year, (record) => {
       const reach = (seen.reach = assertMayRead(actor, record));
-      return reach.kind === 'all' ? () => true : reach.holds;
+      return reach.kind === 'all' ? undefined : reach.holds;
     });
     if (!found || !seen.reach) throw personNotFound(personId);
     return { p: found.record, reach: seen.reach, years: found.years };
